@@ -1,5 +1,8 @@
 /**
  * Backprop Lab: the library that the course notebooks, exercises and autograder share.
- * Each folder re-exports its public API here, in dependency order (engine → nn → display/grader).
+ * Each folder's barrel is re-exported here, in dependency order (engine → nn → display/grader).
  */
-export {};
+export * from "./engine";
+export * from "./nn";
+export * from "./display";
+export * from "./grader";

@@ -1,0 +1,2 @@
+/** The scalar autograd engine and the numerical tools everything else builds on. */
+export * from "./random";

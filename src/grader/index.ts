@@ -1,0 +1,2 @@
+/** Exercise contracts, inline checks and the isolating autograder. */
+export {};

@@ -1,0 +1,2 @@
+/** Networks: the scalar-Value MLP and the matrix MLP written as the course δ recurrences. */
+export {};
