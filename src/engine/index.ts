@@ -1,2 +1,3 @@
 /** The scalar autograd engine and the numerical tools everything else builds on. */
 export * from "./random";
+export * from "./gradcheck";

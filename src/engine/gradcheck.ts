@@ -1,0 +1,421 @@
+/**
+ * Gradient checking: compare a hand-written (analytic) gradient with central finite differences,
+ * so that a backward pass can be trusted before anything is trained with it.
+ *
+ * Method, in short:
+ * - Numeric derivative of coordinate i: (f(x + hᵢ eᵢ) − f(x − hᵢ eᵢ)) / (x⁺ᵢ − x⁻ᵢ), in float64.
+ *   The step is hᵢ = h · max(1, |xᵢ|) by default (`relativeStep`), so large coordinates are not
+ *   perturbed by less than their own rounding; the denominator uses the perturbed values actually
+ *   stored, which removes the error of `x + h` not being exactly representable.
+ * - Relative error |a − n| / max(|a| + |n|, floor). Two zeros give 0. In the checks the floor is
+ *   `floor` (default 1e-4 · max(1, |f(x)|)). Near-zero gradients are where central differences
+ *   are least accurate (round-off ε·|f|/h, truncation f‴h²/6 at a stationary point), so below
+ *   that scale the difference is judged against the floor instead of against itself. A sign
+ *   error is still "wrong" for gradients down to about 1e-7 of the function's scale.
+ * - Bands follow the course (document 002 §9): below about 1e-7 is correct in double precision,
+ *   around 1e-3 and above is a bug.
+ * - Kinks (relu at 0, |x|, max): every entry is also tested for one. The one-sided slopes
+ *   d₋ = (f(x) − f(x−h))/h and d₊ = (f(x+h) − f(x))/h are computed at h and at h/2. For a smooth f
+ *   their gap is about f″·h, so it halves with the step; at a kink it is the jump of the slope
+ *   and does not shrink. A kink is also declared when the central differences at h and h/2
+ *   disagree (a kink inside the step makes them move, a smooth f makes them agree to O(h²)).
+ *   A kink entry whose analytic value lies between the one-sided slopes (a valid subgradient) is
+ *   reported with `kink: true` and left out of the verdict; one outside that range still fails.
+ */
+
+/** Where a relative error falls, so feedback can say "fine", "look again" or "bug" in words. */
+export type ErrorBand = "correct" | "acceptable" | "suspicious" | "wrong";
+
+/** Band edges (upper bounds, exclusive), from the course's thresholds for double precision. */
+export const ERROR_BANDS: Readonly<Record<Exclude<ErrorBand, "wrong">, number>> = Object.freeze({
+  correct: 1e-7,
+  acceptable: 1e-5,
+  suspicious: 1e-3,
+});
+
+/** Knobs shared by every check; all optional so the common case is one call. */
+export interface GradCheckOptions {
+  /** Base finite-difference step. Default 1e-5: small truncation error, round-off still tiny. */
+  h?: number;
+  /** Scale the step with the coordinate, hᵢ = h · max(1, |xᵢ|). Default true. */
+  relativeStep?: boolean;
+  /** Shape of x (row-major) so that indices print as (i, j) instead of flat positions. */
+  shape?: number[];
+  /** How many of the worst entries the report lists. Default 5. */
+  worst?: number;
+  /** Labels for the coordinates (e.g. "W1[0,1]", "b2[0]"), shown in the report. */
+  names?: string[];
+  /** Largest max relative error that counts as passing. Default 1e-5 (the "acceptable" band). */
+  tolerance?: number;
+  /** Magnitude below which |a| + |n| is compared absolutely. Default 1e-4 · max(1, |f(x)|). */
+  floor?: number;
+  /** Look for kinks (costs two extra evaluations per entry, four where the slopes jump). Default true. */
+  detectKinks?: boolean;
+}
+
+/** One compared coordinate, with everything a student needs to find it in their own code. */
+export interface GradCheckEntry {
+  /** Multi-index in `shape` (a single-element array when no shape was given). */
+  index: number[];
+  /** Position in the flat array. */
+  flatIndex: number;
+  /** Label from `options.names`, when given. */
+  name?: string;
+  analytic: number;
+  numeric: number;
+  relError: number;
+  /** True when the step crossed a non-differentiable point; such entries are judged separately. */
+  kink: boolean;
+  /** Why this entry is special (non-finite value, subgradient outside the one-sided slopes, …). */
+  note?: string;
+}
+
+/** The verdict of a check: a boolean for code, a band and a table for people. */
+export interface GradCheckReport {
+  /** True when every non-kink entry is within `tolerance` and every kink has a valid subgradient. */
+  ok: boolean;
+  /** Band of `maxRelError`. */
+  band: ErrorBand;
+  /** Worst relative error over the entries that count (kinks with a valid subgradient excluded). */
+  maxRelError: number;
+  tolerance: number;
+  /** Number of coordinates compared. */
+  count: number;
+  /** Number of entries above tolerance (including non-finite ones and invalid kinks). */
+  failures: number;
+  /** The worst counted entries, worst first, at most `options.worst`. */
+  worst: GradCheckEntry[];
+  /** How many entries were recognised as kinks. */
+  kinks: number;
+  /** The kink entries themselves (all of them), reported apart from the verdict. */
+  kinkEntries: GradCheckEntry[];
+  /** Every entry, in flat order, for callers that want their own view. */
+  entries: GradCheckEntry[];
+  /** The step that was used. */
+  h: number;
+  /** A readable multi-line text table (same as `toString()`). */
+  summary: string;
+  toString(): string;
+}
+
+/**
+ * Relative error |a − n| / max(|a| + |n|, floor): scale-free, so one threshold serves gradients
+ * of any size. Two zeros give 0; a non-finite input gives Infinity (never NaN, which would pass
+ * every `<` comparison by failing it silently).
+ */
+export function relativeError(a: number, n: number, floor = Number.MIN_VALUE): number {
+  if (!Number.isFinite(a) || !Number.isFinite(n)) return Infinity;
+  const diff = Math.abs(a - n);
+  if (diff === 0) return 0;
+  return diff / Math.max(Math.abs(a) + Math.abs(n), floor);
+}
+
+/** Names the band of a relative error, so reports and graders speak the course's language. */
+export function classify(relErr: number): ErrorBand {
+  if (!(relErr < ERROR_BANDS.suspicious)) return "wrong"; // also catches NaN
+  if (relErr < ERROR_BANDS.correct) return "correct";
+  if (relErr < ERROR_BANDS.acceptable) return "acceptable";
+  return "suspicious";
+}
+
+function toFloat64(x: ArrayLike<number>, what: string): Float64Array {
+  const out = Float64Array.from(x);
+  for (let i = 0; i < out.length; i++) {
+    if (!Number.isFinite(out[i] as number)) {
+      throw new RangeError(`gradcheck: ${what}[${i}] is ${out[i]}; the point must be finite`);
+    }
+  }
+  return out;
+}
+
+function resolveStep(options: GradCheckOptions | undefined): number {
+  const h = options?.h ?? 1e-5;
+  if (!(h > 0) || !Number.isFinite(h)) throw new RangeError(`gradcheck: step h must be a positive finite number, got ${h}`);
+  return h;
+}
+
+function stepFor(xi: number, h: number, relative: boolean): number {
+  return relative ? h * Math.max(1, Math.abs(xi)) : h;
+}
+
+/** Evaluates g with coordinate i set to v, then restores it. */
+function evalAt(g: (x: Float64Array) => number, work: Float64Array, i: number, v: number, x0: number): number {
+  work[i] = v;
+  const y = g(work);
+  work[i] = x0;
+  return y;
+}
+
+/** Central difference of g at coordinate i with step s (denominator from the stored values). */
+function central(g: (x: Float64Array) => number, work: Float64Array, i: number, s: number): number {
+  const x0 = work[i] as number;
+  const xp = x0 + s;
+  const xm = x0 - s;
+  return (evalAt(g, work, i, xp, x0) - evalAt(g, work, i, xm, x0)) / (xp - xm);
+}
+
+/**
+ * Central-difference gradient of a scalar function, the independent oracle that analytic
+ * gradients are measured against. `f` receives a Float64Array it must not keep or modify.
+ */
+export function numericGradient(
+  f: (x: Float64Array) => number,
+  x: ArrayLike<number>,
+  options?: Pick<GradCheckOptions, "h" | "relativeStep">,
+): Float64Array {
+  const h = resolveStep(options);
+  const relative = options?.relativeStep ?? true;
+  const work = toFloat64(x, "x");
+  const grad = new Float64Array(work.length);
+  for (let i = 0; i < work.length; i++) {
+    grad[i] = central(f, work, i, stepFor(work[i] as number, h, relative));
+  }
+  return grad;
+}
+
+function dot(u: ArrayLike<number>, v: ArrayLike<number>): number {
+  let s = 0;
+  for (let k = 0; k < u.length; k++) s += (u[k] as number) * (v[k] as number);
+  return s;
+}
+
+/** Wraps an array-valued f as the scalar x ↦ ⟨upstream, f(x)⟩ whose gradient is the VJP. */
+function projected(f: (x: Float64Array) => ArrayLike<number>, upstream: Float64Array): (x: Float64Array) => number {
+  return (x) => {
+    const y = f(x);
+    if (y.length !== upstream.length) {
+      throw new RangeError(
+        `gradcheck: f(x) has length ${y.length} but upstream has length ${upstream.length}; they must match`,
+      );
+    }
+    return dot(upstream, y);
+  };
+}
+
+/**
+ * Numeric vector–Jacobian product uᵀ J_f(x), as central differences of ⟨u, f(x)⟩: one check of a
+ * layer's backward function costs two forward passes per input, however large the output is.
+ */
+export function numericVjp(
+  f: (x: Float64Array) => ArrayLike<number>,
+  x: ArrayLike<number>,
+  upstream: ArrayLike<number>,
+  options?: Pick<GradCheckOptions, "h" | "relativeStep">,
+): Float64Array {
+  return numericGradient(projected(f, toFloat64(upstream, "upstream")), x, options);
+}
+
+/** Flat index → multi-index in a row-major shape. */
+function unravel(flat: number, shape: number[] | undefined): number[] {
+  if (shape === undefined || shape.length === 0) return [flat];
+  const index = new Array<number>(shape.length);
+  let rest = flat;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    const size = shape[d] as number;
+    index[d] = rest % size;
+    rest = Math.floor(rest / size);
+  }
+  return index;
+}
+
+interface KinkTest {
+  kink: boolean;
+  lo: number;
+  hi: number;
+}
+
+/** One-sided slopes (backward, forward) of g at coordinate i with step s, given f0 = g(x). */
+function oneSided(g: (x: Float64Array) => number, work: Float64Array, i: number, s: number, f0: number): [number, number] {
+  const x0 = work[i] as number;
+  const xp = x0 + s;
+  const xm = x0 - s;
+  const fp = evalAt(g, work, i, xp, x0);
+  const fm = evalAt(g, work, i, xm, x0);
+  return [(f0 - fm) / (x0 - xm), (fp - f0) / (xp - x0)];
+}
+
+/**
+ * The kink test described at the top of this file, for coordinate i. The slopes at step s are
+ * computed first; the half-step evaluations are only spent when their gap is significant.
+ */
+function testKink(g: (x: Float64Array) => number, work: Float64Array, i: number, s: number, f0: number, tol: number): KinkTest {
+  const [dm1, dp1] = oneSided(g, work, i, s, f0);
+  const gap1 = dp1 - dm1;
+  // A gap must beat both the tolerance and the round-off of a slope (about ε·|f|/s) to count.
+  const noise = 100 * Number.EPSILON * Math.max(1, Math.abs(f0)) / s;
+  const scale1 = Math.max(Math.abs(dm1), Math.abs(dp1));
+  if (!(Math.abs(gap1) > Math.max(tol * scale1, noise))) return { kink: false, lo: Math.min(dm1, dp1), hi: Math.max(dm1, dp1) };
+  const [dm2, dp2] = oneSided(g, work, i, s / 2, f0);
+  const gap2 = dp2 - dm2;
+  const jumpPersists = Math.abs(gap2) > 0.75 * Math.abs(gap1);
+  const all = [dm1, dp1, dm2, dp2];
+  const scale = Math.max(...all.map(Math.abs));
+  const centralMoves = Math.abs((dm1 + dp1) / 2 - (dm2 + dp2) / 2) > Math.max(tol * scale, noise);
+  return { kink: jumpPersists || centralMoves, lo: Math.min(...all), hi: Math.max(...all) };
+}
+
+function formatNumber(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  if (v === 0) return "0";
+  const a = Math.abs(v);
+  return a >= 1e-3 && a < 1e5 ? v.toPrecision(8) : v.toExponential(4);
+}
+
+function formatIndex(e: GradCheckEntry, shaped: boolean): string {
+  const idx = shaped ? `(${e.index.join(", ")})` : String(e.flatIndex);
+  return e.name !== undefined ? `${e.name} ${idx}` : idx;
+}
+
+function pad(text: string, width: number): string {
+  return text.length >= width ? text : text + " ".repeat(width - text.length);
+}
+
+function table(rows: GradCheckEntry[], shaped: boolean): string[] {
+  const header = ["index", "analytic", "numeric", "rel. error", "band"];
+  const body = rows.map((e) => [
+    formatIndex(e, shaped),
+    formatNumber(e.analytic),
+    formatNumber(e.numeric),
+    Number.isFinite(e.relError) ? e.relError.toExponential(2) : String(e.relError),
+    (e.kink ? "kink" : classify(e.relError)) + (e.note !== undefined ? `  (${e.note})` : ""),
+  ]);
+  const widths = header.map((h, c) => Math.max(h.length, ...body.map((r) => (r[c] as string).length)));
+  const line = (cells: string[]): string => cells.map((cell, c) => pad(cell, widths[c] as number)).join("  ").trimEnd();
+  return [line(header), ...body.map(line)];
+}
+
+function buildReport(
+  kind: string,
+  g: (x: Float64Array) => number,
+  x: ArrayLike<number>,
+  analytic: ArrayLike<number>,
+  options: GradCheckOptions | undefined,
+): GradCheckReport {
+  const h = resolveStep(options);
+  const relative = options?.relativeStep ?? true;
+  const tolerance = options?.tolerance ?? ERROR_BANDS.acceptable;
+  const worstCount = options?.worst ?? 5;
+  const shape = options?.shape;
+  const names = options?.names;
+  const work = toFloat64(x, "x");
+  const n = work.length;
+  if (analytic.length !== n) {
+    throw new RangeError(`${kind}: x has length ${n} but the analytic gradient has length ${analytic.length}; they must match`);
+  }
+  if (shape !== undefined) {
+    const size = shape.reduce((p, d) => p * d, 1);
+    if (size !== n || shape.some((d) => !Number.isInteger(d) || d < 0)) {
+      throw new RangeError(`${kind}: shape [${shape.join(", ")}] holds ${size} entries but x has length ${n}`);
+    }
+  }
+  if (names !== undefined && names.length !== n) {
+    throw new RangeError(`${kind}: ${names.length} names given for ${n} entries of x`);
+  }
+  if (!(tolerance > 0)) throw new RangeError(`${kind}: tolerance must be positive, got ${tolerance}`);
+
+  const f0 = g(work);
+  const floor = options?.floor ?? 1e-4 * Math.max(1, Number.isFinite(f0) ? Math.abs(f0) : 1);
+  const detect = options?.detectKinks ?? true;
+
+  const entries: GradCheckEntry[] = [];
+  for (let i = 0; i < n; i++) {
+    const s = stepFor(work[i] as number, h, relative);
+    const a = analytic[i] as number;
+    const num = central(g, work, i, s);
+    const entry: GradCheckEntry = {
+      index: unravel(i, shape),
+      flatIndex: i,
+      analytic: a,
+      numeric: num,
+      relError: relativeError(a, num, floor),
+      kink: false,
+    };
+    if (names !== undefined) entry.name = names[i] as string;
+    if (!Number.isFinite(a)) {
+      entry.note = `analytic value is ${a}`;
+    } else if (!Number.isFinite(num)) {
+      entry.note = `f is not finite near x (numeric ${num})`;
+    } else if (detect) {
+      const k = testKink(g, work, i, s, f0, tolerance);
+      if (k.kink) {
+        entry.kink = true;
+        const slack = tolerance * Math.max(Math.abs(k.lo), Math.abs(k.hi), floor);
+        if (a < k.lo - slack || a > k.hi + slack) {
+          entry.note = `not a subgradient: one-sided slopes span [${formatNumber(k.lo)}, ${formatNumber(k.hi)}]`;
+        } else {
+          entry.note = `one-sided slopes span [${formatNumber(k.lo)}, ${formatNumber(k.hi)}]`;
+        }
+      }
+    }
+    entries.push(entry);
+  }
+
+  const validKink = (e: GradCheckEntry): boolean => e.kink && !(e.note ?? "").startsWith("not a subgradient");
+  const counted = entries.filter((e) => !validKink(e));
+  const kinkEntries = entries.filter((e) => e.kink);
+  const maxRelError = counted.reduce((m, e) => Math.max(m, e.relError), 0);
+  const failures = counted.filter((e) => !(e.relError <= tolerance)).length;
+  const worst = [...counted].sort((p, q) => q.relError - p.relError).slice(0, Math.max(0, worstCount));
+  const ok = failures === 0;
+  const band = classify(maxRelError);
+  const shaped = shape !== undefined && shape.length > 0;
+
+  const lines = [
+    `${kind}: ${ok ? "OK" : "FAILED"} — max relative error ${maxRelError.toExponential(2)} (${band}), ` +
+      `tolerance ${tolerance.toExponential(0)}, ${n} entries, h = ${h}` +
+      (failures > 0 ? `, ${failures} above tolerance` : ""),
+  ];
+  if (worst.length > 0) {
+    lines.push(`worst ${worst.length}:`, ...table(worst, shaped).map((l) => "  " + l));
+  }
+  if (kinkEntries.length > 0) {
+    lines.push(
+      `${kinkEntries.length} kink${kinkEntries.length === 1 ? "" : "s"} (the step crossed a non-differentiable point; judged by the one-sided slopes):`,
+      ...table(kinkEntries, shaped).map((l) => "  " + l),
+    );
+  }
+  const summary = lines.join("\n");
+  return {
+    ok,
+    band,
+    maxRelError,
+    tolerance,
+    count: n,
+    failures,
+    worst,
+    kinks: kinkEntries.length,
+    kinkEntries,
+    entries,
+    h,
+    summary,
+    toString: () => summary,
+  };
+}
+
+/**
+ * Checks the gradient of a scalar function (a loss of many parameters) against central
+ * differences and says, in the course's bands, whether the backward pass can be trusted.
+ */
+export function checkGradient(
+  f: (x: Float64Array) => number,
+  x: ArrayLike<number>,
+  analytic: ArrayLike<number>,
+  options?: GradCheckOptions,
+): GradCheckReport {
+  return buildReport("checkGradient", f, x, analytic, options);
+}
+
+/**
+ * Checks a layer's backward function: given an upstream gradient u = ∂L/∂y, its result must equal
+ * uᵀ ∂y/∂x, which is compared with central differences of ⟨u, f(x)⟩. A random u exercises every
+ * output at once, so a transposed or misordered Jacobian cannot hide.
+ */
+export function checkVjp(
+  f: (x: Float64Array) => ArrayLike<number>,
+  x: ArrayLike<number>,
+  upstream: ArrayLike<number>,
+  analyticVjp: ArrayLike<number>,
+  options?: GradCheckOptions,
+): GradCheckReport {
+  return buildReport("checkVjp", projected(f, toFloat64(upstream, "upstream")), x, analyticVjp, options);
+}

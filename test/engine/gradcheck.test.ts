@@ -1,0 +1,294 @@
+import { describe, expect, it } from "vitest";
+import {
+  checkGradient,
+  checkVjp,
+  classify,
+  numericGradient,
+  numericVjp,
+  relativeError,
+} from "../../src/engine/gradcheck";
+
+// Expected derivatives below are derived by hand (calculus), never produced by the code under test.
+
+describe("relativeError and classify", () => {
+  it("gives 0 for two zeros and for equal values", () => {
+    expect(relativeError(0, 0)).toBe(0);
+    expect(relativeError(3.5, 3.5)).toBe(0);
+  });
+  it("is |a-n| / (|a|+|n|)", () => {
+    expect(relativeError(1, 3)).toBeCloseTo(0.5, 15);
+    expect(relativeError(-1, 1)).toBe(1);
+  });
+  it("is Infinity for non-finite inputs", () => {
+    expect(relativeError(NaN, 1)).toBe(Infinity);
+    expect(relativeError(1, Infinity)).toBe(Infinity);
+  });
+  it("uses the course's bands", () => {
+    expect(classify(1e-9)).toBe("correct");
+    expect(classify(5e-7)).toBe("acceptable");
+    expect(classify(1e-4)).toBe("suspicious");
+    expect(classify(1e-3)).toBe("wrong");
+    expect(classify(0.5)).toBe("wrong");
+    expect(classify(NaN)).toBe("wrong");
+  });
+});
+
+describe("numericGradient", () => {
+  it("matches hand-derived derivatives of sin, exp and a polynomial", () => {
+    // f(x) = sin(x0) + exp(x1) + x2^3 - 2 x0 x2  →  ∇f = [cos x0 - 2 x2, exp x1, 3 x2^2 - 2 x0]
+    const f = (x: Float64Array) => Math.sin(x[0]!) + Math.exp(x[1]!) + x[2]! ** 3 - 2 * x[0]! * x[2]!;
+    const x = [0.3, -0.7, 1.9];
+    const g = numericGradient(f, x);
+    const expected = [Math.cos(0.3) - 2 * 1.9, Math.exp(-0.7), 3 * 1.9 ** 2 - 2 * 0.3];
+    for (let i = 0; i < 3; i++) expect(relativeError(g[i]!, expected[i]!)).toBeLessThan(1e-8);
+  });
+  it("does not change the caller's point", () => {
+    const x = [1, 2, 3];
+    numericGradient((v) => v[0]! * v[1]! * v[2]!, x);
+    expect(x).toEqual([1, 2, 3]);
+  });
+  it("rejects a bad step", () => {
+    expect(() => numericGradient((v) => v[0]!, [1], { h: 0 })).toThrow(/step h/);
+    expect(() => numericGradient((v) => v[0]!, [1], { h: -1 })).toThrow(/step h/);
+  });
+});
+
+describe("truncation versus round-off", () => {
+  // d/dx sin(x) at x = 1 is cos(1).
+  const f = (x: Float64Array) => Math.sin(x[0]!);
+  const err = (h: number) => relativeError(numericGradient(f, [1], { h })[0]!, Math.cos(1));
+  it("a large step has truncation error of order h^2", () => {
+    const big = err(1e-1);
+    expect(big).toBeGreaterThan(1e-4); // ≈ h²/6 · |tan 1| / 2 ≈ 1.3e-3
+    expect(big).toBeLessThan(1e-2);
+    expect(err(1e-5)).toBeLessThan(big * 1e-4);
+  });
+  it("a tiny step is ruined by round-off", () => {
+    const tiny = err(1e-13);
+    expect(tiny).toBeGreaterThan(1e-6); // round-off ≈ ε/h ≈ 1e-3 relative; truncation would be 1e-27
+    expect(tiny).toBeGreaterThan(err(1e-5) * 100);
+  });
+});
+
+describe("checkGradient", () => {
+  // softmax cross-entropy of logits z with target class 1: L = -log softmax(z)_1, ∂L/∂z = p - onehot.
+  const softmax = (z: ArrayLike<number>) => {
+    const m = Math.max(...Array.from(z));
+    const e = Array.from(z, (v) => Math.exp(v - m));
+    const s = e.reduce((p, q) => p + q, 0);
+    return e.map((v) => v / s);
+  };
+  const ce = (z: Float64Array) => -Math.log(softmax(z)[1]!);
+  const z = [0.2, -1.3, 0.7, 2.1];
+  const ceGrad = softmax(z).map((p, i) => p - (i === 1 ? 1 : 0));
+
+  it("passes a correct softmax cross-entropy gradient", () => {
+    const r = checkGradient(ce, z, ceGrad);
+    expect(r.ok).toBe(true);
+    expect(r.band).toBe("correct");
+    expect(r.maxRelError).toBeLessThan(1e-7);
+    expect(r.kinks).toBe(0);
+    expect(r.count).toBe(4);
+  });
+
+  it("catches a sign error", () => {
+    const r = checkGradient(ce, z, ceGrad.map((g) => -g));
+    expect(r.ok).toBe(false);
+    expect(r.band).toBe("wrong");
+    expect(r.failures).toBe(4);
+  });
+
+  it("catches a missing factor", () => {
+    // f = x0^2 x1 ; true ∇ = [2 x0 x1, x0^2]; planted: forgot the 2.
+    const f = (x: Float64Array) => x[0]! ** 2 * x[1]!;
+    const r = checkGradient(f, [1.5, -0.4], [1.5 * -0.4, 1.5 ** 2]);
+    expect(r.band).toBe("wrong");
+    expect(r.worst[0]!.flatIndex).toBe(0);
+    expect(r.worst[0]!.relError).toBeCloseTo(1 / 3, 6); // |a - 2a| / (|a| + |2a|)
+  });
+
+  it("catches a forgotten f′ (tanh unit: dL/dw = (1 - tanh²(wx)) x)", () => {
+    const x = 0.8;
+    const f = (w: Float64Array) => Math.tanh(w[0]! * x);
+    const w = 1.1;
+    expect(checkGradient(f, [w], [(1 - Math.tanh(w * x) ** 2) * x]).band).toBe("correct");
+    expect(checkGradient(f, [w], [x]).band).toBe("wrong");
+  });
+
+  it("lists the worst entries with shaped indices and names", () => {
+    // f(W) = Σ c_ij W_ij² with known ∇ = 2 c ⊙ W; corrupt entry (1, 2).
+    const c = [1, 2, 3, 4, 5, 6];
+    const W = [0.5, -0.1, 0.3, 0.9, -0.6, 0.2];
+    const f = (v: Float64Array) => v.reduce((s, wij, k) => s + c[k]! * wij * wij, 0);
+    const grad = W.map((wij, k) => 2 * c[k]! * wij);
+    grad[5] = grad[5]! * 1.5;
+    const names = W.map((_, k) => `W[${Math.floor(k / 3)},${k % 3}]`);
+    const r = checkGradient(f, W, grad, { shape: [2, 3], worst: 2, names });
+    expect(r.worst).toHaveLength(2);
+    expect(r.worst[0]!.index).toEqual([1, 2]);
+    expect(r.worst[0]!.name).toBe("W[1,2]");
+    expect(r.failures).toBe(1);
+    expect(r.summary).toContain("(1, 2)");
+    expect(r.summary).toContain("FAILED");
+    expect(String(r)).toBe(r.summary);
+  });
+
+  it("reports non-finite analytic values as failing entries with a note", () => {
+    const f = (x: Float64Array) => x[0]! + x[1]!;
+    const r = checkGradient(f, [1, 2], [1, NaN]);
+    expect(r.ok).toBe(false);
+    expect(r.band).toBe("wrong");
+    expect(r.worst[0]!.flatIndex).toBe(1);
+    expect(r.worst[0]!.note).toMatch(/NaN/);
+    expect(r.summary).toMatch(/analytic value is NaN/);
+  });
+
+  it("throws on a length mismatch, naming both lengths", () => {
+    expect(() => checkGradient((x) => x[0]!, [1, 2, 3], [1, 2])).toThrow(/length 3.*length 2/);
+  });
+
+  it("throws when the shape does not fit x", () => {
+    expect(() => checkGradient((x) => x[0]!, [1, 2, 3], [1, 0, 0], { shape: [2, 2] })).toThrow(/shape/);
+  });
+
+  it("respects the tolerance option", () => {
+    const f = (x: Float64Array) => x[0]! * x[0]!;
+    // analytic off by 1e-4 relative: "suspicious"; passes a loose tolerance, fails the default.
+    const a = 2 * 3 * (1 + 2e-4);
+    expect(checkGradient(f, [3], [a]).ok).toBe(false);
+    const loose = checkGradient(f, [3], [a], { tolerance: 1e-3 });
+    expect(loose.ok).toBe(true);
+    expect(loose.band).toBe("suspicious");
+  });
+
+  it("does not fail a zero gradient because of round-off", () => {
+    // Σ softmax(z) = 1 for every z, so its gradient is exactly zero.
+    const f = (v: Float64Array) => softmax(v).reduce((p, q) => p + q, 0);
+    const r = checkGradient(f, z, [0, 0, 0, 0]);
+    expect(r.ok).toBe(true);
+  });
+});
+
+describe("kinks", () => {
+  const relu = (v: number) => Math.max(0, v);
+
+  it("relu at exactly 0 with a valid subgradient is not a failure, and the kink is reported", () => {
+    // f(x) = relu(x0) + x1^2 at x0 = 0; subgradient of relu at 0 may be anything in [0, 1].
+    const f = (x: Float64Array) => relu(x[0]!) + x[1]! ** 2;
+    for (const sub of [0, 0.5, 1]) {
+      const r = checkGradient(f, [0, 0.7], [sub, 1.4]);
+      expect(r.ok).toBe(true);
+      expect(r.kinks).toBe(1);
+      expect(r.kinkEntries[0]!.flatIndex).toBe(0);
+      expect(r.kinkEntries[0]!.kink).toBe(true);
+      expect(r.summary).toMatch(/kink/);
+    }
+  });
+
+  it("a kink still fails when the analytic value is not a subgradient", () => {
+    const f = (x: Float64Array) => relu(x[0]!);
+    const r = checkGradient(f, [0], [-1]);
+    expect(r.kinks).toBe(1);
+    expect(r.ok).toBe(false);
+    expect(r.band).toBe("wrong");
+  });
+
+  it("a kink inside the step (not at x) is recognised", () => {
+    // |x| at x = 3e-6 < h: true derivative is 1, the central difference sees 0.3.
+    const f = (x: Float64Array) => Math.abs(x[0]!);
+    const r = checkGradient(f, [3e-6], [1]);
+    expect(r.kinks).toBe(1);
+    expect(r.ok).toBe(true);
+  });
+
+  it("a smooth but wrong gradient is not excused as a kink", () => {
+    const f = (x: Float64Array) => Math.exp(x[0]!);
+    const r = checkGradient(f, [0.5], [Math.exp(0.5) * 1.01]);
+    expect(r.kinks).toBe(0);
+    expect(r.ok).toBe(false);
+  });
+});
+
+describe("checkVjp", () => {
+  // y = W x with W 2×3 stored row-major and x of length 3. For an upstream u, the VJP with respect to
+  // W is u xᵀ (2×3) and with respect to x is Wᵀ u (length 3).
+  const W = [1, -2, 0.5, 3, 0.25, -1];
+  const xv = [0.4, -1.2, 2.0];
+  const u = [0.7, -0.3];
+  const matvec = (Wf: ArrayLike<number>, x: ArrayLike<number>) => [
+    Wf[0]! * x[0]! + Wf[1]! * x[1]! + Wf[2]! * x[2]!,
+    Wf[3]! * x[0]! + Wf[4]! * x[1]! + Wf[5]! * x[2]!,
+  ];
+  const dW = [u[0]! * xv[0]!, u[0]! * xv[1]!, u[0]! * xv[2]!, u[1]! * xv[0]!, u[1]! * xv[1]!, u[1]! * xv[2]!];
+
+  it("passes the correct gradient with respect to W (outer product u xᵀ)", () => {
+    const r = checkVjp((Wf) => matvec(Wf, xv), W, u, dW, { shape: [2, 3] });
+    expect(r.ok).toBe(true);
+    expect(r.band).toBe("correct");
+  });
+
+  it("catches a transposed matrix gradient", () => {
+    // The Pitfall: W x instead of Wᵀ u for ∂L/∂x. Use a square W so the shapes still agree.
+    const S = [2, -1, 0.5, 1];
+    const xs = [0.3, -0.8];
+    const mv = (M: ArrayLike<number>, x: ArrayLike<number>) => [M[0]! * x[0]! + M[1]! * x[1]!, M[2]! * x[0]! + M[3]! * x[1]!];
+    const right = [S[0]! * u[0]! + S[2]! * u[1]!, S[1]! * u[0]! + S[3]! * u[1]!]; // Sᵀ u
+    const wrong = [S[0]! * u[0]! + S[1]! * u[1]!, S[2]! * u[0]! + S[3]! * u[1]!]; // S u
+    expect(checkVjp((x) => mv(S, x), xs, u, right).ok).toBe(true);
+    const r = checkVjp((x) => mv(S, x), xs, u, wrong);
+    expect(r.ok).toBe(false);
+    expect(r.band).toBe("wrong");
+  });
+
+  it("numericVjp agrees with Wᵀ u", () => {
+    const g = numericVjp((x) => matvec(W, x), xv, u);
+    const expected = [W[0]! * u[0]! + W[3]! * u[1]!, W[1]! * u[0]! + W[4]! * u[1]!, W[2]! * u[0]! + W[5]! * u[1]!];
+    for (let i = 0; i < 3; i++) expect(relativeError(g[i]!, expected[i]!)).toBeLessThan(1e-8);
+  });
+
+  it("throws when f's output and upstream lengths differ", () => {
+    expect(() => checkVjp((x) => matvec(W, x), xv, [1, 2, 3], [0, 0, 0])).toThrow(/length 2.*length 3/);
+  });
+
+  it("checks a softmax Jacobian: J = diag(p) - p pᵀ, so uᵀJ = p ⊙ (u - ⟨u, p⟩)", () => {
+    const sm = (z: ArrayLike<number>) => {
+      const e = Array.from(z, Math.exp);
+      const s = e.reduce((a, b) => a + b, 0);
+      return e.map((v) => v / s);
+    };
+    const zz = [0.1, 1.5, -0.4];
+    const uu = [1, -2, 0.5];
+    const p = sm(zz);
+    const up = uu.reduce((s, ui, i) => s + ui * p[i]!, 0);
+    const vjp = p.map((pi, i) => pi * (uu[i]! - up));
+    expect(checkVjp(sm, zz, uu, vjp).band).toBe("correct");
+    // A classic slip: forgetting the -p pᵀ term.
+    expect(checkVjp(sm, zz, uu, p.map((pi, i) => pi * uu[i]!)).band).toBe("wrong");
+  });
+});
+
+describe("kink detection does not fire on smooth functions", () => {
+  it("x³ + x² at its stationary point 0 (zero gradient, strong curvature)", () => {
+    const r = checkGradient((x) => x[0]! ** 3 + x[0]! ** 2, [0], [0]);
+    expect(r.kinks).toBe(0);
+    expect(r.ok).toBe(true);
+  });
+  it("a large constant offset with a tiny slope", () => {
+    // f = 1e6 + 1e-3 x  → f' = 1e-3; slopes carry round-off of order ε·1e6/h.
+    const r = checkGradient((x) => 1e6 + 1e-3 * x[0]!, [0.2], [1e-3]);
+    expect(r.kinks).toBe(0);
+  });
+  it("a strongly curved but smooth function", () => {
+    const r = checkGradient((x) => Math.exp(5 * x[0]!), [1], [5 * Math.exp(5)]);
+    expect(r.kinks).toBe(0);
+    expect(r.band).toBe("correct");
+  });
+});
+
+describe("the floor for near-zero gradients", () => {
+  it("still catches a sign error on a small gradient", () => {
+    // f = 1e-5 x² at x = 1: f' = 2e-5.
+    const r = checkGradient((x) => 1e-5 * x[0]! ** 2, [1], [-2e-5]);
+    expect(r.band).toBe("wrong");
+  });
+});
