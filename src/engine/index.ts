@@ -1,3 +1,4 @@
 /** The scalar autograd engine and the numerical tools everything else builds on. */
 export * from "./random";
 export * from "./gradcheck";
+export * from "./datasets";
