@@ -7,6 +7,7 @@ import {
   numericVjp,
   relativeError,
 } from "../../src/engine/gradcheck";
+import { Rng } from "../../src/engine/random";
 
 // Expected derivatives below are derived by hand (calculus), never produced by the code under test.
 
@@ -290,5 +291,106 @@ describe("the floor for near-zero gradients", () => {
     // f = 1e-5 x² at x = 1: f' = 2e-5.
     const r = checkGradient((x) => 1e-5 * x[0]! ** 2, [1], [-2e-5]);
     expect(r.band).toBe("wrong");
+  });
+});
+
+describe("evaluation budget and the point f sees", () => {
+  it("a smooth check costs 2n + 1 evaluations and perturbs one coordinate at a time", () => {
+    const x = [0.5, -1, 2, 0.25];
+    let calls = 0;
+    const f = (v: Float64Array) => {
+      calls += 1;
+      const moved = Array.from(v).filter((vi, k) => vi !== x[k]).length;
+      expect(moved).toBeLessThanOrEqual(1);
+      return v.reduce((s, vi, k) => s + (k + 1) * vi + 0.01 * vi * vi, 0);
+    };
+    // Gentle curvature: the one-sided slopes differ by 0.02 h, far below tolerance × slope, so the
+    // half-step kink probe is never needed.
+    const r = checkGradient(f, x, x.map((xi, k) => k + 1 + 0.02 * xi));
+    expect(r.ok).toBe(true);
+    expect(calls).toBe(2 * x.length + 1);
+  });
+  it("strong curvature costs at most two more evaluations per entry and is not a kink", () => {
+    let calls = 0;
+    const x = [0.5, -1, 2, 0.25];
+    const f = (v: Float64Array) => {
+      calls += 1;
+      return v.reduce((s, vi) => s + Math.sin(vi), 0);
+    };
+    const r = checkGradient(f, x, x.map(Math.cos));
+    expect(r.ok).toBe(true);
+    expect(r.kinks).toBe(0);
+    expect(calls).toBeLessThanOrEqual(4 * x.length + 1);
+  });
+  it("scales the step with |x| by default and can be told not to", () => {
+    const seen: number[] = [];
+    const f = (v: Float64Array) => {
+      seen.push(v[0]!);
+      return v[0]! ** 2;
+    };
+    numericGradient(f, [1000], { h: 1e-5 });
+    expect(Math.abs(seen[0]! - 1000)).toBeCloseTo(1e-2, 8);
+    seen.length = 0;
+    numericGradient(f, [1000], { h: 1e-5, relativeStep: false });
+    expect(Math.abs(seen[0]! - 1000)).toBeCloseTo(1e-5, 8);
+  });
+});
+
+describe("kinks through the VJP form", () => {
+  it("a relu layer's backward u ⊙ [z > 0] passes at z = 0 and reports the kink", () => {
+    const relu = (z: Float64Array) => Array.from(z, (v) => Math.max(0, v));
+    const z = [1.5, 0, -0.7];
+    const u = [0.3, -2, 1.1];
+    const r = checkVjp(relu, z, u, [0.3, 0, 0]);
+    expect(r.ok).toBe(true);
+    expect(r.kinks).toBe(1);
+    expect(r.kinkEntries[0]!.flatIndex).toBe(1);
+    // The Pitfall "forgot f′": passing u straight through is caught on the negative entry.
+    const wrong = checkVjp(relu, z, u, u);
+    expect(wrong.ok).toBe(false);
+    expect(wrong.band).toBe("wrong");
+    expect(wrong.worst[0]!.flatIndex).toBe(2);
+  });
+});
+
+describe("seeded property sweep of the verdict", () => {
+  // Smooth functions with hand-derived derivatives, at random points and scales.
+  const fns: [string, (v: number) => number, (v: number) => number][] = [
+    ["sin", Math.sin, Math.cos],
+    ["exp", Math.exp, Math.exp],
+    ["tanh", Math.tanh, (v) => 1 - Math.tanh(v) ** 2],
+    ["quartic", (v) => v ** 4 - 3 * v ** 2, (v) => 4 * v ** 3 - 6 * v],
+    ["sigmoid", (v) => 1 / (1 + Math.exp(-v)), (v) => Math.exp(-v) / (1 + Math.exp(-v)) ** 2],
+    ["big sin", (v) => 1e4 * Math.sin(v), (v) => 1e4 * Math.cos(v)],
+    ["small square", (v) => 1e-4 * v * v, (v) => 2e-4 * v],
+    ["log1p(x²)", (v) => Math.log(1 + v * v), (v) => (2 * v) / (1 + v * v)],
+  ];
+  const at = (f: (v: number) => number) => (v: Float64Array) => f(v[0]!) + 0.5 * v[1]! ** 2;
+
+  it("correct smooth gradients pass with no kinks; planted errors of 1–2 % or a sign all fail", () => {
+    const r = new Rng(1);
+    for (let t = 0; t < 1000; t++) {
+      const [name, f, df] = fns[r.int(fns.length)]!;
+      const x = [r.normal(0, 10 ** r.uniform(-3, 1)), r.normal(0, 1)];
+      const good = checkGradient(at(f), x, [df(x[0]!), x[1]!]);
+      expect(good.ok, `${name} at ${x[0]}`).toBe(true);
+      expect(good.kinks, `${name} at ${x[0]}`).toBe(0);
+      const g = df(x[0]!);
+      if (Math.abs(g) < 1e-3) continue; // below the floor a 1 % error is not resolvable
+      const bad = [0.99 * g, -g, 1.02 * g][r.int(3)]!;
+      expect(checkGradient(at(f), x, [bad, x[1]!]).ok, `${name} at ${x[0]} with ${bad}`).toBe(false);
+    }
+  });
+
+  it("relu + 0.3x near 0 (inside the step): valid one-sided derivatives pass, others fail", () => {
+    const r = new Rng(2);
+    const f = (v: Float64Array) => Math.max(0, v[0]!) + 0.3 * v[0]!;
+    for (let t = 0; t < 500; t++) {
+      const x0 = r.uniform(-2e-5, 2e-5);
+      const valid = x0 > 0 ? 1.3 : 0.3;
+      expect(checkGradient(f, [x0], [valid]).ok, `at ${x0}`).toBe(true);
+      const invalid = [1.8, -0.2, 2.3][r.int(3)]!;
+      expect(checkGradient(f, [x0], [invalid]).ok, `at ${x0} with ${invalid}`).toBe(false);
+    }
   });
 });
