@@ -64,6 +64,11 @@ describe("truncation versus round-off", () => {
     expect(big).toBeLessThan(1e-2);
     expect(err(1e-5)).toBeLessThan(big * 1e-4);
   });
+  it("truncation error falls as h²: ten times smaller step, about a hundred times smaller error", () => {
+    const ratio = err(1e-2) / err(1e-3);
+    expect(ratio).toBeGreaterThan(50);
+    expect(ratio).toBeLessThan(200);
+  });
   it("a tiny step is ruined by round-off", () => {
     const tiny = err(1e-13);
     expect(tiny).toBeGreaterThan(1e-6); // round-off ≈ ε/h ≈ 1e-3 relative; truncation would be 1e-27
