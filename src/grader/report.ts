@@ -1,0 +1,92 @@
+/**
+ * Grading reports: one object per submission, a text table for the terminal, an atomic JSON
+ * writer (tmp file + rename, so a report is either complete or absent), and the CSV gradebook.
+ */
+import { renameSync, writeFileSync } from "node:fs";
+
+/** One case's result. `score` is 0..1. */
+export interface CaseReport {
+  name: string;
+  visible: boolean;
+  score: number;
+  feedback: string;
+  relError?: number;
+  diagnosis?: string;
+}
+
+/** One exercise's result; `score` and `max` are in points. */
+export interface ExerciseReport {
+  id: string;
+  title: string;
+  file: string;
+  score: number;
+  max: number;
+  cases: CaseReport[];
+}
+
+/** Everything graded for one student. */
+export interface SubmissionReport {
+  student: string;
+  exercises: ExerciseReport[];
+  total: number;
+  max: number;
+  seed: number;
+  durationMs: number;
+  /** problems with the submission as a whole (bad zip, broken notebook) */
+  errors: string[];
+}
+
+/** Round to hundredths of a point so reports stay readable and sums stay stable. */
+export function roundPoints(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
+/** The terminal table: exercise, score/max, and one feedback line per failed case. */
+export function formatReport(r: SubmissionReport, opts: { showHidden?: boolean } = {}): string {
+  const lines: string[] = [];
+  const w = Math.max(8, ...r.exercises.map((e) => e.id.length));
+  lines.push(`Student: ${r.student}   seed ${r.seed}`);
+  for (const err of r.errors) lines.push(`! ${err}`);
+  lines.push(`${"exercise".padEnd(w)}  ${"score".padStart(11)}`);
+  lines.push(`${"-".repeat(w)}  ${"-".repeat(11)}`);
+  for (const e of r.exercises) {
+    lines.push(`${e.id.padEnd(w)}  ${`${fmt(e.score)}/${fmt(e.max)}`.padStart(11)}`);
+    for (const c of e.cases) {
+      if (c.score >= 1) continue;
+      const name = c.visible || opts.showHidden !== false ? c.name : "hidden case";
+      lines.push(`${"".padEnd(w)}    ✗ ${name}: ${c.feedback}`);
+    }
+  }
+  lines.push(`${"-".repeat(w)}  ${"-".repeat(11)}`);
+  lines.push(`${"total".padEnd(w)}  ${`${fmt(r.total)}/${fmt(r.max)}`.padStart(11)}`);
+  return lines.join("\n");
+}
+
+function fmt(x: number): string {
+  return Number.isInteger(x) ? String(x) : x.toFixed(2);
+}
+
+/** Write JSON once, atomically. */
+export function writeJsonAtomic(file: string, data: unknown): void {
+  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  writeFileSync(tmp, JSON.stringify(data, null, 2) + "\n");
+  renameSync(tmp, file);
+}
+
+/** Quote a CSV field when needed. */
+function csvField(s: string | number): string {
+  const t = String(s);
+  return /[",\n\r]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
+}
+
+/** The class gradebook: one row per student, one column per exercise, then the total. */
+export function gradebookCsv(reports: SubmissionReport[], exerciseIds: string[]): string {
+  const rows = [["student", ...exerciseIds, "total", "max", "errors"].map(csvField).join(",")];
+  for (const r of reports) {
+    const byId = new Map(r.exercises.map((e) => [e.id, e.score]));
+    rows.push(
+      [r.student, ...exerciseIds.map((id) => byId.get(id) ?? 0), r.total, r.max, r.errors.join("; ")].map(csvField).join(","),
+    );
+  }
+  return rows.join("\n") + "\n";
+}
