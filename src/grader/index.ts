@@ -1,2 +1,5 @@
 /** Exercise contracts, inline checks and the isolating autograder. */
 export {};
+export * from "./contract";
+export * from "./judge";
+export * from "./exercises";

@@ -1,0 +1,14 @@
+/** Every gradable exercise, in course order; the CLI, inline checks and docs all read this list. */
+import type { Exercise } from "../contract";
+import { LOCAL_RULE_EXERCISES } from "./local-rules";
+import { LAYER_EXERCISES } from "./layers";
+
+/** All exercises the grader knows. */
+export const ALL_EXERCISES: Exercise[] = [...LOCAL_RULE_EXERCISES, ...LAYER_EXERCISES];
+
+/** Look an exercise up by id; throws with the known ids so a typo is easy to fix. */
+export function exerciseById(id: string): Exercise {
+  const ex = ALL_EXERCISES.find((e) => e.id === id);
+  if (!ex) throw new Error(`unknown exercise id "${id}"; known ids: ${ALL_EXERCISES.map((e) => e.id).join(", ")}`);
+  return ex;
+}

@@ -1,0 +1,166 @@
+/**
+ * Exercise group 01: the local backward rule of each scalar `Value` op. The student receives the
+ * op's inputs and the upstream gradient g = ∂L/∂out and returns ∂L/∂input = g · ∂out/∂input. The
+ * oracle differentiates the op's forward numerically, so no solution is consulted.
+ */
+import type { Rng } from "../../engine/random";
+import type { Exercise, Json } from "../contract";
+import { awayFromZero, defineExercise, fdVjp, type Mistake, type Tensor } from "../judge";
+
+const FILE = "01-local-rules.ts";
+const scalar = (v: number): Tensor => ({ shape: [], values: Float64Array.of(v) });
+const num = (x: Json | undefined): number => {
+  if (typeof x !== "number") throw new Error("expected a number argument");
+  return x;
+};
+
+const forgotUpstream = (local: (args: number[]) => number): Mistake => ({
+  id: "forgot-upstream",
+  feedback: "looks like the local derivative alone: multiply by the upstream gradient (chain rule)",
+  output: (args) => {
+    const xs = args.map(num);
+    return xs[xs.length - 1] === 1 ? null : local(xs);
+  },
+});
+
+interface UnarySpec {
+  id: string;
+  exportName: string;
+  op: string;
+  f: (x: number) => number;
+  /** the local derivative, used only to describe the "forgot upstream" mistake */
+  df: (x: number) => number;
+  rule: string;
+  visible: [number, number][];
+  domain: (rng: Rng) => number;
+  extra?: Mistake[];
+}
+
+function unary(s: UnarySpec): Exercise {
+  return defineExercise({
+    id: s.id,
+    title: `Local backward rule of ${s.op}`,
+    file: FILE,
+    exportName: s.exportName,
+    points: 1,
+    description: `Given the input x of \`${s.op}\` and the upstream gradient g = ∂L/∂out, return ∂L/∂x = ${s.rule}.`,
+    visible: s.visible.map(([x, g]) => ({ label: `x=${x}, g=${g}`, args: [x, g] })),
+    hidden: (rng) => [s.domain(rng), awayFromZero(rng, 0.3, 3)],
+    oracle: (args) => {
+      const [x, g] = [num(args[0]), num(args[1])];
+      return { bare: true, expected: { dx: fdVjp((v) => [s.f(v[0]![0]!)], [scalar(x)], 0, [g]) } };
+    },
+    mistakes: [forgotUpstream(([x]) => s.df(x!)), ...(s.extra ?? [])],
+  });
+}
+
+const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
+
+/** The group's exercises, in the order of the stub file. */
+export const LOCAL_RULE_EXERCISES: Exercise[] = [
+  defineExercise({
+    id: "mul-backward",
+    title: "Local backward rule of mul",
+    file: FILE,
+    exportName: "mulBackward",
+    points: 1,
+    description: "out = a·b. Return { da, db } with ∂L/∂a = g·b and ∂L/∂b = g·a.",
+    visible: [
+      { label: "a=2, b=-3, g=1", args: [2, -3, 1] },
+      { label: "a=-1.5, b=4, g=0.5", args: [-1.5, 4, 0.5] },
+    ],
+    hidden: (rng) => [awayFromZero(rng, 0.1, 3), awayFromZero(rng, 0.1, 3), awayFromZero(rng, 0.3, 3)],
+    oracle: (args) => {
+      const ins = [scalar(num(args[0])), scalar(num(args[1]))];
+      const f = (v: Float64Array[]): number[] => [v[0]![0]! * v[1]![0]!];
+      const g = [num(args[2])];
+      return { expected: { da: fdVjp(f, ins, 0, g), db: fdVjp(f, ins, 1, g) } };
+    },
+    mistakes: [
+      {
+        id: "swapped-inputs",
+        feedback: "each input's gradient uses the OTHER input: check which factor goes with da and which with db",
+        output: (args) => {
+          const [a, b, g] = args.map(num) as [number, number, number];
+          return a === b ? null : { da: g * a, db: g * b };
+        },
+      },
+      forgotUpstream(([, b]) => b!),
+    ],
+  }),
+  defineExercise({
+    id: "div-backward",
+    title: "Local backward rule of div",
+    file: FILE,
+    exportName: "divBackward",
+    points: 1,
+    description: "out = a/b. Return { da, db } with ∂L/∂a = g/b and ∂L/∂b = −g·a/b².",
+    visible: [
+      { label: "a=3, b=2, g=1", args: [3, 2, 1] },
+      { label: "a=-1, b=0.5, g=2", args: [-1, 0.5, 2] },
+    ],
+    hidden: (rng) => [awayFromZero(rng, 0.1, 3), awayFromZero(rng, 0.5, 3), awayFromZero(rng, 0.3, 3)],
+    oracle: (args) => {
+      const ins = [scalar(num(args[0])), scalar(num(args[1]))];
+      const f = (v: Float64Array[]): number[] => [v[0]![0]! / v[1]![0]!];
+      const g = [num(args[2])];
+      return { expected: { da: fdVjp(f, ins, 0, g), db: fdVjp(f, ins, 1, g) } };
+    },
+    mistakes: [
+      {
+        id: "quotient-rule",
+        feedback: "db: differentiate a·b⁻¹ with respect to b; the power of b is not 1",
+        output: (args) => {
+          const [a, b, g] = args.map(num) as [number, number, number];
+          return { da: g / b, db: -g * a / b };
+        },
+      },
+    ],
+  }),
+  defineExercise({
+    id: "pow-backward",
+    title: "Local backward rule of pow (constant exponent)",
+    file: FILE,
+    exportName: "powBackward",
+    points: 1,
+    description: "out = xⁿ with a constant n. Return ∂L/∂x = g·n·xⁿ⁻¹.",
+    visible: [
+      { label: "x=3, n=2, g=1", args: [3, 2, 1] },
+      { label: "x=2, n=-1, g=1.5", args: [2, -1, 1.5] },
+    ],
+    hidden: (rng) => [rng.uniform(0.3, 2.5), [2, 3, -1, 0.5, -2][rng.int(5)]!, awayFromZero(rng, 0.3, 3)],
+    oracle: (args) => {
+      const [x, n, g] = [num(args[0]), num(args[1]), num(args[2])];
+      return { bare: true, expected: { dx: fdVjp((v) => [v[0]![0]! ** n], [scalar(x)], 0, [g]) } };
+    },
+    mistakes: [
+      {
+        id: "power-not-lowered",
+        feedback: "the exponent of x must drop by one after differentiating",
+        output: (args) => {
+          const [x, n, g] = args.map(num) as [number, number, number];
+          return g * n * x ** n;
+        },
+      },
+      forgotUpstream(([x, n]) => n! * x! ** (n! - 1)),
+    ],
+  }),
+  unary({ id: "exp-backward", exportName: "expBackward", op: "exp", f: Math.exp, df: Math.exp, rule: "g·eˣ", visible: [[1, 1], [-0.5, 2]], domain: (r) => r.uniform(-2, 2) }),
+  unary({ id: "log-backward", exportName: "logBackward", op: "log", f: Math.log, df: (x) => 1 / x, rule: "g/x", visible: [[2, 1], [0.5, -3]], domain: (r) => r.uniform(0.2, 4) }),
+  unary({
+    id: "tanh-backward", exportName: "tanhBackward", op: "tanh", f: Math.tanh, df: (x) => 1 - Math.tanh(x) ** 2,
+    rule: "g·(1 − tanh²x)", visible: [[0.5, 1], [-1, 2]], domain: (r) => r.uniform(-2, 2),
+    extra: [{ id: "used-a-for-z", feedback: "1 − (·)² needs tanh(x), the OUTPUT, not the input x", output: ([x, g]) => num(g) * (1 - num(x) ** 2) }],
+  }),
+  unary({
+    id: "sigmoid-backward", exportName: "sigmoidBackward", op: "sigmoid", f: sigmoid, df: (x) => sigmoid(x) * (1 - sigmoid(x)),
+    rule: "g·σ(x)(1 − σ(x))", visible: [[0, 1], [1.5, -2]], domain: (r) => r.uniform(-3, 3),
+    extra: [{ id: "used-a-for-z", feedback: "s(1 − s) needs s = σ(x), the OUTPUT, not the input x", output: ([x, g]) => num(g) * num(x) * (1 - num(x)) }],
+  }),
+  unary({
+    id: "relu-backward", exportName: "reluBackward", op: "relu", f: (x) => Math.max(0, x), df: (x) => (x > 0 ? 1 : 0),
+    rule: "g if x > 0, else 0", visible: [[1.5, 2], [-0.7, 3]], domain: (r) => awayFromZero(r, 0.05, 2),
+  }),
+  unary({ id: "sin-backward", exportName: "sinBackward", op: "sin", f: Math.sin, df: Math.cos, rule: "g·cos x", visible: [[0.3, 1], [2, -1.5]], domain: (r) => r.uniform(-3, 3) }),
+  unary({ id: "cos-backward", exportName: "cosBackward", op: "cos", f: Math.cos, df: (x) => -Math.sin(x), rule: "−g·sin x", visible: [[0.3, 1], [2, -1.5]], domain: (r) => r.uniform(-3, 3) }),
+];

@@ -1,0 +1,302 @@
+/**
+ * Shared judging: validate what a student returned (type and shape, with messages a student can
+ * act on), compare it with an oracle computed from central differences of a trusted forward, give
+ * partial credit per returned component, and name the known mistake when the answer matches one.
+ */
+import { numericVjp, relativeError } from "../engine/gradcheck";
+import { Rng } from "../engine/random";
+import type { CaseVerdict, Exercise, GradeCase, Json } from "./contract";
+
+/** [] scalar, [n] vector, [rows, cols] matrix (rows of a matrix; a batch is the columns). */
+export type Shape = readonly number[];
+
+/** A tensor as the grader holds it: flat row-major float64 values with a shape. */
+export interface Tensor {
+  shape: Shape;
+  values: Float64Array;
+}
+
+/** Describe a shape the way the course writes it: "scalar", "vector of 3", "2×3 matrix". */
+export function describeShape(shape: Shape): string {
+  if (shape.length === 0) return "a number";
+  if (shape.length === 1) return `a vector of length ${shape[0]}`;
+  return `a ${shape[0]}×${shape[1]} matrix`;
+}
+
+const isArrayLike = (x: unknown): x is ArrayLike<unknown> =>
+  Array.isArray(x) || (ArrayBuffer.isView(x) && !(x instanceof DataView));
+
+/** Guess the shape of what a student returned, for the error message. */
+export function shapeOf(x: unknown): string {
+  if (typeof x === "number") return "a number";
+  if (isArrayLike(x)) {
+    const first = x[0];
+    if (x.length > 0 && isArrayLike(first)) return `a ${x.length}×${first.length} matrix`;
+    return `a vector of length ${x.length}`;
+  }
+  if (x === undefined) return "undefined (did you forget to return?)";
+  if (x === null) return "null";
+  return `a ${typeof x}`;
+}
+
+/**
+ * Read `x` as a tensor of `shape`, or explain why it is not one. Typed arrays are accepted as well
+ * as plain arrays (they arrive as plain arrays after JSON anyway). A vector may also be given as a
+ * one-column matrix, a valid convention for a bias gradient.
+ */
+export function readTensor(x: unknown, shape: Shape, what: string): Tensor | string {
+  const bad = (): string => `${what}: returned ${shapeOf(x)} where ${describeShape(shape)} was expected`;
+  const num = (v: unknown): number | null => (typeof v === "number" ? v : null);
+  if (shape.length === 0) {
+    const single = isArrayLike(x) && x.length === 1 ? num(x[0]) : null;
+    const v = num(x) ?? single;
+    if (v === null) return bad();
+    if (!Number.isFinite(v)) return `${what}: returned ${v}, not a finite number`;
+    return { shape, values: Float64Array.of(v) };
+  }
+  if (!isArrayLike(x)) return bad();
+  const values = new Float64Array(shape.reduce((p, q) => p * q, 1));
+  if (shape.length === 1) {
+    if (x.length !== shape[0]) return bad();
+    for (let i = 0; i < shape[0]; i++) {
+      const e = x[i];
+      const v = typeof e === "number" ? e : isArrayLike(e) && e.length === 1 ? num(e[0]) : null;
+      if (v === null) return bad();
+      if (!Number.isFinite(v)) return `${what}: entry ${i} is ${v}, not a finite number`;
+      values[i] = v;
+    }
+    return { shape, values };
+  }
+  const [rows, cols] = shape as [number, number];
+  if (x.length !== rows) return bad();
+  for (let i = 0; i < rows; i++) {
+    const row = x[i];
+    if (!isArrayLike(row) || row.length !== cols) {
+      return isArrayLike(row) ? `${what}: returned a ${rows}×${row.length} matrix where ${rows}×${cols} was expected` : bad();
+    }
+    for (let j = 0; j < cols; j++) {
+      const v = num(row[j]);
+      if (v === null) return `${what}: entry (${i}, ${j}) is not a number`;
+      if (!Number.isFinite(v)) return `${what}: entry (${i}, ${j}) is ${v}, not a finite number`;
+      values[i * cols + j] = v;
+    }
+  }
+  return { shape, values };
+}
+
+/** Absolute floor below which two numbers count as equal (finite differences are not exact). */
+export const ABS_TOL = 1e-7;
+/** Relative tolerance for a gradient from central differences. */
+export const REL_TOL = 1e-5;
+
+/** Worst relative error between two flat arrays, with a small absolute floor. */
+export function worstRelError(got: ArrayLike<number>, want: ArrayLike<number>): number {
+  let worst = 0;
+  for (let i = 0; i < want.length; i++) {
+    const g = got[i] ?? NaN;
+    const w = want[i] ?? NaN;
+    if (Math.abs(g - w) <= ABS_TOL) continue;
+    worst = Math.max(worst, relativeError(g, w));
+  }
+  return worst;
+}
+
+/** Do two flat arrays agree within the grading tolerance? */
+export function agrees(got: ArrayLike<number>, want: ArrayLike<number>, tol = REL_TOL): boolean {
+  return got.length === want.length && worstRelError(got, want) <= tol;
+}
+
+/** Plain JSON ↔ tensor helpers for contracts. */
+export function fromJson(x: Json, shape?: Shape): Tensor {
+  if (typeof x === "number") return { shape: [], values: Float64Array.of(x) };
+  if (!Array.isArray(x)) throw new Error("fromJson: not numeric data");
+  if (x.length > 0 && Array.isArray(x[0])) {
+    const rows = x as number[][];
+    const cols = rows[0]!.length;
+    return { shape: shape ?? [rows.length, cols], values: Float64Array.from(rows.flat()) };
+  }
+  return { shape: shape ?? [x.length], values: Float64Array.from(x as number[]) };
+}
+
+/** Tensor → plain JSON (number, number[] or number[][]). */
+export function toJson(t: Tensor): Json {
+  if (t.shape.length === 0) return t.values[0]!;
+  if (t.shape.length === 1) return Array.from(t.values);
+  const [rows, cols] = t.shape as [number, number];
+  const out: number[][] = [];
+  for (let i = 0; i < rows; i++) out.push(Array.from(t.values.subarray(i * cols, (i + 1) * cols)));
+  return out;
+}
+
+/**
+ * The oracle: ∂⟨upstream, forward(inputs)⟩/∂inputs[k] by central differences of the trusted
+ * forward, one input at a time. This is what a backward function must return for input k.
+ */
+export function fdVjp(
+  forward: (inputs: Float64Array[]) => ArrayLike<number>,
+  inputs: Tensor[],
+  k: number,
+  upstream: ArrayLike<number>,
+): Tensor {
+  const base = inputs.map((t) => t.values);
+  const f = (x: Float64Array): ArrayLike<number> => forward(base.map((v, i) => (i === k ? x : v)));
+  return { shape: inputs[k]!.shape, values: numericVjp(f, base[k]!, upstream) };
+}
+
+/** A known wrong answer: if the student's output matches it, say which pitfall to look at. */
+export interface Mistake {
+  id: string;
+  /** what to look at, never the answer */
+  feedback: string;
+  /** the wrong answer for these arguments, or null when this mistake cannot happen here */
+  output(args: Json[]): Json | null;
+}
+
+/** Generic pitfall names the judge recognises on its own, per component. */
+export const SIGN_ERROR: Omit<Mistake, "output"> = {
+  id: "sign-error",
+  feedback: "has the right size but the opposite sign everywhere: check the sign of each term",
+};
+
+/** Compare any JSON-ish answer with a known wrong one (same structure, numbers within tolerance). */
+export function matchesJson(got: unknown, want: Json): boolean {
+  if (typeof want === "number") return typeof got === "number" && agrees([got], [want], 1e-6);
+  if (Array.isArray(want)) {
+    if (!isArrayLike(got) || got.length !== want.length) return false;
+    for (let i = 0; i < want.length; i++) if (!matchesJson(got[i], want[i]!)) return false;
+    return true;
+  }
+  if (want !== null && typeof want === "object") {
+    if (got === null || typeof got !== "object") return false;
+    const g = got as Record<string, unknown>;
+    return Object.keys(want).every((k) => matchesJson(g[k], want[k]!));
+  }
+  return got === want;
+}
+
+/** What a backward exercise returns: one bare value, or a record of named gradients. */
+export interface GradientSpec {
+  /** expected gradients keyed by the name the student returns; one key with `bare` → return the value itself */
+  expected: Record<string, Tensor>;
+  bare?: boolean;
+}
+
+/**
+ * Judge a backward exercise: shapes first, then each named gradient against the oracle. Partial
+ * credit is the fraction of gradients that agree; a matching known mistake names the pitfall.
+ */
+export function judgeGradients(
+  spec: GradientSpec,
+  output: unknown,
+  args: Json[],
+  mistakes: readonly Mistake[] = [],
+): CaseVerdict {
+  const keys = Object.keys(spec.expected);
+  const diagnose = (): Mistake | undefined =>
+    mistakes.find((m) => {
+      const w = m.output(args);
+      return w !== null && matchesJson(output, w);
+    });
+  const parts: { key: string; got: Tensor | string }[] = [];
+  if (spec.bare) {
+    const k = keys[0]!;
+    parts.push({ key: k, got: readTensor(output, spec.expected[k]!.shape, k) });
+  } else {
+    if (output === null || typeof output !== "object" || isArrayLike(output)) {
+      const m = diagnose();
+      return {
+        score: 0,
+        feedback: m ? m.feedback : `return an object { ${keys.join(", ")} }, not ${shapeOf(output)}`,
+        ...(m ? { diagnosis: m.id } : {}),
+      };
+    }
+    const o = output as Record<string, unknown>;
+    for (const k of keys) parts.push({ key: k, got: k in o ? readTensor(o[k], spec.expected[k]!.shape, k) : `${k}: missing from the returned object` });
+  }
+  let ok = 0;
+  let worst = 0;
+  const notes: string[] = [];
+  let signErrors = 0;
+  for (const { key, got } of parts) {
+    const want = spec.expected[key]!;
+    if (typeof got === "string") {
+      notes.push(got);
+      worst = Infinity;
+      continue;
+    }
+    const err = worstRelError(got.values, want.values);
+    worst = Math.max(worst, err);
+    if (err <= REL_TOL) ok++;
+    else if (agrees(got.values.map((v) => -v), want.values)) {
+      signErrors++;
+      notes.push(`${key} ${SIGN_ERROR.feedback}`);
+    } else notes.push(`${key} is wrong (worst relative error ${err.toExponential(1)})`);
+  }
+  const score = ok / parts.length;
+  if (score === 1) return { score: 1, feedback: "correct", relError: worst };
+  const m = diagnose();
+  const verdict: CaseVerdict = {
+    score,
+    feedback: m ? `${m.feedback}${notes.length ? ` (${notes.join("; ")})` : ""}` : notes.join("; "),
+  };
+  if (Number.isFinite(worst)) verdict.relError = worst;
+  if (m) verdict.diagnosis = m.id;
+  else if (signErrors > 0) verdict.diagnosis = SIGN_ERROR.id;
+  return verdict;
+}
+
+/** Everything a gradient exercise module declares; `defineExercise` turns it into an `Exercise`. */
+export interface ExerciseSpec {
+  id: string;
+  title: string;
+  file: string;
+  exportName: string;
+  points: number;
+  description: string;
+  visible: { label: string; args: Json[] }[];
+  /** one hidden case from a generator forked for this exercise */
+  hidden(rng: Rng): Json[];
+  hiddenCount?: number;
+  /** the oracle for these arguments (finite differences of a trusted forward) */
+  oracle(args: Json[]): GradientSpec;
+  mistakes?: Mistake[];
+}
+
+/** Build an `Exercise` from a spec: cases from the seed (forked by id), judging by `judgeGradients`. */
+export function defineExercise(spec: ExerciseSpec): Exercise {
+  return {
+    id: spec.id,
+    title: spec.title,
+    file: spec.file,
+    exportName: spec.exportName,
+    points: spec.points,
+    description: spec.description,
+    cases(seed: number): GradeCase[] {
+      const rng = new Rng(seed).fork(spec.id);
+      const out: GradeCase[] = spec.visible.map((v, i) => ({ name: `visible ${i + 1}: ${v.label}`, visible: true, args: v.args }));
+      const n = spec.hiddenCount ?? 4;
+      for (let i = 0; i < n; i++) out.push({ name: `hidden ${i + 1}`, visible: false, args: spec.hidden(rng) });
+      return out;
+    },
+    judge(c: GradeCase, output: unknown): CaseVerdict {
+      let oracle: GradientSpec;
+      try {
+        oracle = spec.oracle(c.args);
+      } catch (e) {
+        return { score: 0, feedback: `grader could not build the oracle for ${spec.id}: ${(e as Error).message}` };
+      }
+      return judgeGradients(oracle, output, c.args, spec.mistakes ?? []);
+    },
+  };
+}
+
+/** Random helpers for case generators: numbers kept away from kinks and poles. */
+export function awayFromZero(rng: Rng, lo = 0.2, hi = 2): number {
+  const v = rng.uniform(lo, hi);
+  return rng.next() < 0.5 ? -v : v;
+}
+
+/** A rows×cols matrix of normals, as plain JSON rows. */
+export function randomMatrix(rng: Rng, rows: number, cols: number, std = 1): number[][] {
+  return Array.from({ length: rows }, () => Array.from({ length: cols }, () => rng.normal(0, std)));
+}
