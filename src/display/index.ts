@@ -1,2 +1,7 @@
 /** Notebook output: charts, math, graphs, tables and progress, with a text fallback outside Jupyter. */
-export {};
+export * from "./output";
+export * from "./math";
+export * from "./tables";
+export * from "./charts";
+export * from "./progress";
+export * from "./graph";

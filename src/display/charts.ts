@@ -1,0 +1,199 @@
+/**
+ * Charts with plotly.js, fully offline: the first chart of a kernel session carries the whole
+ * plotly bundle inline, later charts wait for it. Each output is plain HTML + script, so it renders
+ * live in classic Notebook, in saved/reopened notebooks and in `nbconvert --to html` pages.
+ */
+import { readFileSync } from "node:fs";
+import { captureActive, emitHtml, formatNumber, inNotebook, newSlot } from "./output";
+
+/** A plotly trace; kept open because plotly's schema is large, but `x`/`y` cover the common case. */
+export interface Trace {
+  x?: readonly (number | string)[];
+  y?: readonly (number | string)[];
+  z?: readonly (readonly number[])[];
+  name?: string;
+  type?: string;
+  mode?: string;
+  [key: string]: unknown;
+}
+
+/** A plotly layout (title, axes, size, ...). */
+export type Layout = Record<string, unknown>;
+
+/** The short options the course notebooks use instead of a full plotly layout. */
+export interface ChartOptions {
+  title?: string;
+  xTitle?: string;
+  yTitle?: string;
+  logX?: boolean;
+  logY?: boolean;
+  width?: number;
+  height?: number;
+  /** Extra plotly layout fields, merged last. */
+  layout?: Layout;
+}
+
+let bundleCache: string | null = null;
+/** Whether this kernel session has already emitted the inline bundle. */
+let bundleSent = false;
+
+/** The plotly bundle, made safe to sit inside an HTML `<script>` element. */
+function plotlyBundle(): string {
+  if (bundleCache === null) {
+    const path = require.resolve("plotly.js-dist/plotly.js");
+    bundleCache = readFileSync(path, "utf8").replace(/<\/script/gi, "<\\/script").replace(/<!--/g, "<\\!--");
+  }
+  return bundleCache;
+}
+
+/** Loader that hides require.js's `define` while plotly evaluates, so classic Notebook doesn't swallow it. */
+function loaderScript(): string {
+  return (
+    "<script>(function(){if(window.Plotly)return;var d=window.define;window.define=undefined;try{\n" +
+    plotlyBundle() +
+    "\n}finally{window.define=d;}})();</script>"
+  );
+}
+
+/** Forget that the bundle was sent (tests, or a notebook that wants each chart self-contained). */
+export function resetPlotlyBundle(): void {
+  bundleSent = false;
+}
+
+function safeJson(v: unknown): string {
+  return JSON.stringify(v).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+}
+
+let plotCounter = 0;
+
+/** Builds the HTML of one chart; includes the bundle only for the first chart of the session. */
+export function plotHtml(traces: readonly Trace[], layout: Layout = {}, opts: { includeBundle?: boolean; id?: string } = {}): string {
+  const id = opts.id ?? `bpl-plot-${Date.now().toString(36)}-${++plotCounter}`;
+  const include = opts.includeBundle ?? !bundleSent;
+  if (include && opts.includeBundle === undefined) bundleSent = true;
+  const fullLayout: Layout = { margin: { l: 60, r: 20, t: 50, b: 50 }, ...layout };
+  const height = typeof fullLayout.height === "number" ? fullLayout.height : 380;
+  const draw =
+    `<script>(function(){var n=0;function go(){var el=document.getElementById(${safeJson(id)});if(!el)return;` +
+    `if(window.Plotly){window.Plotly.react(el,${safeJson(traces)},${safeJson(fullLayout)},{responsive:true,displaylogo:false});}` +
+    `else if(n++<1200){setTimeout(go,50);}else{el.textContent="plotly.js did not load: run the notebook's first chart cell again.";}}go();})();</script>`;
+  return `<div id="${id}" class="bpl-plot" style="width:100%;min-height:${height}px"></div>${include ? loaderScript() : ""}${draw}`;
+}
+
+function textSummary(traces: readonly Trace[], layout: Layout): string {
+  const title = typeof layout.title === "string" ? layout.title : ((layout.title as { text?: string } | undefined)?.text ?? "chart");
+  const lines = [`[chart] ${title}`];
+  for (const t of traces) {
+    const ys = (t.y ?? []).filter((v): v is number => typeof v === "number");
+    const range = ys.length ? `y in [${formatNumber(Math.min(...ys))}, ${formatNumber(Math.max(...ys))}]` : "";
+    lines.push(`  ${t.name ?? t.type ?? "trace"}: ${t.x?.length ?? t.z?.length ?? ys.length} points ${range}`);
+  }
+  return lines.join("\n");
+}
+
+/** Turns the notebooks' short options into a plotly layout. */
+export function layoutFrom(opts: ChartOptions = {}): Layout {
+  return {
+    ...(opts.title ? { title: { text: opts.title } } : {}),
+    xaxis: { title: { text: opts.xTitle ?? "" }, ...(opts.logX ? { type: "log" } : {}) },
+    yaxis: { title: { text: opts.yTitle ?? "" }, ...(opts.logY ? { type: "log" } : {}) },
+    ...(opts.width ? { width: opts.width } : {}),
+    ...(opts.height ? { height: opts.height } : {}),
+    ...(opts.layout ?? {}),
+  };
+}
+
+/** General chart: any plotly traces and layout; the other chart helpers build on this. */
+export function plot(traces: readonly Trace[], layout: Layout | ChartOptions = {}): void {
+  const l = isChartOptions(layout) ? layoutFrom(layout) : layout;
+  emitHtml(plotHtml(traces, l), textSummary(traces, l));
+}
+
+function isChartOptions(l: Layout | ChartOptions): l is ChartOptions {
+  return ["xTitle", "yTitle", "logX", "logY"].some((k) => k in l) || (typeof l.title === "string" && !("xaxis" in l));
+}
+
+/** Line chart of one or more named series, e.g. loss against epoch. */
+export function linePlot(series: readonly Trace[], opts: ChartOptions = {}): void {
+  plot(series.map((s) => ({ type: "scatter", mode: "lines", ...s })), layoutFrom(opts));
+}
+
+/** Scatter plot of one or more point sets. */
+export function scatterPlot(series: readonly Trace[], opts: ChartOptions = {}): void {
+  plot(series.map((s) => ({ type: "scatter", mode: "markers", ...s })), layoutFrom(opts));
+}
+
+/** Histogram of values, e.g. weights or gradients of a layer. */
+export function histogram(values: readonly number[] | readonly { name?: string; values: readonly number[] }[], opts: ChartOptions & { bins?: number } = {}): void {
+  const sets = typeof values[0] === "number" || values.length === 0 ? [{ values: values as readonly number[] }] : (values as { name?: string; values: readonly number[] }[]);
+  const traces = sets.map((s) => ({ type: "histogram", x: s.values, name: s.name, opacity: sets.length > 1 ? 0.6 : 1, ...(opts.bins ? { nbinsx: opts.bins } : {}) }));
+  plot(traces, { ...layoutFrom(opts), barmode: "overlay" });
+}
+
+/** Heatmap of a matrix, e.g. a weight matrix W (rows d_out, columns d_in). */
+export function heatmap(z: readonly (readonly number[])[], opts: ChartOptions & { colorscale?: string } = {}): void {
+  plot([{ type: "heatmap", z, colorscale: opts.colorscale ?? "RdBu", reversescale: true }], { ...layoutFrom(opts), yaxis: { autorange: "reversed", title: { text: opts.yTitle ?? "" } } });
+}
+
+/** Points with class labels, for `decisionBoundary`. */
+export interface LabelledPoints {
+  /** Points as [x1, x2] pairs. */
+  X: readonly (readonly number[])[];
+  /** Class label per point. */
+  y: readonly number[];
+}
+
+/** Contour of a classifier's output over the plane plus the labelled points: shows what the network learned. */
+export function decisionBoundary(predict: (x1: number, x2: number) => number, data: LabelledPoints, opts: ChartOptions & { grid?: number; margin?: number } = {}): void {
+  if (data.X.length !== data.y.length) throw new Error(`decisionBoundary: ${data.X.length} points but ${data.y.length} labels`);
+  const n = opts.grid ?? 60;
+  const m = opts.margin ?? 0.25;
+  const xs1 = data.X.map((p) => p[0]);
+  const xs2 = data.X.map((p) => p[1]);
+  const [a1, b1] = [Math.min(...xs1) - m, Math.max(...xs1) + m];
+  const [a2, b2] = [Math.min(...xs2) - m, Math.max(...xs2) + m];
+  const g1 = Array.from({ length: n }, (_, i) => a1 + ((b1 - a1) * i) / (n - 1));
+  const g2 = Array.from({ length: n }, (_, i) => a2 + ((b2 - a2) * i) / (n - 1));
+  const z = g2.map((v) => g1.map((u) => predict(u, v)));
+  const classes = [...new Set(data.y)].sort((p, q) => p - q);
+  const traces: Trace[] = [{ type: "contour", x: g1, y: g2, z, colorscale: "RdBu", opacity: 0.5, showscale: true, contours: { coloring: "heatmap" }, name: "model" }];
+  for (const c of classes) {
+    const idx = data.y.map((yy, i) => (yy === c ? i : -1)).filter((i) => i >= 0);
+    traces.push({ type: "scatter", mode: "markers", name: `class ${c}`, x: idx.map((i) => xs1[i]), y: idx.map((i) => xs2[i]), marker: { size: 6, line: { width: 1, color: "#333" } } });
+  }
+  plot(traces, layoutFrom({ xTitle: "x₁", yTitle: "x₂", ...opts }));
+}
+
+/** A loss curve that redraws in place during training instead of printing a new chart per epoch. */
+export interface LiveLossCurve {
+  /** Adds one point per named series (e.g. `{ train: 0.3, test: 0.4 }`) and redraws. */
+  push(step: number, values: Record<string, number>): void;
+  /** The data so far, per series. */
+  readonly series: Record<string, { x: number[]; y: number[] }>;
+}
+
+/** Creates a live loss plot; call `push` every epoch (throttle yourself for very many steps). */
+export function liveLossCurve(opts: ChartOptions = {}): LiveLossCurve {
+  const slot = newSlot();
+  const series: Record<string, { x: number[]; y: number[] }> = {};
+  const id = `bpl-live-${Date.now().toString(36)}-${++plotCounter}`;
+  const layout = layoutFrom({ title: "training loss", xTitle: "epoch", yTitle: "loss", ...opts });
+  // The slot's content is replaced on each push, so if the first push carried the bundle, every push must.
+  let carryBundle: boolean | null = null;
+  return {
+    series,
+    push(step, values) {
+      for (const [k, v] of Object.entries(values)) {
+        (series[k] ??= { x: [], y: [] }).x.push(step);
+        series[k].y.push(v);
+      }
+      if (carryBundle === null) {
+        carryBundle = !bundleSent;
+        bundleSent = true;
+      }
+      const traces = Object.entries(series).map(([name, s]) => ({ type: "scatter", mode: "lines", name, x: s.x, y: s.y }));
+      if (inNotebook() || captureActive()) slot.html(plotHtml(traces, layout, { id, includeBundle: carryBundle }));
+      else console.log(`loss @ ${step}: ` + Object.entries(values).map(([k, v]) => `${k}=${formatNumber(v)}`).join(" "));
+    },
+  };
+}
