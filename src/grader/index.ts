@@ -3,3 +3,4 @@ export {};
 export * from "./contract";
 export * from "./judge";
 export * from "./exercises";
+export * from "./inline";

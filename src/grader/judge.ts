@@ -84,6 +84,22 @@ export function readTensor(x: unknown, shape: Shape, what: string): Tensor | str
   return { shape, values };
 }
 
+/**
+ * Typed arrays become plain arrays, as they do when an answer crosses the process boundary, so an
+ * in-process check and the sandboxed grader see the same data.
+ */
+export function plainData(x: unknown, depth = 0): unknown {
+  if (depth > 8) return x;
+  if (isArrayLike(x) && !Array.isArray(x)) return Array.from(x);
+  if (Array.isArray(x)) return x.map((v) => plainData(v, depth + 1));
+  if (x !== null && typeof x === "object") {
+    const o: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(x)) o[k] = plainData(v, depth + 1);
+    return o;
+  }
+  return x;
+}
+
 /** Absolute floor below which two numbers count as equal (finite differences are not exact). */
 export const ABS_TOL = 1e-7;
 /** Relative tolerance for a gradient from central differences. */

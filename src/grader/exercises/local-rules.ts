@@ -85,7 +85,14 @@ export const LOCAL_RULE_EXERCISES: Exercise[] = [
           return a === b ? null : { da: g * a, db: g * b };
         },
       },
-      forgotUpstream(([, b]) => b!),
+      {
+        id: "forgot-upstream",
+        feedback: "looks like the local derivatives alone: multiply by the upstream gradient (chain rule)",
+        output: (args) => {
+          const [a, b, g] = args.map(num) as [number, number, number];
+          return g === 1 ? null : { da: b, db: a };
+        },
+      },
     ],
   }),
   defineExercise({

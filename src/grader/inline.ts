@@ -1,0 +1,149 @@
+/**
+ * Checking exercises inside a notebook: run an exercise's cases in this process against a
+ * function and show a result table. Failures are displayed, never thrown, so a notebook with
+ * unfinished exercises still runs top to bottom. `loadExercises` recompiles the current file on
+ * every call, so an edit to exercises/*.ts takes effect in the next cell without a kernel restart.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { CaseVerdict, Exercise } from "./contract";
+import { compileStudentSource, describeDiagnostics } from "./compile";
+import { ALL_EXERCISES, exerciseById } from "./exercises";
+import { plainData } from "./judge";
+
+/** The exports of the student's exercise files, merged (export names are unique across files). */
+export type ExerciseModule = Record<string, unknown>;
+
+/** The outcome of one case, as shown in the table. */
+export interface InlineCaseResult extends CaseVerdict {
+  name: string;
+  visible: boolean;
+}
+
+/** The outcome of one exercise. */
+export interface InlineResult {
+  id: string;
+  exportName: string;
+  points: number;
+  /** points earned: points × mean case score */
+  earned: number;
+  cases: InlineCaseResult[];
+}
+
+function defaultExerciseDir(): string {
+  for (const dir of [path.resolve("exercises"), path.resolve("..", "exercises")]) {
+    if (fs.existsSync(path.join(dir, "01-local-rules.ts"))) return dir;
+  }
+  throw new Error(`could not find the exercises/ folder from ${process.cwd()}; pass its path to loadExercises(path)`);
+}
+
+/**
+ * Compile and evaluate the CURRENT text of an exercise file (or every .ts file of a folder) and
+ * return its exports. Nothing is cached: call it again after editing the file.
+ */
+export function loadExercises(target?: string): ExerciseModule {
+  const where = target ? path.resolve(target) : defaultExerciseDir();
+  const files = fs.statSync(where).isDirectory()
+    ? fs.readdirSync(where).filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts")).sort().map((f) => path.join(where, f))
+    : [where];
+  const merged: ExerciseModule = {};
+  for (const file of files) {
+    const source = fs.readFileSync(file, "utf8");
+    const name = path.basename(file);
+    const out = compileStudentSource(source, name);
+    if (out.js === undefined) throw new Error(`${name} does not compile: ${describeDiagnostics(name, out.diagnostics)}`);
+    const module = { exports: {} as ExerciseModule };
+    const refuse = (id: string): never => {
+      throw new Error(`${name}: exercise files must not import anything at run time (found require("${id}"))`);
+    };
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    new Function("exports", "require", "module", out.js)(module.exports, refuse, module);
+    Object.assign(merged, module.exports);
+  }
+  return merged;
+}
+
+/** Run every case of one exercise against `fn` in this process; thrown errors cost only their case. */
+export function runInline(ex: Exercise, fn: unknown, seed = 0): InlineResult {
+  const cases: InlineCaseResult[] = ex.cases(seed).map((c) => {
+    if (typeof fn !== "function") {
+      return { name: c.name, visible: c.visible, score: 0, feedback: `no function ${ex.exportName} to check (got ${typeof fn})` };
+    }
+    try {
+      const output = plainData((fn as (...a: unknown[]) => unknown)(...structuredClone(c.args)));
+      return { name: c.name, visible: c.visible, ...ex.judge(c, output) };
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      return { name: c.name, visible: c.visible, score: 0, feedback: `threw: ${msg}` };
+    }
+  });
+  const mean = cases.reduce((s, c) => s + c.score, 0) / Math.max(cases.length, 1);
+  return { id: ex.id, exportName: ex.exportName, points: ex.points, earned: ex.points * mean, cases };
+}
+
+/** Results of `check` without displaying them (for tests and scripts). */
+export function checkResults(ids: string | string[], implementation?: unknown, seed = 0): InlineResult[] {
+  const list = ids === "all" ? ALL_EXERCISES.map((e) => e.id) : Array.isArray(ids) ? ids : [ids];
+  const mod = implementation === undefined ? loadExercises() : implementation;
+  return list.map((id) => {
+    const ex = exerciseById(id);
+    const fn = typeof mod === "function" ? mod : mod !== null && typeof mod === "object" ? (mod as ExerciseModule)[ex.exportName] : undefined;
+    return runInline(ex, fn, seed);
+  });
+}
+
+const esc = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
+/** The result table as HTML. */
+export function resultsHtml(results: InlineResult[]): string {
+  const rows = results.flatMap((r) =>
+    r.cases.map((c, i) => {
+      const colour = c.score === 1 ? "#e6f4ea" : c.score > 0 ? "#fff4e5" : "#fdecea";
+      const head = i === 0 ? `<td rowspan="${r.cases.length}"><b>${esc(r.id)}</b><br>${r.earned.toFixed(2)} / ${r.points}</td>` : "";
+      const err = c.relError !== undefined ? c.relError.toExponential(1) : "";
+      return `<tr style="background:${colour}">${head}<td>${esc(c.name)}</td><td>${c.score.toFixed(2)}</td><td>${err}</td><td>${esc(c.feedback)}${c.diagnosis ? ` <i>[${esc(c.diagnosis)}]</i>` : ""}</td></tr>`;
+    }),
+  );
+  return `<table><thead><tr><th>exercise</th><th>case</th><th>score</th><th>rel. error</th><th>feedback</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
+}
+
+/** The result table as text, for a terminal. */
+export function resultsText(results: InlineResult[]): string {
+  return results
+    .map((r) => [`${r.id}: ${r.earned.toFixed(2)} / ${r.points}`, ...r.cases.map((c) => `  ${c.score === 1 ? "✓" : "✗"} ${c.name}: ${c.feedback}${c.diagnosis ? ` [${c.diagnosis}]` : ""}`)].join("\n"))
+    .join("\n");
+}
+
+interface TslabLike {
+  display: { html(s: string): void };
+}
+function kernelDisplay(): TslabLike | null {
+  try {
+    const jupyter = require("tslab/dist/jupyter") as { lastWriteDisplayData: unknown };
+    if (jupyter.lastWriteDisplayData == null) return null;
+    return require("tslab") as TslabLike;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Check one exercise (or several, or "all") in a notebook cell and display a result table.
+ * `implementation` is the function itself, a module of exports (e.g. `loadExercises(...)`), or
+ * omitted to load the current exercises/ files afresh. Never throws for a wrong or unfinished answer.
+ */
+export function check(ids: string | string[], implementation?: unknown, seed = 0): void {
+  let results: InlineResult[];
+  try {
+    results = checkResults(ids, implementation, seed);
+  } catch (e) {
+    const msg = `check could not run: ${e instanceof Error ? e.message : String(e)}`;
+    const k = kernelDisplay();
+    if (k) k.display.html(`<p style="color:#b00020">${esc(msg)}</p>`);
+    else console.log(msg);
+    return;
+  }
+  const k = kernelDisplay();
+  if (k) k.display.html(resultsHtml(results));
+  else console.log(resultsText(results));
+}

@@ -1,0 +1,86 @@
+import { describe, expect, it } from "vitest";
+import { exerciseById } from "../../src/grader/exercises";
+import { fdVjp, plainData, readTensor, judgeGradients } from "../../src/grader/judge";
+import type { Exercise } from "../../src/grader/contract";
+import * as s01 from "../../solutions/01-local-rules";
+import * as s05 from "../../solutions/05-delta-recurrence";
+import * as s06 from "../../solutions/06-layer-gradients";
+import * as planted from "./planted/mistakes";
+
+type Fn = (...args: never[]) => unknown;
+const grade = (ex: Exercise, fn: Fn, seed = 3) =>
+  ex.cases(seed).map((c) => ex.judge(c, plainData((fn as (...a: unknown[]) => unknown)(...structuredClone(c.args)))));
+const total = (vs: { score: number }[]) => vs.reduce((s, v) => s + v.score, 0) / vs.length;
+
+describe("shape and type checks", () => {
+  it("names both shapes when a matrix comes back transposed", () => {
+    expect(readTensor([[1, 2], [3, 4], [5, 6]], [2, 3], "dW")).toBe("dW: returned a 3×2 matrix where a 2×3 matrix was expected");
+  });
+  it("says when nothing was returned and when a number is not finite", () => {
+    expect(readTensor(undefined, [], "dx")).toMatch(/undefined \(did you forget to return\?\)/);
+    expect(readTensor([1, NaN], [2], "db")).toMatch(/entry 1 is NaN/);
+  });
+  it("accepts a Float64Array and a one-column matrix for a vector", () => {
+    expect(readTensor(Float64Array.of(1, 2), [2], "db")).toMatchObject({ values: Float64Array.of(1, 2) });
+    expect(readTensor([[1], [2]], [2], "db")).toMatchObject({ values: Float64Array.of(1, 2) });
+  });
+});
+
+describe("the oracle is central differences of the forward", () => {
+  it("matches the hand-derived VJP of z = W a for a 2×2 W", () => {
+    // ∂⟨u, W a⟩/∂a = Wᵀ u: W = [[1,2],[3,4]], u = [1,-1] → [1-3, 2-4] = [-2, -2]
+    const W = [1, 2, 3, 4];
+    const t = fdVjp((ins) => [W[0]! * ins[0]![0]! + W[1]! * ins[0]![1]!, W[2]! * ins[0]![0]! + W[3]! * ins[0]![1]!], [{ shape: [2], values: Float64Array.of(0.5, -0.5) }], 0, [1, -1]);
+    expect(t.values[0]).toBeCloseTo(-2, 8);
+    expect(t.values[1]).toBeCloseTo(-2, 8);
+  });
+  it("gives partial credit per returned component and reports the relative error", () => {
+    const spec = { expected: { da: { shape: [], values: Float64Array.of(-3) }, db: { shape: [], values: Float64Array.of(2) } } };
+    const v = judgeGradients(spec, { da: -3, db: 2.5 }, []);
+    expect(v.score).toBe(0.5);
+    expect(v.relError).toBeCloseTo(0.5 / 4.5, 12);
+    expect(v.feedback).toMatch(/db is wrong/);
+  });
+});
+
+describe("planted pitfalls lose marks and are named", () => {
+  const cases: [string, string, Fn][] = [
+    ["delta-recurrence", "forgot-fprime", planted.deltaForgotFprime],
+    ["delta-recurrence", "used-a-for-z", planted.deltaUsedA],
+    ["delta-recurrence", "sign-error", planted.deltaSignError],
+    ["layer-gradients", "transposed-dW", planted.layerTransposedDW],
+    ["layer-gradients", "bias-not-summed", planted.layerBiasNotSummed],
+    ["layer-gradients", "divided-by-batch-twice", planted.layerDividedTwice],
+    ["layer-gradients", "forgot-batch-mean", planted.layerForgotMean],
+    ["mul-backward", "forgot-upstream", planted.mulForgotUpstream],
+    ["cos-backward", "sign-error", planted.cosSignError],
+    ["tanh-backward", "used-a-for-z", planted.tanhUsedInput],
+    ["div-backward", "quotient-rule", planted.divWrongPower],
+  ];
+  it.each(cases)("%s: %s", (id, diagnosis, fn) => {
+    const vs = grade(exerciseById(id), fn);
+    expect(total(vs)).toBeLessThan(1);
+    const named = vs.filter((v) => v.diagnosis === diagnosis);
+    expect(named.length).toBeGreaterThan(0);
+    for (const v of named) expect(v.score).toBeLessThan(1);
+  });
+  it("the transposed dW feedback names the outer product, not the answer", () => {
+    const v = grade(exerciseById("layer-gradients"), planted.layerTransposedDW).find((x) => x.diagnosis === "transposed-dW")!;
+    expect(v.feedback).toMatch(/wrong way round/);
+    expect(v.feedback).not.toMatch(/\d\.\d{3}/);
+  });
+});
+
+describe("valid conventions keep full marks", () => {
+  const full = (id: string, fn: Fn) => {
+    for (const seed of [1, 5, 9]) for (const v of grade(exerciseById(id), fn, seed)) expect(v, v.feedback).toMatchObject({ score: 1 });
+  };
+  it("relu′(0) = 1 instead of 0", () => full("relu-backward", planted.reluGradAtZeroIsOne));
+  it("db as a one-column matrix and dW as Float64Array rows", () => full("layer-gradients", planted.layerColumnBias));
+  it("δ returned from an extra defensive clone of the inputs", () => full("delta-recurrence", planted.deltaWithClone));
+  it("and the worked solutions, for reference", () => {
+    full("mul-backward", s01.mulBackward);
+    full("delta-recurrence", s05.deltaStep);
+    full("layer-gradients", s06.layerGradients);
+  });
+});

@@ -1,0 +1,46 @@
+/** Planted wrong answers (one per pitfall) and valid-convention variants for the judge tests. */
+import { deltaStep } from "../../../solutions/05-delta-recurrence";
+import { layerGradients } from "../../../solutions/06-layer-gradients";
+
+type Act = "sigmoid" | "tanh" | "relu";
+const f = (a: Act, z: number): number => (a === "sigmoid" ? 1 / (1 + Math.exp(-z)) : a === "tanh" ? Math.tanh(z) : Math.max(0, z));
+const df = (a: Act, z: number): number => {
+  if (a === "sigmoid") { const s = f(a, z); return s * (1 - s); }
+  return a === "tanh" ? 1 - Math.tanh(z) ** 2 : z > 0 ? 1 : 0;
+};
+const wtDelta = (W: number[][], d: number[][]): number[][] =>
+  W[0]!.map((_, k) => d[0]!.map((_, m) => W.reduce((s, row, i) => s + row[k]! * d[i]![m]!, 0)));
+
+export const deltaForgotFprime = (W: number[][], d: number[][], _z: number[][], _a: Act): number[][] => wtDelta(W, d);
+export const deltaUsedA = (W: number[][], d: number[][], z: number[][], a: Act): number[][] =>
+  wtDelta(W, d).map((r, k) => r.map((v, m) => v * df(a, f(a, z[k]![m]!))));
+export const deltaSignError = (W: number[][], d: number[][], z: number[][], a: Act): number[][] =>
+  deltaStep(W, d, z, a).map((r) => r.map((v) => -v));
+export const deltaWithClone = (W: number[][], d: number[][], z: number[][], a: Act): number[][] =>
+  deltaStep(structuredClone(W), structuredClone(d), structuredClone(z), a).map((r) => [...r]);
+
+const M = (d: number[][]): number => d[0]!.length;
+const outer = (x: number[][], y: number[][]): number[][] => x.map((r) => y.map((s) => r.reduce((acc, v, m) => acc + v * s[m]!, 0)));
+export const layerTransposedDW = (d: number[][], A: number[][]) => ({
+  dW: outer(A, d).map((r) => r.map((v) => v / M(d))),
+  db: layerGradients(d, A).db,
+});
+export const layerBiasNotSummed = (d: number[][], A: number[][]) => ({ dW: layerGradients(d, A).dW, db: d.map((r) => r.map((v) => v / M(d))) });
+export const layerDividedTwice = (d: number[][], A: number[][]) => {
+  const g = layerGradients(d, A);
+  return { dW: g.dW.map((r) => r.map((v) => v / M(d))), db: g.db.map((v) => v / M(d)) };
+};
+export const layerForgotMean = (d: number[][], A: number[][]) => {
+  const g = layerGradients(d, A);
+  return { dW: g.dW.map((r) => r.map((v) => v * M(d))), db: g.db.map((v) => v * M(d)) };
+};
+export const layerColumnBias = (d: number[][], A: number[][]) => {
+  const g = layerGradients(d, A);
+  return { dW: g.dW.map((r) => Float64Array.from(r)), db: g.db.map((v) => [v]) };
+};
+
+export const mulForgotUpstream = (a: number, b: number, _g: number) => ({ da: b, db: a });
+export const cosSignError = (x: number, g: number): number => g * Math.sin(x);
+export const tanhUsedInput = (x: number, g: number): number => g * (1 - x * x);
+export const divWrongPower = (a: number, b: number, g: number) => ({ da: g / b, db: (-g * a) / b });
+export const reluGradAtZeroIsOne = (x: number, g: number): number => (x >= 0 ? g : 0);
