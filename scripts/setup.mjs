@@ -2,7 +2,7 @@
 // Idempotent set-up shared by `npm test`, `npm start`, `npm run bench`: each step runs only when
 // what it makes is missing or stale, so a second run costs well under a second.
 import { execFileSync } from "node:child_process";
-import { existsSync, lstatSync, mkdirSync, readdirSync, statSync, symlinkSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -53,9 +53,97 @@ export function ensureSelfLink() {
   }
 }
 
+const JUPYTER = "/usr/bin/jupyter";
+const PY = "/usr/bin/python3";
+/** Jupyter data/config/runtime folders inside the project, so nothing global is touched. */
+export const jupyterDirs = {
+  prefix: join(root, ".jupyter"),
+  data: join(root, ".jupyter", "share", "jupyter"),
+  config: join(root, ".jupyter", "config"),
+  runtime: join(root, ".jupyter", "runtime"),
+};
+
+/** Environment that points Jupyter at the project's own kernel registration. */
+export function jupyterEnv(base = process.env) {
+  return {
+    ...base,
+    JUPYTER_PATH: jupyterDirs.data,
+    JUPYTER_CONFIG_DIR: jupyterDirs.config,
+    JUPYTER_RUNTIME_DIR: jupyterDirs.runtime,
+    JUPYTER_DATA_DIR: jupyterDirs.data,
+  };
+}
+
+function pythonHas(mod) {
+  try {
+    execFileSync(PY, ["-c", `import ${mod}`], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const isRoot = () => typeof process.getuid === "function" && process.getuid() === 0;
+const hasApt = () => existsSync("/usr/bin/apt-get");
+
+function aptInstall(pkgs) {
+  log(`installing Debian packages: ${pkgs.join(" ")}`);
+  run("apt-get", ["install", "-y", "--no-install-recommends", ...pkgs]);
+}
+
+const JUPYTER_PKGS = ["jupyter-notebook", "jupyter-nbconvert", "python3-nbclient", "jupyter-client"];
+
+/** Debian's Jupyter (classic Notebook + nbconvert + nbclient); installs it with apt when root, else explains. */
+export function ensureJupyter() {
+  const ok = () => existsSync(JUPYTER) && (pythonHas("nbclassic") || pythonHas("notebook")) && pythonHas("nbconvert") && pythonHas("nbclient");
+  if (ok()) return;
+  if (isRoot() && hasApt()) {
+    try {
+      aptInstall(JUPYTER_PKGS);
+    } catch {
+      run("apt-get", ["update"]);
+      aptInstall(JUPYTER_PKGS);
+    }
+    if (ok()) return;
+  }
+  console.error(`[setup] Jupyter is missing. Install it with:\n  sudo apt-get install -y ${JUPYTER_PKGS.join(" ")}\nthen run this command again.`);
+  process.exit(1);
+}
+
+/** Registers the tslab kernel under .jupyter/ with an absolute binary path, once. */
+export function ensureKernel() {
+  const spec = join(jupyterDirs.data, "kernels", "tslab", "kernel.json");
+  const binary = join(root, "node_modules", ".bin", "tslab");
+  if (existsSync(spec) && readFileSync(spec, "utf8").includes(binary)) return;
+  log("registering the tslab kernel in .jupyter/");
+  mkdirSync(jupyterDirs.config, { recursive: true });
+  mkdirSync(jupyterDirs.runtime, { recursive: true });
+  execFileSync(binary, ["install", `--python=${PY}`, `--prefix=${jupyterDirs.prefix}`, `--binary=${binary}`], { cwd: root, stdio: "inherit", env: jupyterEnv() });
+}
+
+/** Headless Chromium for the browser tests; installs it with apt when root, otherwise the browser tests are skipped. */
+export function ensureChromium() {
+  if (existsSync("/usr/bin/chromium")) return;
+  if (isRoot() && hasApt()) {
+    try {
+      aptInstall(["chromium"]);
+    } catch {
+      run("apt-get", ["update"]);
+      aptInstall(["chromium"]);
+    }
+  } else {
+    log("chromium is missing (apt-get install -y chromium): the browser tests will be skipped");
+  }
+}
+
 const isMain = process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (isMain) {
   ensureNodeModules();
   ensureBuild();
   ensureSelfLink();
+  if (process.argv.includes("--for-tests")) {
+    ensureJupyter();
+    ensureKernel();
+    ensureChromium();
+  }
 }
