@@ -7,17 +7,25 @@ import * as s06 from "../../solutions/06-layer-gradients";
 import * as e01 from "../../exercises/01-local-rules";
 import * as e05 from "../../exercises/05-delta-recurrence";
 import * as e06 from "../../exercises/06-layer-gradients";
+import * as s04 from "../../solutions/04-output-deltas";
+import * as s08 from "../../solutions/08-layer-backward";
+import * as e04 from "../../exercises/04-output-deltas";
+import * as e08 from "../../exercises/08-layer-backward";
 
 type Fn = (...args: unknown[]) => unknown;
 const solutions: Record<string, Record<string, unknown>> = {
   "01-local-rules.ts": s01,
   "05-delta-recurrence.ts": s05,
   "06-layer-gradients.ts": s06,
+  "04-output-deltas.ts": s04,
+  "08-layer-backward.ts": s08,
 };
 const stubs: Record<string, Record<string, unknown>> = {
   "01-local-rules.ts": e01,
   "05-delta-recurrence.ts": e05,
   "06-layer-gradients.ts": e06,
+  "04-output-deltas.ts": e04,
+  "08-layer-backward.ts": e08,
 };
 const fnOf = (mods: Record<string, Record<string, unknown>>, ex: Exercise): Fn => {
   const f = mods[ex.file]?.[ex.exportName];

@@ -56,6 +56,11 @@ describe("planted pitfalls lose marks and are named", () => {
     ["cos-backward", "sign-error", planted.cosSignError],
     ["tanh-backward", "used-a-for-z", planted.tanhUsedInput],
     ["div-backward", "quotient-rule", planted.divWrongPower],
+    ["delta-sigmoid-squared", "forgot-fprime", planted.sigmoidSquaredForgotFprime],
+    ["delta-linear-squared", "divided-by-batch", planted.linearSquaredDividedByM],
+    ["linear-layer-backward", "transposed-dW", planted.linearLayerTransposedDW],
+    ["softmax-ce-backward", "forgot-batch-mean", planted.softmaxCeNoMean],
+    ["sigmoid-layer-backward", "used-a-for-z", planted.sigmoidLayerAppliedTwice],
   ];
   it.each(cases)("%s: %s", (id, diagnosis, fn) => {
     const vs = grade(exerciseById(id), fn);

@@ -2,9 +2,15 @@
 import type { Exercise } from "../contract";
 import { LOCAL_RULE_EXERCISES } from "./local-rules";
 import { LAYER_EXERCISES } from "./layers";
+import { LAYER_BACKWARD_EXERCISES, OUTPUT_DELTA_EXERCISES } from "./outputs";
 
 /** All exercises the grader knows. */
-export const ALL_EXERCISES: Exercise[] = [...LOCAL_RULE_EXERCISES, ...LAYER_EXERCISES];
+export const ALL_EXERCISES: Exercise[] = [
+  ...LOCAL_RULE_EXERCISES,
+  ...OUTPUT_DELTA_EXERCISES,
+  ...LAYER_EXERCISES,
+  ...LAYER_BACKWARD_EXERCISES,
+];
 
 /** Look an exercise up by id; throws with the known ids so a typo is easy to fix. */
 export function exerciseById(id: string): Exercise {

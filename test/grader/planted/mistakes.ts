@@ -44,3 +44,21 @@ export const cosSignError = (x: number, g: number): number => g * Math.sin(x);
 export const tanhUsedInput = (x: number, g: number): number => g * (1 - x * x);
 export const divWrongPower = (a: number, b: number, g: number) => ({ da: g / b, db: (-g * a) / b });
 export const reluGradAtZeroIsOne = (x: number, g: number): number => (x >= 0 ? g : 0);
+
+const sg = (z: number): number => 1 / (1 + Math.exp(-z));
+export const sigmoidSquaredForgotFprime = (Z: number[][], Y: number[][]): number[][] => Z.map((r, i) => r.map((z, m) => sg(z) - Y[i]![m]!));
+export const linearSquaredDividedByM = (Z: number[][], Y: number[][]): number[][] => Z.map((r, i) => r.map((z, m) => (z - Y[i]![m]!) / r.length));
+export const linearLayerTransposedDW = (dZ: number[][], c: { X: number[][]; W: number[][] }) => ({
+  dX: c.X.map((_, k) => dZ[0]!.map((_, m) => c.W.reduce((s, row, i) => s + row[k]! * dZ[i]![m]!, 0))),
+  dW: c.X.map((xr) => dZ.map((zr) => zr.reduce((s, v, m) => s + v * xr[m]!, 0))),
+  db: dZ.map((r) => r.reduce((s, v) => s + v, 0)),
+});
+export const softmaxCeNoMean = (Z: number[][], y: number[]): number[][] =>
+  Z.map((r, c) => r.map((_, m) => {
+    const col = Z.map((row) => row[m]!);
+    const mx = Math.max(...col);
+    const tot = col.reduce((s, v) => s + Math.exp(v - mx), 0);
+    return Math.exp(Z[c]![m]! - mx) / tot - (y[m] === c ? 1 : 0);
+  }));
+export const sigmoidLayerAppliedTwice = (dA: number[][], c: { a: number[][] }): number[][] =>
+  dA.map((r, i) => r.map((g, m) => { const s = sg(c.a[i]![m]!); return g * s * (1 - s); }));

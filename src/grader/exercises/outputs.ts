@@ -1,0 +1,202 @@
+/**
+ * Exercise groups 04 (output deltas δ^L) and 08 (CS231n-style layer backward functions). Matrices
+ * are rows; a batch is the COLUMNS. Each oracle differentiates a trusted forward (a loss, or a
+ * layer) numerically with the given or a unit upstream gradient.
+ */
+import type { Rng } from "../../engine/random";
+import type { Exercise, Json } from "../contract";
+import { defineExercise, fdVjp, fromJson, randomMatrix, type Mistake } from "../judge";
+
+const matrix = (x: Json | undefined, what: string): number[][] => {
+  if (!Array.isArray(x) || x.length === 0 || !x.every((r) => Array.isArray(r) && r.every((v) => typeof v === "number"))) throw new Error(`${what} is not a matrix`);
+  return x as number[][];
+};
+const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
+const mapM = (a: number[][], f: (v: number, i: number, j: number) => number): number[][] => a.map((r, i) => r.map((v, j) => f(v, i, j)));
+const cols = (d: number, m: number, f: (i: number, j: number) => number): Float64Array => {
+  const out = new Float64Array(d * m);
+  for (let i = 0; i < d; i++) for (let j = 0; j < m; j++) out[i * m + j] = f(i, j);
+  return out;
+};
+/** softmax of column j of a flat d×M array */
+const softmaxCol = (z: Float64Array, d: number, m: number, j: number): number[] => {
+  let mx = -Infinity;
+  for (let i = 0; i < d; i++) mx = Math.max(mx, z[i * m + j]!);
+  const e = Array.from({ length: d }, (_, i) => Math.exp(z[i * m + j]! - mx));
+  const s = e.reduce((p, q) => p + q, 0);
+  return e.map((v) => v / s);
+};
+const oneHotCols = (rng: Rng, d: number, m: number): number[][] => {
+  const hot = Array.from({ length: m }, () => rng.int(d));
+  return Array.from({ length: d }, (_, i) => hot.map((h) => (h === i ? 1 : 0)));
+};
+
+interface DeltaSpec {
+  id: string;
+  exportName: string;
+  title: string;
+  description: string;
+  /** per-example loss summed over the batch, as a function of flat Z (d×M) and Y */
+  loss: (z: Float64Array, y: number[][], d: number, m: number) => number;
+  visible: { label: string; args: Json[] }[];
+  hidden: (rng: Rng) => Json[];
+  mistakes: Mistake[];
+}
+
+function outputDelta(s: DeltaSpec): Exercise {
+  return defineExercise({
+    id: s.id, title: s.title, file: "04-output-deltas.ts", exportName: s.exportName, points: 1, description: s.description,
+    visible: s.visible, hidden: s.hidden,
+    oracle: (args) => {
+      const Z = fromJson(matrix(args[0], "Z"));
+      const Y = matrix(args[1], "Y");
+      const [d, m] = Z.shape as [number, number];
+      return { bare: true, expected: { "δ^L": fdVjp((ins) => [s.loss(ins[0]!, Y, d, m)], [Z], 0, [1]) } };
+    },
+    mistakes: s.mistakes,
+  });
+}
+
+const perExampleNote = "δ^L column m is ∂ℓ_m/∂z^L_m for one example's loss ℓ_m (no 1/M here: the batch mean is taken in exercise 06).";
+const dividedByM = (delta: (Z: number[][], Y: number[][]) => number[][]): Mistake => ({
+  id: "divided-by-batch",
+  feedback: "δ^L is per example: the 1/M of the batch mean belongs to the parameter gradients, not here",
+  output: (args) => {
+    const Z = matrix(args[0], "Z");
+    const m = Z[0]!.length;
+    return m === 1 ? null : mapM(delta(Z, matrix(args[1], "Y")), (v) => v / m);
+  },
+});
+const twoByThree = { label: "2 units, batch of 3", args: [[[0.5, -1, 2], [1.5, 0.3, -0.4]], [[1, 0, 0.5], [0, 1, -1]]] };
+const oneHotVisible = { label: "3 classes, batch of 2", args: [[[1, -0.5], [2, 0.3], [0.1, 1.2]], [[0, 0], [1, 0], [0, 1]]] };
+
+/** Group 04. */
+export const OUTPUT_DELTA_EXERCISES: Exercise[] = [
+  outputDelta({
+    id: "delta-linear-squared", exportName: "deltaLinearSquared", title: "δ^L: linear output, squared error",
+    description: `a^L = z^L, ℓ = ½‖a^L − y‖². Return δ^L = ∂ℓ/∂z^L. ${perExampleNote}`,
+    loss: (z, y, d, m) => { let s = 0; for (let i = 0; i < d; i++) for (let j = 0; j < m; j++) s += 0.5 * (z[i * m + j]! - y[i]![j]!) ** 2; return s; },
+    visible: [twoByThree], hidden: (rng) => { const [d, m] = [1 + rng.int(3), 1 + rng.int(4)]; return [randomMatrix(rng, d, m), randomMatrix(rng, d, m)]; },
+    mistakes: [dividedByM((Z, Y) => mapM(Z, (v, i, j) => v - Y[i]![j]!))],
+  }),
+  outputDelta({
+    id: "delta-sigmoid-squared", exportName: "deltaSigmoidSquared", title: "δ^L: sigmoid output, squared error",
+    description: `a^L = σ(z^L), ℓ = ½‖a^L − y‖² (one example's share of the 1/(2m) loss, times m). Return δ^L = (a^L − y) ⊙ σ′(z^L). ${perExampleNote}`,
+    loss: (z, y, d, m) => { let s = 0; for (let i = 0; i < d; i++) for (let j = 0; j < m; j++) s += 0.5 * (sigmoid(z[i * m + j]!) - y[i]![j]!) ** 2; return s; },
+    visible: [twoByThree], hidden: (rng) => { const [d, m] = [1 + rng.int(3), 1 + rng.int(4)]; return [randomMatrix(rng, d, m), mapM(randomMatrix(rng, d, m), () => rng.next())]; },
+    mistakes: [
+      { id: "forgot-fprime", feedback: "the factor σ′(z^L) is missing: the loss reaches z^L through the sigmoid", output: (args) => { const Y = matrix(args[1], "Y"); return mapM(matrix(args[0], "Z"), (v, i, j) => sigmoid(v) - Y[i]![j]!); } },
+      { id: "used-a-for-z", feedback: "σ′ was evaluated at a^L = σ(z^L); it needs z^L", output: (args) => { const Y = matrix(args[1], "Y"); return mapM(matrix(args[0], "Z"), (v, i, j) => { const a = sigmoid(v); const s = sigmoid(a); return (a - Y[i]![j]!) * s * (1 - s); }); } },
+      dividedByM((Z, Y) => mapM(Z, (v, i, j) => { const a = sigmoid(v); return (a - Y[i]![j]!) * a * (1 - a); })),
+    ],
+  }),
+  outputDelta({
+    id: "delta-sigmoid-bce", exportName: "deltaSigmoidBce", title: "δ^L: sigmoid output, binary cross-entropy",
+    description: `a^L = σ(z^L), ℓ = −[y ln a + (1 − y) ln(1 − a)] per unit. Return δ^L = ∂ℓ/∂z^L (σ′ cancels). ${perExampleNote}`,
+    loss: (z, y, d, m) => { let s = 0; for (let i = 0; i < d; i++) for (let j = 0; j < m; j++) { const a = sigmoid(z[i * m + j]!); const t = y[i]![j]!; s -= t * Math.log(a) + (1 - t) * Math.log(1 - a); } return s; },
+    visible: [{ label: "1 unit, batch of 3", args: [[[0.5, -1, 2]], [[1, 0, 1]]] }], hidden: (rng) => { const m = 1 + rng.int(4); return [randomMatrix(rng, 1, m), [Array.from({ length: m }, () => rng.int(2))]]; },
+    mistakes: [
+      { id: "extra-fprime", feedback: "with cross-entropy the σ′(z) factor cancels; multiplying by it again is wrong", output: (args) => { const Y = matrix(args[1], "Y"); return mapM(matrix(args[0], "Z"), (v, i, j) => { const a = sigmoid(v); return (a - Y[i]![j]!) * a * (1 - a); }); } },
+      dividedByM((Z, Y) => mapM(Z, (v, i, j) => sigmoid(v) - Y[i]![j]!)),
+    ],
+  }),
+  outputDelta({
+    id: "delta-softmax-ce", exportName: "deltaSoftmaxCe", title: "δ^L: softmax output, cross-entropy",
+    description: `a^L = softmax(z^L) per column, ℓ = −Σ_i y_i ln a_i with one-hot y. Return δ^L = ∂ℓ/∂z^L. ${perExampleNote}`,
+    loss: (z, y, d, m) => { let s = 0; for (let j = 0; j < m; j++) { const p = softmaxCol(z, d, m, j); for (let i = 0; i < d; i++) s -= y[i]![j]! * Math.log(p[i]!); } return s; },
+    visible: [oneHotVisible], hidden: (rng) => { const [d, m] = [2 + rng.int(3), 1 + rng.int(4)]; return [randomMatrix(rng, d, m), oneHotCols(rng, d, m)]; },
+    mistakes: [
+      { id: "forgot-softmax", feedback: "δ^L uses the softmax probabilities, not the raw scores z^L", output: (args) => { const Y = matrix(args[1], "Y"); return mapM(matrix(args[0], "Z"), (v, i, j) => v - Y[i]![j]!); } },
+      dividedByM((Z, Y) => { const d = Z.length, m = Z[0]!.length; const flat = Float64Array.from(Z.flat()); return mapM(Z, (_, i, j) => softmaxCol(flat, d, m, j)[i]! - Y[i]![j]!); }),
+    ],
+  }),
+];
+
+// ---- group 08: layer backward functions with a cache ----
+
+const layerFile = "08-layer-backward.ts";
+const flat = (a: number[][]) => fromJson(a);
+
+const linearBackward = defineExercise({
+  id: "linear-layer-backward", title: "Backward of a linear layer", file: layerFile, exportName: "linearLayerBackward", points: 2,
+  description: "Forward: Z = W X + b 1ᵀ with cache { X, W }. Given dZ = ∂L/∂Z (d × M), return { dX, dW, db }: dX = Wᵀ dZ, dW = dZ Xᵀ, db = Σ_m dZ_m (no extra averaging: dZ already carries the loss's 1/M).",
+  visible: [{ label: "W 2×3, batch of 2", args: [[[1, -2], [0.5, 3]], { X: [[1, 2], [-1, 0.5], [0.3, -0.7]], W: [[0.2, -0.4, 1], [1.5, 0.1, -0.3]] }] }],
+  hidden: (rng) => { const [d, n, m] = [1 + rng.int(4), 1 + rng.int(4), 1 + rng.int(4)]; return [randomMatrix(rng, d, m), { X: randomMatrix(rng, n, m), W: randomMatrix(rng, d, n) }]; },
+  oracle: (args) => {
+    const dZ = flat(matrix(args[0], "dZ"));
+    const cache = args[1] as { X: Json; W: Json };
+    const X = flat(matrix(cache.X, "X")), W = flat(matrix(cache.W, "W"));
+    const [d, n] = W.shape as [number, number];
+    const m = X.shape[1]!;
+    const b = { shape: [d], values: new Float64Array(d) };
+    const fwd = (ins: Float64Array[]) => cols(d, m, (i, j) => { let s = ins[2]![i]!; for (let k = 0; k < n; k++) s += ins[1]![i * n + k]! * ins[0]![k * m + j]!; return s; });
+    const ins = [X, W, b];
+    return { expected: { dX: fdVjp(fwd, ins, 0, dZ.values), dW: fdVjp(fwd, ins, 1, dZ.values), db: fdVjp(fwd, ins, 2, dZ.values) } };
+  },
+  mistakes: [
+    { id: "transposed-dW", feedback: "dW must have the shape of W: the outer product dZ Xᵀ is the wrong way round", output: (args) => {
+      const dZ = matrix(args[0], "dZ"); const c = args[1] as { X: Json; W: Json }; const X = matrix(c.X, "X"); const W = matrix(c.W, "W");
+      return { dX: X.map((_, k) => dZ[0]!.map((_, j) => W.reduce((s, r, i) => s + r[k]! * dZ[i]![j]!, 0))), dW: X.map((xr) => dZ.map((zr) => zr.reduce((s, v, j) => s + v * xr[j]!, 0))), db: dZ.map((r) => r.reduce((s, v) => s + v, 0)) };
+    } },
+  ],
+});
+
+interface ActLayer { id: string; exportName: string; name: string; cacheKey: "z" | "a"; f: (z: number) => number; rule: string; extra?: Mistake[] }
+function actLayer(s: ActLayer): Exercise {
+  return defineExercise({
+    id: s.id, title: `Backward of a ${s.name} layer`, file: layerFile, exportName: s.exportName, points: 1,
+    description: `Forward: A = ${s.name}(Z) elementwise, cache { ${s.cacheKey} } (${s.cacheKey === "z" ? "the input Z" : "the output A"}). Given dA, return dZ = ${s.rule}.`,
+    visible: [{ label: "2×2", args: s.cacheKey === "z" ? [[[1, -2], [0.5, 3]], { z: [[0.7, -0.3], [-1.2, 0.4]] }] : [[[1, -2], [0.5, 3]], { a: [[0.7, -0.3], [-0.2, 0.4]].map((r) => r.map(s.f)) }] }],
+    hidden: (rng) => {
+      const [d, m] = [1 + rng.int(4), 1 + rng.int(4)];
+      const z = mapM(randomMatrix(rng, d, m), (v) => (Math.abs(v) < 0.05 ? v + 0.1 : v));
+      const cache: Json = s.cacheKey === "z" ? { z } : { a: mapM(z, s.f) };
+      return [randomMatrix(rng, d, m), cache];
+    },
+    oracle: (args) => {
+      const dA = flat(matrix(args[0], "dA"));
+      const cache = args[1] as Record<string, Json>;
+      const stored = matrix(cache[s.cacheKey], s.cacheKey);
+      // recover z from the cache: relu stores z; sigmoid/tanh store a = f(z), inverted here
+      const inv = s.name === "sigmoid" ? (a: number) => Math.log(a / (1 - a)) : s.name === "tanh" ? Math.atanh : (z: number) => z;
+      const Z = flat(mapM(stored, inv));
+      return { bare: true, expected: { dZ: fdVjp((ins) => ins[0]!.map(s.f), [Z], 0, dA.values) } };
+    },
+    mistakes: s.extra ?? [],
+  });
+}
+
+const softmaxCe = defineExercise({
+  id: "softmax-ce-backward", title: "Backward of softmax cross-entropy (batch mean)", file: layerFile, exportName: "softmaxCrossEntropyBackward", points: 2,
+  description: "L = (1/M) Σ_m −ln softmax(z_m)_{y_m}, with scores Z (C × M, one column per example) and class indices y (length M). Return dZ = ∂L/∂Z.",
+  visible: [{ label: "3 classes, batch of 2", args: [[[1, -0.5], [2, 0.3], [0.1, 1.2]], [1, 2]] }],
+  hidden: (rng) => { const [c, m] = [2 + rng.int(3), 1 + rng.int(4)]; return [randomMatrix(rng, c, m), Array.from({ length: m }, () => rng.int(c))]; },
+  oracle: (args) => {
+    const Z = flat(matrix(args[0], "Z"));
+    const y = args[1] as number[];
+    const [c, m] = Z.shape as [number, number];
+    const loss = (z: Float64Array) => { let s = 0; for (let j = 0; j < m; j++) s -= Math.log(softmaxCol(z, c, m, j)[y[j]!]!); return [s / m]; };
+    return { bare: true, expected: { dZ: fdVjp((ins) => loss(ins[0]!), [Z], 0, [1]) } };
+  },
+  mistakes: [
+    { id: "forgot-batch-mean", feedback: "the loss is the MEAN over the batch: dZ needs the 1/M factor", output: (args) => {
+      const Z = matrix(args[0], "Z"); const y = args[1] as number[]; const c = Z.length, m = Z[0]!.length; const f = Float64Array.from(Z.flat());
+      return m === 1 ? null : mapM(Z, (_, i, j) => softmaxCol(f, c, m, j)[i]! - (y[j] === i ? 1 : 0));
+    } },
+  ],
+});
+
+/** Group 08. */
+export const LAYER_BACKWARD_EXERCISES: Exercise[] = [
+  linearBackward,
+  actLayer({ id: "relu-layer-backward", exportName: "reluLayerBackward", name: "relu", cacheKey: "z", f: (z) => Math.max(0, z), rule: "dA ⊙ [z > 0]" }),
+  actLayer({
+    id: "sigmoid-layer-backward", exportName: "sigmoidLayerBackward", name: "sigmoid", cacheKey: "a", f: sigmoid, rule: "dA ⊙ a(1 − a)",
+    extra: [{ id: "used-a-for-z", feedback: "the cache holds the OUTPUT a = σ(z): σ′ = a(1 − a), do not apply σ to it again", output: (args) => { const dA = matrix(args[0], "dA"); return mapM(matrix((args[1] as Record<string, Json>)["a"], "a"), (a, i, j) => { const s = sigmoid(a); return dA[i]![j]! * s * (1 - s); }); } }],
+  }),
+  actLayer({
+    id: "tanh-layer-backward", exportName: "tanhLayerBackward", name: "tanh", cacheKey: "a", f: Math.tanh, rule: "dA ⊙ (1 − a²)",
+    extra: [{ id: "used-a-for-z", feedback: "the cache holds the OUTPUT a = tanh(z): tanh′ = 1 − a², do not apply tanh to it again", output: (args) => { const dA = matrix(args[0], "dA"); return mapM(matrix((args[1] as Record<string, Json>)["a"], "a"), (a, i, j) => dA[i]![j]! * (1 - Math.tanh(a) ** 2)); } }],
+  }),
+  softmaxCe,
+];
