@@ -1,0 +1,67 @@
+// Static checks of the course notebooks 01–09: structure a student relies on, read from the JSON
+// without running a kernel, so it is fast and runs anywhere.
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const root = join(__dirname, "..", "..");
+const dir = join(root, "notebooks");
+const courseNotebooks = readdirSync(dir).filter((f) => /^0[1-9]-.*\.ipynb$/.test(f)).sort();
+
+/** The exercise files the course defines (issue 4); notebooks must point at one of them. */
+const exerciseFiles = [
+  "01-local-rules.ts", "02-graph-backward.ts", "03-toy-chain.ts", "04-output-deltas.ts",
+  "05-delta-recurrence.ts", "06-layer-gradients.ts", "07-mlp-backward.ts", "08-layer-backward.ts",
+];
+
+interface Cell { cell_type: string; source: string[] | string; outputs?: unknown[]; execution_count?: number | null }
+const load = (f: string): { cells: Cell[]; metadata: { kernelspec?: Record<string, string> } } => JSON.parse(readFileSync(join(dir, f), "utf8"));
+const text = (c: Cell): string => (Array.isArray(c.source) ? c.source.join("") : c.source);
+
+describe("course notebooks", () => {
+  it("all nine are present", () => {
+    expect(courseNotebooks.map((f) => f.slice(0, 2))).toEqual(["01", "02", "03", "04", "05", "06", "07", "08", "09"]);
+  });
+
+  for (const f of courseNotebooks) {
+    describe(f, () => {
+      const nb = load(f);
+      const markdown = nb.cells.filter((c) => c.cell_type === "markdown").map(text);
+      const codeCells = nb.cells.filter((c) => c.cell_type === "code");
+
+      it("uses the tslab kernel", () => {
+        expect(nb.metadata.kernelspec).toEqual({ name: "tslab", display_name: "TypeScript", language: "typescript" });
+      });
+      it("opens with objectives and prerequisites", () => {
+        expect(markdown[0]).toMatch(/^# /);
+        expect(markdown.slice(0, 2).join("\n")).toMatch(/Objectives/);
+        expect(markdown.slice(0, 3).join("\n")).toMatch(/Prerequisite/i);
+      });
+      it("closes with a summary that points to an exercise file that exists", () => {
+        const last = markdown[markdown.length - 1];
+        expect(last).toMatch(/Summary/);
+        const m = last.match(/exercises\/([\w-]+\.ts)/);
+        expect(m, "no exercises/*.ts pointer in the summary").not.toBeNull();
+        expect(exerciseFiles).toContain(m![1]);
+        expect(existsSync(join(root, "exercises", m![1])), `exercises/${m![1]} does not exist`).toBe(true);
+      });
+      it("has LaTeX in its explanations", () => {
+        expect(markdown.join("\n")).toMatch(/\$[^$]+\$/);
+      });
+      it("has a check-yourself cell", () => {
+        expect(nb.cells.map(text).join("\n")).toMatch(/check yourself/i);
+      });
+      it("is stored without outputs", () => {
+        for (const c of codeCells) {
+          expect(c.outputs).toEqual([]);
+          expect(c.execution_count).toBeNull();
+        }
+      });
+      it("imports only from backprop-lab", () => {
+        const specifiers = codeCells.flatMap((c) => [...text(c).matchAll(/(?:from\s+|require\(\s*|import\s+)["']([^"']+)["']/g)].map((m) => m[1]));
+        expect(specifiers.length).toBeGreaterThan(0);
+        for (const s of specifiers) expect(s).toBe("backprop-lab");
+      });
+    });
+  }
+});
