@@ -89,3 +89,28 @@ describe("valid conventions keep full marks", () => {
     full("layer-gradients", s06.layerGradients);
   });
 });
+
+describe("graph exercises", () => {
+  it("the visible grad-table oracle matches hand-derived values for L = (x·y + x)·tanh(x)", () => {
+    const ex = exerciseById("grad-table");
+    const c = ex.cases(1)[0]!;
+    const x = 0.5, y = -3, t = Math.tanh(x);
+    // ∂L/∂y = x·t; ∂L/∂x = (y + 1)·t + (x·y + x)·(1 − t²)
+    const right = { L: 1, t: x * y + x, x: (y + 1) * t + (x * y + x) * (1 - t * t), b: t, y: x * t, a: t };
+    expect(ex.judge(c, right).score).toBe(1);
+    expect(ex.judge(c, { ...right, x: (y + 1) * t }).score).toBeCloseTo(5 / 6, 12);
+  });
+  it("a grad table that overwrites shared nodes instead of summing loses marks", () => {
+    const ex = exerciseById("grad-table");
+    const overwrite = (nodes: planted.Node[], out: string) => planted.gradTableOverwrite(nodes, out);
+    expect(total(grade(ex, overwrite as Fn, 1))).toBeLessThan(1);
+  });
+  it("the reverse order is named, and any valid order scores full marks", () => {
+    const ex = exerciseById("topological-order");
+    const c = ex.cases(1)[0]!;
+    expect(ex.judge(c, ["x", "y", "a", "b", "t", "L"]).score).toBe(1);
+    expect(ex.judge(c, ["y", "x", "t", "a", "b", "L"]).score).toBe(1);
+    expect(ex.judge(c, ["L", "t", "b", "a", "y", "x"])).toMatchObject({ score: 0, diagnosis: "reversed-order" });
+    expect(ex.judge(c, ["x", "y"]).feedback).toMatch(/every node id exactly once/);
+  });
+});

@@ -62,3 +62,30 @@ export const softmaxCeNoMean = (Z: number[][], y: number[]): number[][] =>
   }));
 export const sigmoidLayerAppliedTwice = (dA: number[][], c: { a: number[][] }): number[][] =>
   dA.map((r, i) => r.map((g, m) => { const s = sg(c.a[i]![m]!); return g * s * (1 - s); }));
+
+export interface Node { id: string; op: string; inputs: string[]; value?: number }
+/** grad_table with `=` where `+=` is needed: a shared node keeps only its last consumer's share. */
+export function gradTableOverwrite(nodes: Node[], output: string): Record<string, number> {
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const order: string[] = [];
+  const seen = new Set<string>();
+  const visit = (id: string): void => { if (seen.has(id)) return; seen.add(id); byId.get(id)!.inputs.forEach(visit); order.push(id); };
+  nodes.forEach((n) => visit(n.id));
+  const v: Record<string, number> = {};
+  for (const id of order) {
+    const n = byId.get(id)!; const x = n.inputs.map((i) => v[i]!);
+    v[id] = n.op === "input" ? n.value! : n.op === "add" ? x[0]! + x[1]! : n.op === "mul" ? x[0]! * x[1]! : n.op === "tanh" ? Math.tanh(x[0]!) : n.op === "exp" ? Math.exp(x[0]!) : Math.sin(x[0]!);
+  }
+  const g: Record<string, number> = {};
+  for (const id of order) g[id] = 0;
+  g[output] = 1;
+  for (const id of [...order].reverse()) {
+    const n = byId.get(id)!; const [a, b] = n.inputs; const u = g[id]!;
+    if (n.op === "add") { g[a!] = u; g[b!] = u; }
+    else if (n.op === "mul") { g[a!] = u * v[b!]!; g[b!] = u * v[a!]!; }
+    else if (n.op === "tanh") g[a!] = u * (1 - v[id]! ** 2);
+    else if (n.op === "exp") g[a!] = u * v[id]!;
+    else if (n.op === "sin") g[a!] = u * Math.cos(v[a!]!);
+  }
+  return g;
+}

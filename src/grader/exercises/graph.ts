@@ -1,0 +1,139 @@
+/**
+ * Exercise group 02: backward over a computational graph given as plain data, as in the
+ * grad_table algorithm (001, algorithm 6.2): order the nodes so every node comes after its
+ * inputs, then fill ∂L/∂node from the output down, summing over every consumer of a shared node.
+ */
+import type { Rng } from "../../engine/random";
+import type { CaseVerdict, Exercise, GradeCase, Json } from "../contract";
+import { defineExercise, fdVjp, type Tensor } from "../judge";
+
+/** One node of a graph as the student receives it. */
+export interface GraphNode {
+  id: string;
+  op: "input" | "add" | "mul" | "tanh" | "exp" | "sin";
+  inputs: string[];
+  value?: number;
+}
+
+const FILE = "02-graph-backward.ts";
+const OPS: Record<Exclude<GraphNode["op"], "input">, (xs: number[]) => number> = {
+  add: (xs) => xs[0]! + xs[1]!,
+  mul: (xs) => xs[0]! * xs[1]!,
+  tanh: (xs) => Math.tanh(xs[0]!),
+  exp: (xs) => Math.exp(xs[0]!),
+  sin: (xs) => Math.sin(xs[0]!),
+};
+
+function readGraph(x: Json | undefined): GraphNode[] {
+  if (!Array.isArray(x)) throw new Error("graph is not a list of nodes");
+  return x as unknown as GraphNode[];
+}
+
+/** Trusted forward: evaluate every node; `override` pins chosen nodes to given values. */
+function evaluate(nodes: GraphNode[], override: Map<string, number>): Map<string, number> {
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const val = new Map<string, number>();
+  const visit = (id: string): number => {
+    const o = override.get(id);
+    if (o !== undefined) return o;
+    const known = val.get(id);
+    if (known !== undefined) return known;
+    const n = byId.get(id);
+    if (!n) throw new Error(`unknown node ${id}`);
+    const v = n.op === "input" ? (n.value ?? 0) : OPS[n.op](n.inputs.map(visit));
+    val.set(id, v);
+    return v;
+  };
+  for (const n of nodes) val.set(n.id, visit(n.id));
+  return val;
+}
+
+/** The classic shared-input example: L = (x·y + x) · tanh(x), x appears three times. */
+const VISIBLE: GraphNode[] = [
+  { id: "L", op: "mul", inputs: ["b", "t"] },
+  { id: "t", op: "tanh", inputs: ["x"] },
+  { id: "x", op: "input", inputs: [], value: 0.5 },
+  { id: "b", op: "add", inputs: ["a", "x"] },
+  { id: "y", op: "input", inputs: [], value: -3 },
+  { id: "a", op: "mul", inputs: ["x", "y"] },
+];
+
+/** A random graph where later nodes reuse earlier ones (so sharing happens), listed shuffled. */
+function randomGraph(rng: Rng): { nodes: GraphNode[]; output: string } {
+  const nodes: GraphNode[] = [];
+  const nIn = 2 + rng.int(2);
+  for (let i = 0; i < nIn; i++) nodes.push({ id: `x${i}`, op: "input", inputs: [], value: Math.round(rng.uniform(-1.5, 1.5) * 100) / 100 });
+  const nOps = 3 + rng.int(4);
+  const kinds = ["add", "mul", "tanh", "sin", "mul", "add"] as const;
+  for (let i = 0; i < nOps; i++) {
+    const op = kinds[rng.int(kinds.length)]!;
+    const pick = (): string => nodes[rng.int(nodes.length)]!.id;
+    const inputs = op === "add" || op === "mul" ? [nodes[nodes.length - 1]!.id, pick()] : [nodes[nodes.length - 1]!.id];
+    nodes.push({ id: `n${i}`, op, inputs });
+  }
+  const output = nodes[nodes.length - 1]!.id;
+  return { nodes: rng.shuffle(nodes), output };
+}
+
+const gradTable = defineExercise({
+  id: "grad-table",
+  title: "Backward over a graph with shared nodes (grad_table)",
+  file: FILE,
+  exportName: "gradTable",
+  points: 2,
+  description:
+    "Given the nodes of a graph (in any order) and the id of the output L, return { [id]: ∂L/∂node } for EVERY node, with ∂L/∂L = 1. A node used by several consumers receives the SUM of their contributions.",
+  visible: [{ label: "L = (x·y + x)·tanh(x), x = 0.5, y = −3", args: [VISIBLE as unknown as Json, "L"] }],
+  hidden: (rng) => {
+    const g = randomGraph(rng);
+    return [g.nodes as unknown as Json, g.output];
+  },
+  oracle: (args) => {
+    const nodes = readGraph(args[0]);
+    const out = String(args[1]);
+    const base = evaluate(nodes, new Map());
+    const expected: Record<string, Tensor> = {};
+    for (const n of nodes) {
+      const x: Tensor = { shape: [], values: Float64Array.of(base.get(n.id)!) };
+      expected[n.id] = fdVjp((ins) => [evaluate(nodes, new Map([[n.id, ins[0]![0]!]])).get(out)!], [x], 0, [1]);
+    }
+    return { expected };
+  },
+});
+
+/** Check an ordering: a permutation of the ids in which every node follows all of its inputs. */
+function judgeOrder(c: GradeCase, output: unknown): CaseVerdict {
+  const nodes = readGraph(c.args[0]);
+  if (!Array.isArray(output) || !output.every((v) => typeof v === "string")) {
+    return { score: 0, feedback: "return an array of node ids (strings)" };
+  }
+  const ids = output as string[];
+  const known = new Set(nodes.map((n) => n.id));
+  if (ids.length !== nodes.length || new Set(ids).size !== ids.length || !ids.every((i) => known.has(i))) {
+    return { score: 0, feedback: `return every node id exactly once (${nodes.length} nodes, got ${ids.length} ids)` };
+  }
+  const pos = new Map(ids.map((id, i) => [id, i]));
+  const bad = nodes.filter((n) => n.inputs.some((i) => pos.get(i)! > pos.get(n.id)!));
+  if (bad.length === 0) return { score: 1, feedback: "correct" };
+  const reversed = nodes.every((n) => n.inputs.every((i) => pos.get(i)! > pos.get(n.id)!));
+  if (reversed) return { score: 0, feedback: "this is the backward (reverse) order; the forward order puts inputs first", diagnosis: "reversed-order" };
+  return { score: 0, feedback: `node ${bad[0]!.id} comes before one of its inputs` };
+}
+
+const topo: Exercise = {
+  id: "topological-order",
+  title: "Topological order of a graph",
+  file: FILE,
+  exportName: "topologicalOrder",
+  points: 1,
+  description: "Given the nodes of a graph in any order, return their ids so that every node comes after all of its inputs (any valid order scores full marks).",
+  cases(seed: number): GradeCase[] {
+    const out: GradeCase[] = [{ name: "visible 1: L = (x·y + x)·tanh(x)", visible: true, args: [VISIBLE as unknown as Json] }];
+    for (const [i, c] of gradTable.cases(seed).filter((g) => !g.visible).entries()) out.push({ name: `hidden ${i + 1}`, visible: false, args: [c.args[0]!] });
+    return out;
+  },
+  judge: judgeOrder,
+};
+
+/** Group 02. */
+export const GRAPH_EXERCISES: Exercise[] = [topo, gradTable];
