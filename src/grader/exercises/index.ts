@@ -3,12 +3,14 @@ import type { Exercise } from "../contract";
 import { LOCAL_RULE_EXERCISES } from "./local-rules";
 import { GRAPH_EXERCISES } from "./graph";
 import { LAYER_EXERCISES } from "./layers";
+import { TOY_CHAIN_EXERCISES } from "./toy-chain";
 import { LAYER_BACKWARD_EXERCISES, OUTPUT_DELTA_EXERCISES } from "./outputs";
 
 /** All exercises the grader knows. */
 export const ALL_EXERCISES: Exercise[] = [
   ...LOCAL_RULE_EXERCISES,
   ...GRAPH_EXERCISES,
+  ...TOY_CHAIN_EXERCISES,
   ...OUTPUT_DELTA_EXERCISES,
   ...LAYER_EXERCISES,
   ...LAYER_BACKWARD_EXERCISES,

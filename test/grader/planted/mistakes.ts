@@ -89,3 +89,24 @@ export function gradTableOverwrite(nodes: Node[], output: string): Record<string
   }
   return g;
 }
+
+type ToyAct = "relu" | "tanh" | "sigmoid";
+const toyA = (n: ToyAct, z: number) => (n === "relu" ? Math.max(0, z) : n === "tanh" ? Math.tanh(z) : sg(z));
+const toyDA = (n: ToyAct, z: number) => (n === "relu" ? (z > 0 ? 1 : 0) : n === "tanh" ? 1 - Math.tanh(z) ** 2 : sg(z) * (1 - sg(z)));
+function toySlip(slip: "no-fprime" | "a-at-h" | "off-by-one") {
+  return (x: number, y: number, beta: number[], omega: number[], act: ToyAct) => {
+    const f = [beta[0]! + omega[0]! * x];
+    const h = [x];
+    for (let k = 1; k <= 3; k++) { h[k] = toyA(act, f[k - 1]!); f[k] = beta[k]! + omega[k]! * h[k]!; }
+    const df = [0, 0, 0, 2 * (f[3]! - y)];
+    const dh = [0, 0, 0, 0];
+    for (let k = 3; k >= 1; k--) {
+      dh[k] = omega[k]! * df[k]!;
+      df[k - 1] = (slip === "no-fprime" ? 1 : slip === "a-at-h" ? toyDA(act, h[k]!) : toyDA(act, f[k - 1]!)) * dh[k]!;
+    }
+    return { df, dh: dh.slice(1), dbeta: [...df], domega: df.map((d, k) => d * (slip === "off-by-one" ? (k < 3 ? h[k + 1]! : 1) : h[k]!)) };
+  };
+}
+export const toyForgotFprime = toySlip("no-fprime");
+export const toyUsedAForZ = toySlip("a-at-h");
+export const toyOffByOne = toySlip("off-by-one");
