@@ -7,6 +7,8 @@ import * as s06 from "../../solutions/06-layer-gradients";
 import * as e01 from "../../exercises/01-local-rules";
 import * as e05 from "../../exercises/05-delta-recurrence";
 import * as e06 from "../../exercises/06-layer-gradients";
+import * as s07 from "../../solutions/07-mlp-backward";
+import * as e07 from "../../exercises/07-mlp-backward";
 import * as s03 from "../../solutions/03-toy-chain";
 import * as e03 from "../../exercises/03-toy-chain";
 import * as s02 from "../../solutions/02-graph-backward";
@@ -21,6 +23,7 @@ const solutions: Record<string, Record<string, unknown>> = {
   "01-local-rules.ts": s01,
   "05-delta-recurrence.ts": s05,
   "06-layer-gradients.ts": s06,
+  "07-mlp-backward.ts": s07,
   "03-toy-chain.ts": s03,
   "02-graph-backward.ts": s02,
   "04-output-deltas.ts": s04,
@@ -30,6 +33,7 @@ const stubs: Record<string, Record<string, unknown>> = {
   "01-local-rules.ts": e01,
   "05-delta-recurrence.ts": e05,
   "06-layer-gradients.ts": e06,
+  "07-mlp-backward.ts": e07,
   "03-toy-chain.ts": e03,
   "02-graph-backward.ts": e02,
   "04-output-deltas.ts": e04,

@@ -3,6 +3,7 @@ import type { Exercise } from "../contract";
 import { LOCAL_RULE_EXERCISES } from "./local-rules";
 import { GRAPH_EXERCISES } from "./graph";
 import { LAYER_EXERCISES } from "./layers";
+import { MLP_EXERCISES } from "./mlp";
 import { TOY_CHAIN_EXERCISES } from "./toy-chain";
 import { LAYER_BACKWARD_EXERCISES, OUTPUT_DELTA_EXERCISES } from "./outputs";
 
@@ -13,6 +14,7 @@ export const ALL_EXERCISES: Exercise[] = [
   ...TOY_CHAIN_EXERCISES,
   ...OUTPUT_DELTA_EXERCISES,
   ...LAYER_EXERCISES,
+  ...MLP_EXERCISES,
   ...LAYER_BACKWARD_EXERCISES,
 ];
 

@@ -110,3 +110,15 @@ function toySlip(slip: "no-fprime" | "a-at-h" | "off-by-one") {
 export const toyForgotFprime = toySlip("no-fprime");
 export const toyUsedAForZ = toySlip("a-at-h");
 export const toyOffByOne = toySlip("off-by-one");
+
+import { mlpBackward } from "../../../solutions/07-mlp-backward";
+type MlpParams = { W: number[][][]; b: number[][] };
+export const mlpNoDecay = (p: MlpParams, X: number[][], Y: number[][], act: ToyAct, _lambda: number) => mlpBackward(p, X, Y, act, 0);
+export const mlpDecayOnBias = (p: MlpParams, X: number[][], Y: number[][], act: ToyAct, lambda: number) => {
+  const g = mlpBackward(p, X, Y, act, lambda);
+  return { dW: g.dW, db: g.db.map((v, l) => v.map((x, i) => x + lambda * p.b[l]![i]!)) };
+};
+export const mlpDroppedFirstLayer = (p: MlpParams, X: number[][], Y: number[][], act: ToyAct, lambda: number) => {
+  const g = mlpBackward(p, X, Y, act, lambda);
+  return { dW: g.dW.slice(1), db: g.db.slice(1) };
+};

@@ -1,0 +1,156 @@
+/**
+ * Exercise group 07: the full backward pass of a matrix MLP with weight decay. Hidden layers use
+ * one activation, the output is linear, J = (1/M) Σ_m ½‖a^L_m − y_m‖² + (λ/2) Σ_l ‖W^(l)‖²
+ * (no decay on biases). The oracle perturbs every parameter in the trusted forward.
+ */
+import type { Rng } from "../../engine/random";
+import type { CaseVerdict, Exercise, Json } from "../contract";
+import { defineExercise, fdVjp, judgeGradients, matchesJson, randomMatrix, shapeOf, type GradientSpec, type Mistake, type Tensor } from "../judge";
+
+type Act = "relu" | "tanh" | "sigmoid";
+const ACT: Record<Act, { f: (z: number) => number; df: (z: number) => number }> = {
+  relu: { f: (z) => Math.max(0, z), df: (z) => (z > 0 ? 1 : 0) },
+  tanh: { f: Math.tanh, df: (z) => 1 - Math.tanh(z) ** 2 },
+  sigmoid: { f: (z) => 1 / (1 + Math.exp(-z)), df: (z) => { const s = 1 / (1 + Math.exp(-z)); return s * (1 - s); } },
+};
+type M2 = number[][];
+interface Args { W: M2[]; b: number[][]; X: M2; Y: M2; act: Act; lambda: number }
+const read = (a: Json[]): Args => {
+  const p = a[0] as { W: M2[]; b: number[][] };
+  return { W: p.W, b: p.b, X: a[1] as M2, Y: a[2] as M2, act: a[3] as Act, lambda: a[4] as number };
+};
+const mm = (A: M2, B: M2): M2 => A.map((r) => B[0]!.map((_, j) => r.reduce((s, v, k) => s + v * B[k]![j]!, 0)));
+const T = (A: M2): M2 => A[0]!.map((_, j) => A.map((r) => r[j]!));
+
+/** Trusted forward: the regularised mean loss. */
+function cost(W: M2[], b: number[][], X: M2, Y: M2, act: Act, lambda: number): number {
+  let a = X;
+  for (let l = 0; l < W.length; l++) {
+    const z = mm(W[l]!, a).map((r, i) => r.map((v) => v + b[l]![i]!));
+    a = l === W.length - 1 ? z : z.map((r) => r.map(ACT[act].f));
+  }
+  const M = X[0]!.length;
+  let J = 0;
+  a.forEach((r, i) => r.forEach((v, m) => (J += 0.5 * (v - Y[i]![m]!) ** 2)));
+  J /= M;
+  for (const w of W) for (const r of w) for (const v of r) J += 0.5 * lambda * v * v;
+  return J;
+}
+
+type Slip = "no-decay" | "decay-bias" | "no-fprime" | "twice-M";
+/** Analytic backward with one deliberate slip, used only to recognise that slip. */
+function slipped(p: Args, slip: Slip): Json {
+  const { W, b, X, Y, act, lambda } = p;
+  const M = X[0]!.length;
+  const zs: M2[] = [];
+  const as: M2[] = [X];
+  for (let l = 0; l < W.length; l++) {
+    const z = mm(W[l]!, as[l]!).map((r, i) => r.map((v) => v + b[l]![i]!));
+    zs.push(z);
+    as.push(l === W.length - 1 ? z : z.map((r) => r.map(ACT[act].f)));
+  }
+  const L = W.length;
+  const scale = slip === "twice-M" ? 1 / (M * M) : 1 / M;
+  let delta = as[L]!.map((r, i) => r.map((v, m) => (v - Y[i]![m]!) * scale));
+  const dW: M2[] = [], db: number[][] = [];
+  for (let l = L - 1; l >= 0; l--) {
+    dW[l] = mm(delta, T(as[l]!)).map((r, i) => r.map((v, k) => v + (slip === "no-decay" ? 0 : lambda * W[l]![i]![k]!)));
+    db[l] = delta.map((r, i) => r.reduce((s, v) => s + v, 0) + (slip === "decay-bias" ? lambda * b[l]![i]! : 0));
+    if (l > 0) {
+      const back = mm(T(W[l]!), delta);
+      delta = slip === "no-fprime" ? back : back.map((r, i) => r.map((v, m) => v * ACT[act].df(zs[l - 1]![i]![m]!)));
+    }
+  }
+  return { dW, db };
+}
+
+const slips: Mistake[] = [
+  { id: "forgot-weight-decay", feedback: "the (λ/2)‖W‖² term contributes λW to every ∂J/∂W", output: (a) => (read(a).lambda === 0 ? null : slipped(read(a), "no-decay")) },
+  { id: "decay-on-bias", feedback: "weight decay applies to the weights only, not to the biases", output: (a) => (read(a).lambda === 0 ? null : slipped(read(a), "decay-bias")) },
+  { id: "forgot-fprime", feedback: "the hidden deltas are missing the factor f′(z^l)", output: (a) => slipped(read(a), "no-fprime") },
+  { id: "divided-by-batch-twice", feedback: "the 1/M of the batch mean is applied twice", output: (a) => (read(a).X[0]!.length === 1 ? null : slipped(read(a), "twice-M")) },
+];
+
+function randomArgs(rng: Rng): Json[] {
+  const sizes = [1 + rng.int(3), 2 + rng.int(3), ...(rng.next() < 0.5 ? [2 + rng.int(2)] : []), 1 + rng.int(2)];
+  const M = 1 + rng.int(4);
+  const W = sizes.slice(1).map((d, l) => randomMatrix(rng, d, sizes[l]!, 0.8));
+  const b = sizes.slice(1).map((d) => Array.from({ length: d }, () => rng.normal(0, 0.3)));
+  const act = (["tanh", "sigmoid", "relu"] as const)[rng.int(3)]!;
+  const X = randomMatrix(rng, sizes[0]!, M);
+  // keep relu's pre-activations away from the kink so relu′(0) conventions never matter
+  if (act === "relu") {
+    let a = X;
+    for (let l = 0; l < W.length - 1; l++) {
+      const z = mm(W[l]!, a).map((r, i) => r.map((v) => v + b[l]![i]!));
+      z.forEach((r, i) => r.forEach((v) => { if (Math.abs(v) < 0.05) b[l]![i]! += 0.2; }));
+      a = mm(W[l]!, a).map((r, i) => r.map((v) => Math.max(0, v + b[l]![i]!)));
+    }
+  }
+  return [{ W, b }, X, randomMatrix(rng, sizes[sizes.length - 1]!, M), act, [0, 0.01, 0.1][rng.int(3)]!];
+}
+
+const base = defineExercise({
+  id: "mlp-backward",
+  title: "Full backward pass of a matrix MLP with weight decay",
+  file: "07-mlp-backward.ts",
+  exportName: "mlpBackward",
+  points: 4,
+  description:
+    "Layers z^l = W^l a^(l−1) + b^l; hidden activation f, linear output. J = (1/M) Σ_m ½‖a^L_m − y_m‖² + (λ/2) Σ_l ‖W^l‖². Return { dW: [∂J/∂W^1, …], db: [∂J/∂b^1, …] }.",
+  visible: [
+    {
+      label: "2-3-1 tanh, batch of 2, λ = 0.1",
+      args: [{ W: [[[0.5, -0.3], [0.8, 0.2], [-0.6, 0.9]], [[1, -1.2, 0.4]]], b: [[0.1, -0.1, 0.2], [0.05]] }, [[1, -0.5], [0.3, 2]], [[0.4, -0.2]], "tanh", 0.1],
+    },
+  ],
+  hidden: randomArgs,
+  oracle: (a) => mlpOracle(a),
+  mistakes: slips,
+});
+
+/** The oracle: ∂J/∂W^l and ∂J/∂b^l by central differences of the regularised cost. */
+function mlpOracle(args: Json[]): GradientSpec {
+  const p = read(args);
+  const L = p.W.length;
+  const ins: Tensor[] = [
+    ...p.W.map((w): Tensor => ({ shape: [w.length, w[0]!.length], values: Float64Array.from(w.flat()) })),
+    ...p.b.map((v): Tensor => ({ shape: [v.length], values: Float64Array.from(v) })),
+  ];
+  const fwd = (vs: Float64Array[]): number[] => {
+    const W = p.W.map((w, l) => w.map((r, i) => Array.from(vs[l]!.subarray(i * r.length, (i + 1) * r.length))));
+    const b = p.b.map((_, l) => Array.from(vs[L + l]!));
+    return [cost(W, b, p.X, p.Y, p.act, p.lambda)];
+  };
+  const expected: Record<string, Tensor> = {};
+  for (let l = 0; l < L; l++) expected[`dW[${l + 1}]`] = fdVjp(fwd, ins, l, [1]);
+  for (let l = 0; l < L; l++) expected[`db[${l + 1}]`] = fdVjp(fwd, ins, L + l, [1]);
+  return { expected };
+}
+
+/** Flatten { dW: [...], db: [...] } into per-layer keys for the shared judge; slips are matched on the raw answer. */
+function judgeMlp(args: Json[], output: unknown): CaseVerdict {
+  const L = read(args).W.length;
+  const o = output as { dW?: unknown; db?: unknown } | null;
+  if (o === null || typeof o !== "object" || !Array.isArray(o.dW) || !Array.isArray(o.db)) {
+    return { score: 0, feedback: `return { dW: [one matrix per layer], db: [one vector per layer] }, not ${shapeOf(output)}` };
+  }
+  if (o.dW.length !== L || o.db.length !== L) {
+    return { score: 0, feedback: `the network has ${L} layers: return ${L} entries in dW and in db (got ${o.dW.length} and ${o.db.length})`, diagnosis: "off-by-one-layer" };
+  }
+  const flat: Record<string, unknown> = {};
+  for (let l = 0; l < L; l++) {
+    flat[`dW[${l + 1}]`] = o.dW[l];
+    flat[`db[${l + 1}]`] = o.db[l];
+  }
+  const v = judgeGradients(mlpOracle(args), flat, args, []);
+  if (v.score === 1) return v;
+  const m = slips.find((s) => {
+    const w = s.output(args);
+    return w !== null && matchesJson(output, w);
+  });
+  return m ? { ...v, feedback: `${m.feedback} (${v.feedback})`, diagnosis: m.id } : v;
+}
+
+/** Group 07. */
+export const MLP_EXERCISES: Exercise[] = [{ ...base, judge: (c, out) => judgeMlp(c.args, out) }];
