@@ -8,16 +8,16 @@ import { Rng } from "../engine/random";
 import type { CaseVerdict, Exercise, GradeCase, Json } from "./contract";
 
 /** [] scalar, [n] vector, [rows, cols] matrix (rows of a matrix; a batch is the columns). */
-export type Shape = readonly number[];
+export type GradShape = readonly number[];
 
 /** A tensor as the grader holds it: flat row-major float64 values with a shape. */
-export interface Tensor {
-  shape: Shape;
+export interface GradTensor {
+  shape: GradShape;
   values: Float64Array;
 }
 
 /** Describe a shape the way the course writes it: "scalar", "vector of 3", "2×3 matrix". */
-export function describeShape(shape: Shape): string {
+export function describeShape(shape: GradShape): string {
   if (shape.length === 0) return "a number";
   if (shape.length === 1) return `a vector of length ${shape[0]}`;
   return `a ${shape[0]}×${shape[1]} matrix`;
@@ -44,7 +44,7 @@ export function shapeOf(x: unknown): string {
  * as plain arrays (they arrive as plain arrays after JSON anyway). A vector may also be given as a
  * one-column matrix, a valid convention for a bias gradient.
  */
-export function readTensor(x: unknown, shape: Shape, what: string): Tensor | string {
+export function readTensor(x: unknown, shape: GradShape, what: string): GradTensor | string {
   const bad = (): string => `${what}: returned ${shapeOf(x)} where ${describeShape(shape)} was expected`;
   const num = (v: unknown): number | null => (typeof v === "number" ? v : null);
   if (shape.length === 0) {
@@ -123,7 +123,7 @@ export function agrees(got: ArrayLike<number>, want: ArrayLike<number>, tol = RE
 }
 
 /** Plain JSON ↔ tensor helpers for contracts. */
-export function fromJson(x: Json, shape?: Shape): Tensor {
+export function fromJson(x: Json, shape?: GradShape): GradTensor {
   if (typeof x === "number") return { shape: [], values: Float64Array.of(x) };
   if (!Array.isArray(x)) throw new Error("fromJson: not numeric data");
   if (x.length > 0 && Array.isArray(x[0])) {
@@ -134,8 +134,8 @@ export function fromJson(x: Json, shape?: Shape): Tensor {
   return { shape: shape ?? [x.length], values: Float64Array.from(x as number[]) };
 }
 
-/** Tensor → plain JSON (number, number[] or number[][]). */
-export function toJson(t: Tensor): Json {
+/** GradTensor → plain JSON (number, number[] or number[][]). */
+export function toJson(t: GradTensor): Json {
   if (t.shape.length === 0) return t.values[0]!;
   if (t.shape.length === 1) return Array.from(t.values);
   const [rows, cols] = t.shape as [number, number];
@@ -150,10 +150,10 @@ export function toJson(t: Tensor): Json {
  */
 export function fdVjp(
   forward: (inputs: Float64Array[]) => ArrayLike<number>,
-  inputs: Tensor[],
+  inputs: GradTensor[],
   k: number,
   upstream: ArrayLike<number>,
-): Tensor {
+): GradTensor {
   const base = inputs.map((t) => t.values);
   const f = (x: Float64Array): ArrayLike<number> => forward(base.map((v, i) => (i === k ? x : v)));
   return { shape: inputs[k]!.shape, values: numericVjp(f, base[k]!, upstream) };
@@ -193,7 +193,7 @@ export function matchesJson(got: unknown, want: Json): boolean {
 /** What a backward exercise returns: one bare value, or a record of named gradients. */
 export interface GradientSpec {
   /** expected gradients keyed by the name the student returns; one key with `bare` → return the value itself */
-  expected: Record<string, Tensor>;
+  expected: Record<string, GradTensor>;
   bare?: boolean;
 }
 
@@ -213,7 +213,7 @@ export function judgeGradients(
       const w = m.output(args);
       return w !== null && matchesJson(output, w);
     });
-  const parts: { key: string; got: Tensor | string }[] = [];
+  const parts: { key: string; got: GradTensor | string }[] = [];
   if (spec.bare) {
     const k = keys[0]!;
     parts.push({ key: k, got: readTensor(output, spec.expected[k]!.shape, k) });

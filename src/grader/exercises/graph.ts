@@ -5,7 +5,7 @@
  */
 import type { Rng } from "../../engine/random";
 import type { CaseVerdict, Exercise, GradeCase, Json } from "../contract";
-import { defineExercise, fdVjp, type Tensor } from "../judge";
+import { defineExercise, fdVjp, type GradTensor } from "../judge";
 
 /** One node of a graph as the student receives it. */
 export interface GraphNode {
@@ -92,9 +92,9 @@ const gradTable = defineExercise({
     const nodes = readGraph(args[0]);
     const out = String(args[1]);
     const base = evaluate(nodes, new Map());
-    const expected: Record<string, Tensor> = {};
+    const expected: Record<string, GradTensor> = {};
     for (const n of nodes) {
-      const x: Tensor = { shape: [], values: Float64Array.of(base.get(n.id)!) };
+      const x: GradTensor = { shape: [], values: Float64Array.of(base.get(n.id)!) };
       expected[n.id] = fdVjp((ins) => [evaluate(nodes, new Map([[n.id, ins[0]![0]!]])).get(out)!], [x], 0, [1]);
     }
     return { expected };

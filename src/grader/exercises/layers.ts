@@ -4,7 +4,7 @@
  * of the trusted forward z^(l+1) = W^(l+1) f(z^l) + b and of Z = W A + b 1ᵀ with the mean loss.
  */
 import type { Exercise, Json } from "../contract";
-import { defineExercise, fdVjp, fromJson, randomMatrix, toJson, type Tensor } from "../judge";
+import { defineExercise, fdVjp, fromJson, randomMatrix, toJson, type GradTensor } from "../judge";
 
 type Act = "sigmoid" | "tanh" | "relu";
 const ACTS: Record<Act, { f: (z: number) => number; df: (z: number) => number }> = {
@@ -132,8 +132,8 @@ const layerGradients = defineExercise({
       }
       return z;
     };
-    const W: Tensor = { shape: [d, n], values: new Float64Array(d * n).map((_, i) => Math.sin(i + 1)) };
-    const b: Tensor = { shape: [d], values: new Float64Array(d) };
+    const W: GradTensor = { shape: [d, n], values: new Float64Array(d * n).map((_, i) => Math.sin(i + 1)) };
+    const b: GradTensor = { shape: [d], values: new Float64Array(d) };
     const up = delta.values.map((v) => v / m);
     return { expected: { dW: fdVjp(forward, [W, b], 0, up), db: fdVjp(forward, [W, b], 1, up) } };
   },

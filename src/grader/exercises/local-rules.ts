@@ -5,10 +5,10 @@
  */
 import type { Rng } from "../../engine/random";
 import type { Exercise, Json } from "../contract";
-import { awayFromZero, defineExercise, fdVjp, type Mistake, type Tensor } from "../judge";
+import { awayFromZero, defineExercise, fdVjp, type Mistake, type GradTensor } from "../judge";
 
 const FILE = "01-local-rules.ts";
-const scalar = (v: number): Tensor => ({ shape: [], values: Float64Array.of(v) });
+const scalar = (v: number): GradTensor => ({ shape: [], values: Float64Array.of(v) });
 const num = (x: Json | undefined): number => {
   if (typeof x !== "number") throw new Error("expected a number argument");
   return x;

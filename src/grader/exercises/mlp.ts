@@ -5,7 +5,7 @@
  */
 import type { Rng } from "../../engine/random";
 import type { CaseVerdict, Exercise, Json } from "../contract";
-import { defineExercise, fdVjp, judgeGradients, matchesJson, randomMatrix, shapeOf, type GradientSpec, type Mistake, type Tensor } from "../judge";
+import { defineExercise, fdVjp, judgeGradients, matchesJson, randomMatrix, shapeOf, type GradientSpec, type Mistake, type GradTensor } from "../judge";
 
 type Act = "relu" | "tanh" | "sigmoid";
 const ACT: Record<Act, { f: (z: number) => number; df: (z: number) => number }> = {
@@ -113,16 +113,16 @@ const base = defineExercise({
 function mlpOracle(args: Json[]): GradientSpec {
   const p = read(args);
   const L = p.W.length;
-  const ins: Tensor[] = [
-    ...p.W.map((w): Tensor => ({ shape: [w.length, w[0]!.length], values: Float64Array.from(w.flat()) })),
-    ...p.b.map((v): Tensor => ({ shape: [v.length], values: Float64Array.from(v) })),
+  const ins: GradTensor[] = [
+    ...p.W.map((w): GradTensor => ({ shape: [w.length, w[0]!.length], values: Float64Array.from(w.flat()) })),
+    ...p.b.map((v): GradTensor => ({ shape: [v.length], values: Float64Array.from(v) })),
   ];
   const fwd = (vs: Float64Array[]): number[] => {
     const W = p.W.map((w, l) => w.map((r, i) => Array.from(vs[l]!.subarray(i * r.length, (i + 1) * r.length))));
     const b = p.b.map((_, l) => Array.from(vs[L + l]!));
     return [cost(W, b, p.X, p.Y, p.act, p.lambda)];
   };
-  const expected: Record<string, Tensor> = {};
+  const expected: Record<string, GradTensor> = {};
   for (let l = 0; l < L; l++) expected[`dW[${l + 1}]`] = fdVjp(fwd, ins, l, [1]);
   for (let l = 0; l < L; l++) expected[`db[${l + 1}]`] = fdVjp(fwd, ins, L + l, [1]);
   return { expected };

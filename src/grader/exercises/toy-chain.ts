@@ -4,7 +4,7 @@
  * and the eight parameter derivatives; the oracle perturbs each quantity in the trusted forward.
  */
 import type { Exercise, Json } from "../contract";
-import { defineExercise, fdVjp, type Mistake, type Tensor } from "../judge";
+import { defineExercise, fdVjp, type Mistake, type GradTensor } from "../judge";
 
 type Act = "relu" | "tanh" | "sigmoid";
 const A: Record<Act, { f: (z: number) => number; df: (z: number) => number }> = {
@@ -30,7 +30,7 @@ function toyLoss(x: number, y: number, beta: ArrayLike<number>, omega: ArrayLike
 }
 
 const args5 = (a: Json[]) => ({ x: a[0] as number, y: a[1] as number, beta: a[2] as number[], omega: a[3] as number[], act: a[4] as Act });
-const sc = (v: number): Tensor => ({ shape: [], values: Float64Array.of(v) });
+const sc = (v: number): GradTensor => ({ shape: [], values: Float64Array.of(v) });
 
 /** The right structure computed with one slip, for diagnosis. */
 function variant(a: Json[], slip: "no-fprime" | "a-at-h" | "off-by-one"): Json {
@@ -90,7 +90,7 @@ const toyChain = defineExercise({
     const dh = [1, 2, 3].map((k) => one((v) => toyLoss(x, y, beta, omega, act, { h: [k, v] }).loss, base.h[k]!));
     const ins = [{ shape: [4], values: Float64Array.from(beta) }, { shape: [4], values: Float64Array.from(omega) }];
     const fwd = (v: Float64Array[]) => [toyLoss(x, y, v[0]!, v[1]!, act).loss];
-    const vec = (xs: number[]): Tensor => ({ shape: [xs.length], values: Float64Array.from(xs) });
+    const vec = (xs: number[]): GradTensor => ({ shape: [xs.length], values: Float64Array.from(xs) });
     return { expected: { df: vec(df), dh: vec(dh), dbeta: fdVjp(fwd, ins, 0, [1]), domega: fdVjp(fwd, ins, 1, [1]) } };
   },
   mistakes: slips,
