@@ -60,7 +60,8 @@ export class StudentModule {
   ) {}
 
   private spawn(): ChildProcess {
-    const allow = [path.dirname(CHILD_SCRIPT), ...this.readDirs].map((d) => path.resolve(d)).join(",");
+    // Node 20 grants a folder only with a trailing wildcard; the child script itself must be readable.
+    const allow = [path.dirname(CHILD_SCRIPT), ...this.readDirs].map((d) => `${path.resolve(d)}${path.sep}*`).join(",");
     const child = fork(CHILD_SCRIPT, [], {
       execArgv: [
         "--experimental-permission",
