@@ -195,6 +195,8 @@ export interface GradientSpec {
   /** expected gradients keyed by the name the student returns; one key with `bare` → return the value itself */
   expected: Record<string, GradTensor>;
   bare?: boolean;
+  /** other answers that are equally right, e.g. the other relu′(0) convention at a kink */
+  alternatives?: Record<string, GradTensor>[];
 }
 
 /**
@@ -250,6 +252,10 @@ export function judgeGradients(
   }
   const score = ok / parts.length;
   if (score === 1) return { score: 1, feedback: "correct", relError: worst };
+  for (const alt of spec.alternatives ?? []) {
+    const v = judgeGradients({ expected: alt, ...(spec.bare ? { bare: true } : {}) }, output, args);
+    if (v.score === 1) return v;
+  }
   const m = diagnose();
   const verdict: CaseVerdict = {
     score,

@@ -120,3 +120,18 @@ describe("graph exercises", () => {
     expect(ex.judge(c, ["x", "y"]).feedback).toMatch(/every node id exactly once/);
   });
 });
+
+describe("002 worked numbers", () => {
+  it("practice problem 4: δ^(2) = [0.8, 0, 0] (relu′(0) = 0) and [0.8, 0, 1.2] (relu′(0) = 1) both score", () => {
+    const ex = exerciseById("delta-recurrence");
+    const c = ex.cases(1).find((k) => k.name.includes("problem 4"))!;
+    expect(ex.judge(c, [[0.8], [0], [0]]).score).toBe(1);
+    expect(ex.judge(c, [[0.8], [0], [1.2]]).score).toBe(1);
+    expect(ex.judge(c, [[0.8], [1], [1.2]]).score).toBe(0);
+  });
+  it("worked example 2: δ = σ(1) − 0 for sigmoid + BCE", () => {
+    const ex = exerciseById("delta-sigmoid-bce");
+    const c = ex.cases(1)[0]!;
+    expect(ex.judge(c, [[1 / (1 + Math.exp(-1))]]).score).toBe(1);
+  });
+});

@@ -44,6 +44,7 @@ const deltaStep = defineExercise({
   visible: [
     { label: "2×3 W, one example, sigmoid", args: [[[0.5, -1, 2], [1.5, 0.3, -0.4]], [[0.2], [-0.6]], [[0.4], [-1.2], [0.9]], "sigmoid"] },
     { label: "2×2 W, batch of 2, tanh", args: [[[1, -2], [0.5, 3]], [[0.1, -0.3], [0.7, 0.2]], [[0.3, -0.8], [1.1, 0.25]], "tanh"] },
+    { label: "002 practice problem 4 (relu with a z exactly at the kink: either relu′(0) is accepted)", args: [[[1, 2, 3], [-1, 0, 1]], [[0.5], [-0.3]], [[1], [-2], [0]], "relu"] },
     { label: "3×2 W, batch of 3, relu", args: [[[1, -1], [0.5, 2], [-1.5, 0.25]], [[0.3, -0.2, 1], [0.1, 0.4, -0.5], [-0.7, 0.6, 0.2]], [[0.6, -0.4, 1.3], [-0.9, 0.8, 0.35]], "relu"] },
   ],
   hidden: (rng) => {
@@ -53,7 +54,11 @@ const deltaStep = defineExercise({
   oracle: (args) => {
     const W = fromJson(matrix(args[0], "W"));
     const deltaNext = fromJson(matrix(args[1], "δ^(l+1)"));
-    const z = fromJson(matrix(args[2], "z^l"));
+    const zRaw = matrix(args[2], "z^l");
+    const kink = act(args[3]) === "relu" && zRaw.some((r) => r.includes(0));
+    // at relu's kink either convention is right: evaluate just below (relu′ = 0) and just above (relu′ = 1)
+    const shifted = (eps: number) => fromJson(zRaw.map((r) => r.map((v) => (v === 0 ? eps : v))));
+    const z = kink ? shifted(-1e-3) : fromJson(zRaw);
     const f = ACTS[act(args[3])].f;
     const [dOut, dIn] = W.shape as [number, number];
     const m = z.shape[1]!;
@@ -68,7 +73,9 @@ const deltaStep = defineExercise({
       }
       return out;
     };
-    return { bare: true, expected: { "δ^l": fdVjp(forward, [W, z], 1, deltaNext.values) } };
+    const expected = { "δ^l": fdVjp(forward, [W, z], 1, deltaNext.values) };
+    if (!kink) return { bare: true, expected };
+    return { bare: true, expected, alternatives: [{ "δ^l": fdVjp(forward, [W, shifted(1e-3)], 1, deltaNext.values) }] };
   },
   mistakes: [
     {

@@ -94,7 +94,10 @@ export const OUTPUT_DELTA_EXERCISES: Exercise[] = [
     id: "delta-sigmoid-bce", exportName: "deltaSigmoidBce", title: "δ^L: sigmoid output, binary cross-entropy",
     description: `a^L = σ(z^L), ℓ = −[y ln a + (1 − y) ln(1 − a)] per unit. Return δ^L = ∂ℓ/∂z^L (σ′ cancels). ${perExampleNote}`,
     loss: (z, y, d, m) => { let s = 0; for (let i = 0; i < d; i++) for (let j = 0; j < m; j++) { const a = sigmoid(z[i * m + j]!); const t = y[i]![j]!; s -= t * Math.log(a) + (1 - t) * Math.log(1 - a); } return s; },
-    visible: [{ label: "1 unit, batch of 3", args: [[[0.5, -1, 2]], [[1, 0, 1]]] }], hidden: (rng) => { const m = 1 + rng.int(4); return [randomMatrix(rng, 1, m), [Array.from({ length: m }, () => rng.int(2))]]; },
+    visible: [
+      { label: "002 worked example 2: x = 2, w = 1, b = −1 so z = 1, y = 0", args: [[[1]], [[0]]] },
+      { label: "1 unit, batch of 3", args: [[[0.5, -1, 2]], [[1, 0, 1]]] },
+    ], hidden: (rng) => { const m = 1 + rng.int(4); return [randomMatrix(rng, 1, m), [Array.from({ length: m }, () => rng.int(2))]]; },
     mistakes: [
       { id: "extra-fprime", feedback: "with cross-entropy the σ′(z) factor cancels; multiplying by it again is wrong", output: (args) => { const Y = matrix(args[1], "Y"); return mapM(matrix(args[0], "Z"), (v, i, j) => { const a = sigmoid(v); return (a - Y[i]![j]!) * a * (1 - a); }); } },
       dividedByM((Z, Y) => mapM(Z, (v, i, j) => sigmoid(v) - Y[i]![j]!)),
