@@ -43,7 +43,7 @@ for (const h of widths) {
   const p0 = gT.normals(P, 0, 0.5);
   rowsP.push(P); fdMs.push(timeIt(() => numericGradient(loss, p0), 30)); bpMs.push(timeIt(() => grad(p0), 30));
 }
-linePlot([{ x: rowsP, y: rowsP.map((P) => 2 * P), name: "finite differences: forward passes (2P)" }, { x: rowsP, y: rowsP.map(() => 2), name: "backprop: ≈ 1 forward + 1 backward" }], { title: "passes needed for the full gradient", xTitle: "parameters P", yTitle: "forward-pass equivalents", logY: true });
+linePlot([{ x: rowsP, y: rowsP.map((P) => P + 1), name: "one-sided differences: P + 1 forward passes" }, { x: rowsP, y: rowsP.map((P) => 2 * P), name: "central differences: 2P forward passes" }, { x: rowsP, y: rowsP.map(() => 2), name: "backprop: ≈ 1 forward + 1 backward" }], { title: "passes needed for the full gradient", xTitle: "parameters P", yTitle: "forward-pass equivalents", logY: true });
 linePlot([{ x: rowsP, y: fdMs, name: "finite differences" }, { x: rowsP, y: bpMs, name: "backprop" }], { title: "measured time for one full gradient", xTitle: "parameters P", yTitle: "ms", logY: true });
 rowsP.forEach((P, i) => console.log("P=" + String(P).padStart(4) + "  FD " + fdMs[i].toFixed(4) + " ms   backprop " + bpMs[i].toFixed(4) + " ms   ratio " + (fdMs[i] / bpMs[i]).toFixed(0)));`),
 md(`
