@@ -83,12 +83,15 @@ export class StudentModule {
     };
     child.stdout!.on("data", onData(false));
     child.stderr!.on("data", onData(true));
+    // A killed child's late messages and exit must not answer the next child's request.
     child.on("message", (m: unknown) => {
+      if (this.child !== child) return;
       const p = this.pending;
       if (p && isChildMessage(m)) p(m);
     });
     child.on("exit", (code, signal) => {
-      if (this.child === child) this.child = null;
+      if (this.child !== child) return;
+      this.child = null;
       const p = this.pending;
       if (p) p({ type: "exit", code, signal });
     });
@@ -103,7 +106,7 @@ export class StudentModule {
     if (/heap out of memory|Allocation failed|Reached heap limit|invalid array length|Array buffer allocation failed/i.test(this.stderrHead))
       return "ran out of memory";
     if (signal) return `the process was killed by ${signal}`;
-    if (code === 70) return "an uncaught error escaped";
+    if (code === 70) return "an uncaught error or unhandled promise rejection escaped (from a timer, callback or promise)";
     return `the process exited (code ${code ?? "?"}) — do not call process.exit`;
   }
 
