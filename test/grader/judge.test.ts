@@ -109,7 +109,10 @@ describe("graph exercises", () => {
   it("a grad table that overwrites shared nodes instead of summing loses marks", () => {
     const ex = exerciseById("grad-table");
     const overwrite = (nodes: planted.Node[], out: string) => planted.gradTableOverwrite(nodes, out);
-    expect(total(grade(ex, overwrite as Fn, 1))).toBeLessThan(1);
+    const vs = grade(ex, overwrite as Fn, 1);
+    expect(total(vs)).toBeLessThan(1);
+    expect(vs[0]).toMatchObject({ diagnosis: "shared-node-overwritten" });
+    expect(vs[0]!.score).toBeLessThan(1);
   });
   it("the reverse order is named, and any valid order scores full marks", () => {
     const ex = exerciseById("topological-order");

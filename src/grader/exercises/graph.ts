@@ -99,7 +99,40 @@ const gradTable = defineExercise({
     }
     return { expected };
   },
+  mistakes: [
+    {
+      id: "shared-node-overwritten",
+      feedback: "a node used by several consumers must ADD their contributions (+=), not keep only one of them",
+      output: (args) => overwritten(readGraph(args[0]), String(args[1])),
+    },
+  ],
 });
+
+/** grad_table filled with `=` instead of `+=`: what a shared node gets when contributions overwrite. */
+function overwritten(nodes: GraphNode[], output: string): Json {
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const order: string[] = [];
+  const seen = new Set<string>();
+  const visit = (id: string): void => {
+    if (seen.has(id)) return;
+    seen.add(id);
+    byId.get(id)!.inputs.forEach(visit);
+    order.push(id);
+  };
+  nodes.forEach((n) => visit(n.id));
+  const v = evaluate(nodes, new Map());
+  const g: Record<string, number> = {};
+  for (const id of order) g[id] = 0;
+  g[output] = 1;
+  for (const id of [...order].reverse()) {
+    const n = byId.get(id)!;
+    const u = g[id]!;
+    const x = n.inputs.map((i) => v.get(i)!);
+    const local = n.op === "add" ? [1, 1] : n.op === "mul" ? [x[1]!, x[0]!] : n.op === "tanh" ? [1 - v.get(id)! ** 2] : n.op === "exp" ? [v.get(id)!] : n.op === "sin" ? [Math.cos(x[0]!)] : [];
+    n.inputs.forEach((i, k) => (g[i] = u * local[k]!));
+  }
+  return g;
+}
 
 /** Check an ordering: a permutation of the ids in which every node follows all of its inputs. */
 function judgeOrder(c: GradeCase, output: unknown): CaseVerdict {
