@@ -1,2 +1,3 @@
 /** Networks: the scalar-Value MLP and the matrix MLP written as the course δ recurrences. */
-export {};
+
+export * from "./matrix";
