@@ -9,6 +9,7 @@ import { gradeClass } from "./class";
 import { gradeSubmission, type GradeOptions } from "./grade";
 import { formatReport, writeJsonAtomic } from "./report";
 import { loadSubmission } from "./submission";
+import { toGradescope } from "./gradescope-run";
 import type { GradableExercise } from "./sandbox/protocol";
 
 const USAGE = `usage: backprop-lab grade PATH [options]
@@ -17,6 +18,7 @@ const USAGE = `usage: backprop-lab grade PATH [options]
 PATH is a folder laid out like exercises/, one .ts file, a .zip of either, or a .ipynb notebook.
   --exercise ID     grade one exercise (repeatable)
   --json FILE       write the report as JSON
+  --gradescope FILE write Gradescope's results.json format
   --seed N          seed for the hidden cases
   --class DIR       grade every submission (folder, zip, notebook) in DIR
   --jobs N          students graded at once in class mode (default: cores)
@@ -30,6 +32,7 @@ interface Args {
   classDir?: string;
   exercises: string[];
   json?: string;
+  gradescope?: string;
   seed?: number;
   jobs?: number;
 }
@@ -51,6 +54,7 @@ function parse(argv: string[]): Args | "help" {
     const t = argv[i]!;
     if (t === "--exercise") a.exercises.push(value(i++, t));
     else if (t === "--json") a.json = value(i++, t);
+    else if (t === "--gradescope") a.gradescope = value(i++, t);
     else if (t === "--seed") a.seed = int(value(i++, t), t);
     else if (t === "--class") a.classDir = value(i++, t);
     else if (t === "--jobs") a.jobs = Math.max(1, int(value(i++, t), t));
@@ -116,6 +120,7 @@ export async function main(argv: string[]): Promise<number> {
       const report = await gradeSubmission(sub, exercises, opts);
       process.stdout.write(formatReport(report) + "\n");
       if (args.json) writeJsonAtomic(args.json, report);
+      if (args.gradescope) writeJsonAtomic(args.gradescope, toGradescope(report, report.durationMs / 1000));
     } finally {
       sub.dispose();
     }
