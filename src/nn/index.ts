@@ -5,3 +5,5 @@ export * from "./activations";
 export * from "./losses";
 export * from "./init";
 export * from "./mlp";
+export * from "./optim";
+export * from "./train";
