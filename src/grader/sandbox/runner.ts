@@ -61,11 +61,12 @@ export class StudentModule {
 
   private spawn(): ChildProcess {
     // Node 20 grants a folder only with a trailing wildcard; the child script itself must be readable.
-    const allow = [path.dirname(CHILD_SCRIPT), ...this.readDirs].map((d) => `${path.resolve(d)}${path.sep}*`).join(",");
+    // One flag per folder: on Node 20 a comma-separated list honours only its last wildcard entry.
+    const allow = [path.dirname(CHILD_SCRIPT), ...this.readDirs].map((d) => `--allow-fs-read=${path.resolve(d)}${path.sep}*`);
     const child = fork(CHILD_SCRIPT, [], {
       execArgv: [
         "--experimental-permission",
-        `--allow-fs-read=${allow}`,
+        ...allow,
         `--max-old-space-size=${this.limits.heapMb}`,
         "--stack-size=900",
         "--no-warnings",
