@@ -2,3 +2,5 @@
 export * from "./random";
 export * from "./gradcheck";
 export * from "./datasets";
+export * from "./value";
+export * from "./graph";
