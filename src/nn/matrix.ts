@@ -391,8 +391,8 @@ export function selectColumnsInto(out: Matrix, src: Matrix, indices: ArrayLike<n
 // dimension is cut into blocks of KC so the two panels in use stay in the first-level cache.
 
 const KC = 256;
-let packA = new Float64Array(4 * KC * 64);
-let packB = new Float64Array(4 * KC * 64);
+let packA: Float64Array = new Float64Array(4 * KC * 64);
+let packB: Float64Array = new Float64Array(4 * KC * 64);
 
 function ensure(buf: Float64Array, n: number): Float64Array {
   return buf.length >= n ? buf : new Float64Array(Math.max(n, buf.length * 2));
