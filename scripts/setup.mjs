@@ -7,10 +7,11 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const log = (msg) => console.log(`[setup] ${msg}`);
+// Progress goes to stderr so that `npm run -s bench -- --json` keeps stdout for data only.
+const log = (msg) => console.error(`[setup] ${msg}`);
 
 function run(cmd, args) {
-  execFileSync(cmd, args, { cwd: root, stdio: "inherit" });
+  execFileSync(cmd, args, { cwd: root, stdio: ["inherit", process.stderr, "inherit"] });
 }
 
 /** Newest modification time of any file under `dir` (0 when it does not exist). */
