@@ -40,7 +40,7 @@ let bundleSent = false;
 /** The plotly bundle, made safe to sit inside an HTML `<script>` element. */
 function plotlyBundle(): string {
   if (bundleCache === null) {
-    const path = require.resolve("plotly.js-dist/plotly.js");
+    const path = require.resolve("plotly.js-dist-min/plotly.min.js");
     bundleCache = readFileSync(path, "utf8").replace(/<\/script/gi, "<\\/script").replace(/<!--/g, "<\\!--");
   }
   return bundleCache;
