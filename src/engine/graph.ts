@@ -1,69 +1,90 @@
-import { Value, topo } from "./value";
+/**
+ * Looking at a computation graph: its nodes and edges, the order backward visits them (the
+ * grad_table of algorithm 6.2 in 001 filling up), and pictures as Graphviz DOT or SVG.
+ */
+import { Value } from "./value";
 
 /** Nodes and parent→child edges, the shape a picture of the graph needs. */
 export function trace(root: Value): { nodes: Value[]; edges: [Value, Value][] } {
-  const nodes = topo(root);
+  const nodes = root.nodes();
   const edges: [Value, Value][] = [];
   for (const n of nodes) for (const p of n.parents) edges.push([p, n]);
   return { nodes, edges };
 }
 
-/** Parents before children, the forward evaluation order. */
+/** Parents before children, the forward evaluation order (algorithm 6.1). */
 export function topologicalOrder(root: Value): Value[] {
-  return topo(root);
+  return root.nodes();
 }
 
 /** One step of the grad_table fill (algorithm 6.2 of 001). */
 export interface BackwardStep {
+  /** The node whose gradient is final at this step and is now sent to its inputs. */
   node: Value;
+  /** Its gradient ∂root/∂node. */
   grad: number;
+  /** The inputs that received a contribution at this step. */
   contributedTo: Value[];
 }
 
 /**
- * Replays backward() on root one node at a time so a notebook can animate it; grads are reset
- * first and left filled at the end, as after backward().
+ * Runs backward on root one node at a time and records each step, so a notebook can animate the
+ * grad_table. The grads are reset first (this is a fresh backward, not an accumulating one) and
+ * are left filled at the end exactly as `root.backward()` on zeroed grads leaves them.
  */
 export function backwardSteps(root: Value): BackwardStep[] {
-  const order = topo(root);
+  const order = root.nodes();
   for (const n of order) n.grad = 0;
   root.grad = 1;
   const steps: BackwardStep[] = [];
   for (let i = order.length - 1; i >= 0; i--) {
-    const n = order[i];
-    if (n._backward !== null) n._backward(n);
+    const n = order[i] as Value;
     steps.push({ node: n, grad: n.grad, contributedTo: [...n.parents] });
+    n.localBackward();
   }
   return steps;
 }
 
+/** How a graph is drawn. */
 export interface DotOptions {
+  /** Layout direction: inputs on the left ("LR", default) or at the top ("TB"). */
   rankdir?: "LR" | "TB";
+  /** Nodes drawn filled, e.g. the one a backward stepper is processing. */
   highlight?: readonly Value[];
+  /** Show each node's grad (default true). */
   showGrad?: boolean;
+  /** Significant digits of data and grad (default 4). */
+  digits?: number;
 }
 
-function fmt(x: number): string {
-  return Number.isInteger(x) ? String(x) : x.toFixed(4);
+function formatNumber(x: number, digits: number): string {
+  if (Number.isInteger(x) && Math.abs(x) < 1e15) return String(x);
+  const a = Math.abs(x);
+  if (a !== 0 && (a < 1e-3 || a >= 1e6)) return x.toExponential(Math.max(0, digits - 1));
+  return String(Number(x.toPrecision(digits)));
 }
 
-/** Graphviz DOT in micrograd's style: a record per value, an ellipse per op. */
+function escapeRecord(text: string): string {
+  return text.replace(/[\\{}|<>"]/g, "\\$&");
+}
+
+/** Graphviz DOT in micrograd's style: a record per value (label | data | grad), an ellipse per op. */
 export function toDot(root: Value, options: DotOptions = {}): string {
-  const { rankdir = "LR", highlight = [], showGrad = true } = options;
-  const { nodes } = trace(root);
+  const { rankdir = "LR", highlight = [], showGrad = true, digits = 4 } = options;
+  const nodes = root.nodes();
   const id = new Map<Value, string>();
   nodes.forEach((n, i) => id.set(n, `n${i}`));
   const hl = new Set(highlight);
-  const lines = [`digraph G {`, `  rankdir=${rankdir};`];
+  const lines = [`digraph G {`, `  rankdir=${rankdir};`, `  node [fontname="monospace"];`];
   for (const n of nodes) {
     const nid = id.get(n) as string;
-    const parts = [n.label ?? "", `data ${fmt(n.data)}`];
-    if (showGrad) parts.push(`grad ${fmt(n.grad)}`);
-    const label = parts.map((s) => s.replace(/[{}|<>"]/g, "\\$&")).join(" | ");
+    const parts = [n.label ?? "", `data ${formatNumber(n.data, digits)}`];
+    if (showGrad) parts.push(`grad ${formatNumber(n.grad, digits)}`);
+    const label = parts.map(escapeRecord).join(" | ");
     const style = hl.has(n) ? `, style=filled, fillcolor="#ffe08a"` : "";
     lines.push(`  ${nid} [shape=record, label="{ ${label} }"${style}];`);
     if (n.op) {
-      lines.push(`  ${nid}_op [label="${n.op.replace(/"/g, '\\"')}"];`);
+      lines.push(`  ${nid}_op [label="${n.op.replace(/["\\]/g, "\\$&")}"];`);
       lines.push(`  ${nid}_op -> ${nid};`);
       for (const p of n.parents) lines.push(`  ${id.get(p)} -> ${nid}_op;`);
     }
@@ -72,7 +93,7 @@ export function toDot(root: Value, options: DotOptions = {}): string {
   return lines.join("\n");
 }
 
-/** Renders toDot's output to SVG with @viz-js/viz (WASM Graphviz, no system binary needed). */
+/** Renders toDot's output to SVG with @viz-js/viz (Graphviz compiled to WASM, no system binary). */
 export async function toSvg(root: Value, options: DotOptions = {}): Promise<string> {
   const { instance } = await import("@viz-js/viz");
   const viz = await instance();

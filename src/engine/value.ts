@@ -1,197 +1,315 @@
+/**
+ * Scalar reverse-mode automatic differentiation, in micrograd's style: every `Value` remembers the
+ * operation that made it and its inputs, and `backward()` fills `grad` on the whole graph with one
+ * sweep in reverse topological order (the grad_table of algorithm 6.2 in 001).
+ *
+ * Each op's value and local derivative live side by side in `rules.ts`; a node stores which rule
+ * made it instead of a fresh closure, so building a graph allocates little and a training step of
+ * micrograd's demo network takes milliseconds. The backward step of a node is the chain rule
+ * itself: parent.grad += node.grad × ∂node/∂parent.
+ */
+import {
+  ADD, COS, DIV, EXP, LOG, MUL, NEG, RELU, SIGMOID, SIN, SUB, TANH,
+  checkExponent, checkResult, describeOperand, powRule,
+  type BinaryRule, type ScalarOps, type UnaryRule,
+} from "./rules";
+
 /** A scalar or a node: ops accept plain numbers so expressions read like the math. */
 export type Scalar = Value | number;
 
-/** Local backward rule: given this node's grad, add contributions to each parent's grad. */
-type LocalBackward = (self: Value) => void;
+/** The rule of an n-ary sum node (∂sum/∂xᵢ = 1 for every input). */
+interface SumRule {
+  readonly arity: "n";
+  readonly name: "sum";
+  readonly symbol: "sum";
+}
+const SUM: SumRule = { arity: "n", name: "sum", symbol: "sum" };
+
+type NodeRule = UnaryRule | BinaryRule | SumRule;
+
+const NO_INPUTS: readonly Value[] = Object.freeze([]);
+
+/** Stamp of the latest graph walk (see `nodes()`); grows by 2 per walk. */
+let walkStamp = 0;
 
 /**
- * One node of a scalar computation graph. Keeping data, grad and the local rule on the node
- * lets backward() be a single reverse sweep over a topological order (grad_table of 001 §6.5).
+ * One node of a scalar computation graph. Leaves are made with `new Value(x)` or `Value.from(x)`;
+ * every other node comes out of an op. `grad` holds ∂root/∂this after `root.backward()`.
  */
-export class Value {
+export class Value implements ScalarOps<Value> {
+  /** The forward value. Mutable so an optimiser can update parameters in place. */
   data: number;
-  /** ∂root/∂this after backward(); accumulates across calls until zeroGrad(). */
-  grad = 0;
+  /** Accumulated ∂root/∂this: each backward() adds to it, zeroGrad() clears it. */
+  grad: number;
+  /** A name shown in graph pictures and error messages. */
   label?: string;
-  readonly op: string;
-  readonly parents: readonly Value[];
-  /** @internal local backward rule, kept next to the forward in each op. */
-  readonly _backward: LocalBackward | null;
+  /** The rule that made this node; null for a leaf. */
+  private rule: NodeRule | null;
+  /** First and second input of a unary or binary node (kept as fields: no array per node). */
+  private x: Value | null;
+  private y: Value | null;
+  /** All inputs of a sum node, or the cached `parents` array of any node once asked for. */
+  private xs: readonly Value[] | null;
+  private mark: number;
 
-  constructor(data: number, parents: readonly Value[] = [], op = "", label?: string, backward: LocalBackward | null = null) {
-    this.data = data;
-    this.parents = parents;
-    this.op = op;
-    this.label = label;
-    this._backward = backward;
-  }
-
-  /** Wrap numbers as leaf constants so every op can mix Values and numbers. */
-  static from(x: Scalar): Value {
-    return x instanceof Value ? x : new Value(x);
-  }
-
-  add(o: Scalar): Value {
-    const b = Value.from(o);
-    return new Value(this.data + b.data, [this, b], "+", undefined, (s) => {
-      this.grad += s.grad;
-      b.grad += s.grad;
-    });
-  }
-
-  sub(o: Scalar): Value {
-    const b = Value.from(o);
-    return new Value(this.data - b.data, [this, b], "-", undefined, (s) => {
-      this.grad += s.grad;
-      b.grad -= s.grad;
-    });
-  }
-
-  mul(o: Scalar): Value {
-    const b = Value.from(o);
-    return new Value(this.data * b.data, [this, b], "*", undefined, (s) => {
-      this.grad += b.data * s.grad;
-      b.grad += this.data * s.grad;
-    });
-  }
-
-  /** Division by an exact zero throws: an infinite value would silently poison every gradient. */
-  div(o: Scalar): Value {
-    const b = Value.from(o);
-    if (b.data === 0) throw new RangeError(`div: division by zero (${this.data} / 0)`);
-    return new Value(this.data / b.data, [this, b], "/", undefined, (s) => {
-      this.grad += s.grad / b.data;
-      b.grad -= (this.data / (b.data * b.data)) * s.grad;
-    });
-  }
-
-  /** Exponent may be a Value; a negative base with a fractional exponent is rejected (not real). */
-  pow(o: Scalar): Value {
-    const e = Value.from(o);
-    const x = this.data;
-    if (x < 0 && !Number.isInteger(e.data)) {
-      throw new RangeError(`pow: negative base ${x} with fractional exponent ${e.data} has no real value`);
+  /** A leaf: an input or a parameter. `data` must be a finite number. */
+  constructor(data: number, label?: string) {
+    if (typeof data !== "number" || !Number.isFinite(data)) {
+      throw new RangeError(`Value: data must be a finite number, got ${typeof data === "number" ? data : describeOperand(data)}`);
     }
-    const out = Math.pow(x, e.data);
-    const expIsLeafConst = !(o instanceof Value);
-    return new Value(out, expIsLeafConst ? [this] : [this, e], `^${expIsLeafConst ? e.data : ""}`, undefined, (s) => {
-      this.grad += e.data * Math.pow(x, e.data - 1) * s.grad;
-      if (!expIsLeafConst && x > 0) e.grad += out * Math.log(x) * s.grad;
-    });
+    this.data = data;
+    this.grad = 0;
+    this.label = label;
+    this.rule = null;
+    this.x = null;
+    this.y = null;
+    this.xs = null;
+    this.mark = 0;
   }
 
-  neg(): Value {
-    return new Value(-this.data, [this], "neg", undefined, (s) => {
-      this.grad -= s.grad;
-    });
+  /** Wraps numbers as leaf constants so every op can mix Values and numbers. */
+  static from(x: Scalar): Value {
+    if (x instanceof Value) return x;
+    if (typeof x !== "number") throw new TypeError(`Value.from: expected a Value or a number, got ${describeOperand(x)}`);
+    return new Value(x);
   }
 
-  exp(): Value {
-    const out = Math.exp(this.data);
-    return new Value(out, [this], "exp", undefined, (s) => {
-      this.grad += out * s.grad;
-    });
+  /** The operation that made this node ("" for a leaf): "+", "*", "exp", "^2", "sum", … */
+  get op(): string {
+    return this.rule === null ? "" : this.rule.symbol;
   }
 
-  /** log of a non-positive number throws, naming the value, instead of returning NaN/-Infinity. */
-  log(): Value {
-    if (!(this.data > 0)) throw new RangeError(`log: argument must be positive, got ${this.data}`);
-    return new Value(Math.log(this.data), [this], "log", undefined, (s) => {
-      this.grad += s.grad / this.data;
-    });
+  /** The inputs this node was computed from, in argument order (empty for a leaf). */
+  get parents(): readonly Value[] {
+    if (this.xs === null) {
+      this.xs = this.x === null ? NO_INPUTS : Object.freeze(this.y === null ? [this.x] : [this.x, this.y]);
+    }
+    return this.xs;
   }
 
-  tanh(): Value {
-    const t = Math.tanh(this.data);
-    return new Value(t, [this], "tanh", undefined, (s) => {
-      this.grad += (1 - t * t) * s.grad;
-    });
+  // ── operations: each one-liner applies a rule of rules.ts, where value and derivative sit together
+
+  /** this + other */
+  add(other: Scalar): Value {
+    return Value.binary(ADD, this, other);
   }
 
-  sigmoid(): Value {
-    const x = this.data;
-    const sg = x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
-    return new Value(sg, [this], "sigmoid", undefined, (s) => {
-      this.grad += sg * (1 - sg) * s.grad;
-    });
+  /** this − other */
+  sub(other: Scalar): Value {
+    return Value.binary(SUB, this, other);
   }
 
-  /** relu′(0) is taken as 0 (as in PyTorch). */
-  relu(): Value {
-    const x = this.data;
-    return new Value(x > 0 ? x : 0, [this], "relu", undefined, (s) => {
-      if (x > 0) this.grad += s.grad;
-    });
+  /** this · other */
+  mul(other: Scalar): Value {
+    return Value.binary(MUL, this, other);
   }
 
-  sin(): Value {
-    const x = this.data;
-    return new Value(Math.sin(x), [this], "sin", undefined, (s) => {
-      this.grad += Math.cos(x) * s.grad;
-    });
-  }
-
-  cos(): Value {
-    const x = this.data;
-    return new Value(Math.cos(x), [this], "cos", undefined, (s) => {
-      this.grad -= Math.sin(x) * s.grad;
-    });
+  /** this / other; dividing by an exact zero throws, naming both numbers. */
+  div(other: Scalar): Value {
+    return Value.binary(DIV, this, other);
   }
 
   /**
-   * Reverse sweep from this node: seeds grad 1 and adds each node's contributions to its parents
-   * in reverse topological order (iterative, so 100 000-node chains work). A second call adds the
-   * same gradients again on top — call zeroGrad() first to start fresh.
+   * this^k for a constant k. A negative base needs an integer k, zero needs k ≥ 0; the slope of
+   * x^k (0 < k < 1) at 0 is infinite, so backward through it throws.
    */
-  backward(): void {
-    const order = topo(this);
-    this.grad += 1;
-    for (let i = order.length - 1; i >= 0; i--) {
-      const n = order[i];
-      if (n._backward !== null) n._backward(n);
+  pow(k: number): Value {
+    return Value.unary(powRule(checkExponent("pow", k)), this);
+  }
+
+  /** −this */
+  neg(): Value {
+    return Value.unary(NEG, this);
+  }
+
+  /** e^this; overflow (this > 709.78) throws instead of giving Infinity. */
+  exp(): Value {
+    return Value.unary(EXP, this);
+  }
+
+  /** Natural log; a non-positive argument throws, naming it. */
+  log(): Value {
+    return Value.unary(LOG, this);
+  }
+
+  /** tanh, with derivative 1 − tanh². */
+  tanh(): Value {
+    return Value.unary(TANH, this);
+  }
+
+  /** The logistic σ(x) = 1/(1 + e^−x), computed without overflow; derivative σ(1 − σ). */
+  sigmoid(): Value {
+    return Value.unary(SIGMOID, this);
+  }
+
+  /** max(0, x) with relu′(0) = 0 (PyTorch's convention). */
+  relu(): Value {
+    return Value.unary(RELU, this);
+  }
+
+  /** sin, with derivative cos. */
+  sin(): Value {
+    return Value.unary(SIN, this);
+  }
+
+  /** cos, with derivative −sin. */
+  cos(): Value {
+    return Value.unary(COS, this);
+  }
+
+  /** Σ xᵢ as one node, so a long sum is one step of backward instead of a deep chain. */
+  static sum(xs: readonly Scalar[]): Value {
+    if (!Array.isArray(xs)) throw new TypeError(`sum: expected an array of Values or numbers, got ${describeOperand(xs)}`);
+    const inputs = new Array<Value>(xs.length);
+    let total = 0;
+    for (let i = 0; i < xs.length; i++) {
+      const v = lift("sum", xs[i] as Scalar);
+      inputs[i] = v;
+      total += v.data;
+    }
+    const node = Value.node(checkResult("sum", total, `${xs.length} terms`), SUM, null, null);
+    node.xs = inputs;
+    return node;
+  }
+
+  /** Builds a non-leaf node; only the ops use it. */
+  private static node(data: number, rule: NodeRule, x: Value | null, y: Value | null): Value {
+    const v = new Value(data);
+    v.rule = rule;
+    v.x = x;
+    v.y = y;
+    return v;
+  }
+
+  private static unary(rule: UnaryRule, x: Value): Value {
+    const out = rule.value(x.data);
+    if (!Number.isFinite(out)) checkResult(rule.name, out, String(x.data));
+    return Value.node(out, rule, x, null);
+  }
+
+  private static binary(rule: BinaryRule, x: Value, other: Scalar): Value {
+    const y = lift(rule.name, other);
+    const out = rule.value(x.data, y.data);
+    if (!Number.isFinite(out)) checkResult(rule.name, out, `${x.data}, ${y.data}`);
+    return Value.node(out, rule, x, y);
+  }
+
+  // ── the backward pass ─────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Every node this value depends on (itself included), inputs before the nodes computed from
+   * them: the forward evaluation order. Walks the graph without recursion, so chains of any
+   * length work.
+   */
+  nodes(): Value[] {
+    // Depth-first, post-order, with a stamp per walk instead of a visited set: mark < base means
+    // not reached yet, base means expanded (inputs pushed, waiting for them), base + 1 means
+    // emitted. A node may sit on the stack twice; the second copy is popped without effect.
+    const base = (walkStamp += 2);
+    const order: Value[] = [];
+    const stack: Value[] = [this];
+    while (stack.length > 0) {
+      const node = stack[stack.length - 1] as Value;
+      if (node.mark < base) {
+        node.mark = base;
+        const rule = node.rule;
+        if (rule === null) continue;
+        if (rule.arity === "n") {
+          const xs = node.xs as readonly Value[];
+          for (let i = xs.length - 1; i >= 0; i--) if ((xs[i] as Value).mark < base) stack.push(xs[i] as Value);
+        } else {
+          const x = node.x as Value;
+          const y = node.y;
+          if (y !== null && y.mark < base) stack.push(y);
+          if (x.mark < base) stack.push(x);
+        }
+      } else {
+        stack.pop();
+        if (node.mark === base) {
+          node.mark = base + 1;
+          order.push(node);
+        }
+      }
+    }
+    return order;
+  }
+
+  /**
+   * One step of backward: sends this node's grad to its inputs through the local rule,
+   * input.grad += this.grad × ∂this/∂input. `backward()` is this step applied to every node in
+   * reverse topological order; it is public so a notebook can fill the grad_table step by step.
+   */
+  localBackward(): void {
+    const g = this.grad;
+    const rule = this.rule;
+    if (g === 0 || rule === null) return;
+    if (rule.arity === 1) {
+      const x = this.x as Value;
+      x.grad += g * rule.derivative(x.data, this.data);
+    } else if (rule.arity === 2) {
+      const x = this.x as Value;
+      const y = this.y as Value;
+      x.grad += g * rule.dx(x.data, y.data, this.data);
+      y.grad += g * rule.dy(x.data, y.data, this.data);
+    } else {
+      const xs = this.xs as readonly Value[];
+      for (let i = 0; i < xs.length; i++) (xs[i] as Value).grad += g;
     }
   }
 
-  /** Resets grad to 0 on every node reachable from this one, before another backward(). */
+  /**
+   * Adds ∂this/∂v to v.grad for every node v this value depends on (this itself gains 1).
+   *
+   * Gradients accumulate, on every node alike, until `zeroGrad()`: calling backward() twice
+   * doubles every grad, and calling it on two roots that share nodes adds their gradients. (Each
+   * call computes its gradients afresh and then adds them, unlike micrograd, where a second call
+   * re-seeds the root with 1 but lets intermediate grads compound on the way down.)
+   */
+  backward(): void {
+    const order = this.nodes();
+    const n = order.length;
+    const before = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const v = order[i] as Value;
+      before[i] = v.grad;
+      v.grad = 0;
+    }
+    this.grad = 1;
+    for (let i = n - 1; i >= 0; i--) (order[i] as Value).localBackward();
+    for (let i = 0; i < n; i++) (order[i] as Value).grad += before[i] as number;
+  }
+
+  /** Sets grad to 0 on every node this value depends on, before a fresh backward(). */
   zeroGrad(): void {
-    for (const n of topo(this)) n.grad = 0;
+    for (const v of this.nodes()) v.grad = 0;
   }
 
   toString(): string {
-    return `Value(data=${this.data}, grad=${this.grad}${this.label ? `, label=${this.label}` : ""})`;
+    return `Value(${this.label !== undefined ? `${this.label}, ` : ""}data=${this.data}, grad=${this.grad})`;
   }
 }
 
-/** Sums many terms as one node so long sums don't build deep chains. */
+function lift(op: string, x: Scalar): Value {
+  if (x instanceof Value) return x;
+  if (typeof x !== "number") throw new TypeError(`${op}: expected a Value or a number, got ${describeOperand(x)}`);
+  if (!Number.isFinite(x)) throw new RangeError(`${op}: operand must be a finite number, got ${x}`);
+  return new Value(x);
+}
+
+/** Σ xᵢ as one node (numbers allowed); the empty sum is the constant 0. */
 export function sum(xs: readonly Scalar[]): Value {
-  const vs = xs.map(Value.from);
-  let total = 0;
-  for (const v of vs) total += v.data;
-  return new Value(total, vs, "sum", undefined, (s) => {
-    for (const v of vs) v.grad += s.grad;
-  });
+  return Value.sum(xs);
+}
+
+/**
+ * Sets grad to 0 on the given parameters only, the way an optimiser clears a model before the
+ * next backward (the graph of the last step is garbage anyway).
+ */
+export function zeroGrad(params: Iterable<Value>): void {
+  for (const p of params) p.grad = 0;
 }
 
 /** Parents-before-children order of every node reachable from root, without recursion. */
 export function topo(root: Value): Value[] {
-  const order: Value[] = [];
-  const visited = new Set<Value>();
-  const stack: Array<[Value, number]> = [[root, 0]];
-  visited.add(root);
-  while (stack.length > 0) {
-    const top = stack[stack.length - 1];
-    const [node, i] = top;
-    if (i < node.parents.length) {
-      top[1] = i + 1;
-      const p = node.parents[i];
-      if (!visited.has(p)) {
-        visited.add(p);
-        stack.push([p, 0]);
-      }
-    } else {
-      stack.pop();
-      order.push(node);
-    }
-  }
-  return order;
+  return root.nodes();
 }
