@@ -4,3 +4,6 @@ export * from "./gradcheck";
 export * from "./datasets";
 export * from "./value";
 export * from "./graph";
+export * from "./functional";
+export * from "./dual";
+export type { ScalarOps } from "./rules";
