@@ -7,3 +7,4 @@ export * from "./init";
 export * from "./mlp";
 export * from "./optim";
 export * from "./train";
+export * from "./scalar-mlp";
