@@ -1,10 +1,13 @@
 /**
  * Charts with plotly.js, fully offline: the first chart of a kernel session carries the whole
  * plotly bundle inline, later charts wait for it. Each output is plain HTML + script, so it renders
- * live in classic Notebook, in saved/reopened notebooks and in `nbconvert --to html` pages.
+ * live in classic Notebook, in saved/reopened notebooks and in `nbconvert --to html` pages. If the
+ * output that carried the bundle is gone (its cell was run again, then the notebook saved and
+ * reopened), a chart on a live Notebook page loads the same file from the server's nbextensions
+ * folder, where `npm start` puts it; nothing ever comes from the network.
  */
 import { readFileSync } from "node:fs";
-import { captureActive, emitHtml, formatNumber, inNotebook, newSlot } from "./output";
+import { captureActive, emitHtml, formatNumber, inNotebook, newSlot, setHtmlPageHead } from "./output";
 
 /** A plotly trace; kept open because plotly's schema is large, but `x`/`y` cover the common case. */
 export interface Trace {
@@ -37,10 +40,18 @@ let bundleCache: string | null = null;
 /** Whether this kernel session has already emitted the inline bundle. */
 let bundleSent = false;
 
+/** Where the minified plotly bundle lives; scripts/setup.mjs copies it into the Notebook server's nbextensions. */
+export function plotlyBundlePath(): string {
+  return require.resolve("plotly.js-dist-min/plotly.min.js");
+}
+
+/** The URL, relative to the Notebook server's base URL, under which setup serves the bundle. */
+export const PLOTLY_NBEXTENSION = "nbextensions/backprop-lab/plotly.min.js";
+
 /** The plotly bundle, made safe to sit inside an HTML `<script>` element. */
 function plotlyBundle(): string {
   if (bundleCache === null) {
-    const path = require.resolve("plotly.js-dist-min/plotly.min.js");
+    const path = plotlyBundlePath();
     bundleCache = readFileSync(path, "utf8").replace(/<\/script/gi, "<\\/script").replace(/<!--/g, "<\\!--");
   }
   return bundleCache;
@@ -49,11 +60,13 @@ function plotlyBundle(): string {
 /** Loader that hides require.js's `define` while plotly evaluates, so classic Notebook doesn't swallow it. */
 function loaderScript(): string {
   return (
-    "<script>(function(){if(window.Plotly)return;var d=window.define;window.define=undefined;try{\n" +
+    "<script>/*bpl-plotly-bundle*/(function(){if(window.Plotly)return;var d=window.define;window.define=undefined;try{\n" +
     plotlyBundle() +
     "\n}finally{window.define=d;}})();</script>"
   );
 }
+
+setHtmlPageHead(loaderScript);
 
 /** Forget that the bundle was sent (tests, or a notebook that wants each chart self-contained). */
 export function resetPlotlyBundle(): void {
@@ -66,6 +79,8 @@ function safeJson(v: unknown): string {
 
 let plotCounter = 0;
 
+const NOT_LOADED = "plotly.js is not on this page: the output that carried it is gone. Restart the kernel and run all cells (the first chart of a session carries the library).";
+
 /** Builds the HTML of one chart; includes the bundle only for the first chart of the session. */
 export function plotHtml(traces: readonly Trace[], layout: Layout = {}, opts: { includeBundle?: boolean; id?: string } = {}): string {
   const id = opts.id ?? `bpl-plot-${Date.now().toString(36)}-${++plotCounter}`;
@@ -73,11 +88,22 @@ export function plotHtml(traces: readonly Trace[], layout: Layout = {}, opts: { 
   if (include && opts.includeBundle === undefined) bundleSent = true;
   const fullLayout: Layout = { margin: { l: 60, r: 20, t: 50, b: 50 }, ...layout };
   const height = typeof fullLayout.height === "number" ? fullLayout.height : 380;
+  // Waits for window.Plotly (an earlier output may still be loading it); after half a second on a
+  // live Notebook page (require.js and data-base-url present) it asks the server's copy instead.
   const draw =
-    `<script>(function(){var n=0;function go(){var el=document.getElementById(${safeJson(id)});if(!el)return;` +
-    `if(window.Plotly){window.Plotly.react(el,${safeJson(traces)},${safeJson(fullLayout)},{responsive:true,displaylogo:false});}` +
-    `else if(n++<1200){setTimeout(go,50);}else{el.textContent="plotly.js did not load: run the notebook's first chart cell again.";}}go();})();</script>`;
+    `<script>(function(){var n=0,asked=0;function go(){var el=document.getElementById(${safeJson(id)});if(!el)return;` +
+    `if(window.Plotly){window.Plotly.react(el,${safeJson(traces)},${safeJson(fullLayout)},{responsive:true,displaylogo:false});return;}` +
+    `if(!asked&&n>=10){asked=1;fromServer();}` +
+    `if(n++<1200){setTimeout(go,50);}else{el.textContent=${safeJson(NOT_LOADED)};}}` +
+    `function fromServer(){var b=document.body&&document.body.getAttribute("data-base-url"),r=window.requirejs;` +
+    `if(b==null||typeof r!=="function")return;r([b+${safeJson(PLOTLY_NBEXTENSION)}],function(P){if(!window.Plotly)window.Plotly=P;},function(){});}` +
+    `go();})();</script>`;
   return `<div id="${id}" class="bpl-plot" style="width:100%;min-height:${height}px"></div>${include ? loaderScript() : ""}${draw}`;
+}
+
+/** True when chart HTML reaches a page that runs it now (a kernel, or a capture in tests). */
+function richOutput(): boolean {
+  return inNotebook() || captureActive();
 }
 
 function textSummary(traces: readonly Trace[], layout: Layout): string {
@@ -106,7 +132,8 @@ export function layoutFrom(opts: ChartOptions = {}): Layout {
 /** General chart: any plotly traces and layout; the other chart helpers build on this. */
 export function plot(traces: readonly Trace[], layout: Layout | ChartOptions = {}): void {
   const l = isChartOptions(layout) ? layoutFrom(layout) : layout;
-  emitHtml(plotHtml(traces, l), textSummary(traces, l));
+  // Outside a kernel the HTML only goes to an HTML page (if any), whose head carries the bundle.
+  emitHtml(plotHtml(traces, l, richOutput() ? {} : { includeBundle: false }), textSummary(traces, l));
 }
 
 function isChartOptions(l: Layout | ChartOptions): l is ChartOptions {
@@ -178,8 +205,7 @@ export function liveLossCurve(opts: ChartOptions = {}): LiveLossCurve {
   const series: Record<string, { x: number[]; y: number[] }> = {};
   const id = `bpl-live-${Date.now().toString(36)}-${++plotCounter}`;
   const layout = layoutFrom({ title: "training loss", xTitle: "epoch", yTitle: "loss", ...opts });
-  // The slot's content is replaced on each push, so if the first push carried the bundle, every push must.
-  let carryBundle: boolean | null = null;
+  let started = false;
   return {
     series,
     push(step, values) {
@@ -187,13 +213,16 @@ export function liveLossCurve(opts: ChartOptions = {}): LiveLossCurve {
         (series[k] ??= { x: [], y: [] }).x.push(step);
         series[k].y.push(v);
       }
-      if (carryBundle === null) {
-        carryBundle = !bundleSent;
+      const rich = richOutput();
+      if (!started && rich && !bundleSent) {
+        // The slot is redrawn on every push, so the bundle goes into its own output, once, before it.
         bundleSent = true;
+        emitHtml(`<div class="bpl-plotly-bundle" style="display:none"></div>${loaderScript()}`, "");
       }
+      started = true;
       const traces = Object.entries(series).map(([name, s]) => ({ type: "scatter", mode: "lines", name, x: s.x, y: s.y }));
-      if (inNotebook() || captureActive()) slot.html(plotHtml(traces, layout, { id, includeBundle: carryBundle }));
-      else console.log(`loss @ ${step}: ` + Object.entries(values).map(([k, v]) => `${k}=${formatNumber(v)}`).join(" "));
+      slot.html(plotHtml(traces, layout, { id, includeBundle: false }));
+      if (!rich) console.log(`loss @ ${step}: ` + Object.entries(values).map(([k, v]) => `${k}=${formatNumber(v)}`).join(" "));
     },
   };
 }

@@ -10,29 +10,46 @@ export interface GraphNodeLike {
   grad: number;
   label?: string;
   op?: string;
-  /** Inputs of this node (`Value` keeps them as `children` or `prev`/`_prev`). */
+  /** Inputs of this node: the engine's `Value` calls them `parents`; hand-built graphs may use `children` or `prev`. */
+  parents?: readonly GraphNodeLike[];
   children?: readonly GraphNodeLike[] | ReadonlySet<GraphNodeLike>;
   prev?: readonly GraphNodeLike[] | ReadonlySet<GraphNodeLike>;
   _prev?: readonly GraphNodeLike[] | ReadonlySet<GraphNodeLike>;
 }
 
 function inputsOf(v: GraphNodeLike): GraphNodeLike[] {
-  const c = v.children ?? v.prev ?? v._prev;
+  const c = v.parents ?? v.children ?? v.prev ?? v._prev;
   return c ? [...c] : [];
 }
 
-/** Nodes in topological order (inputs before outputs), the order the forward pass computed them. */
+/** Nodes in topological order (inputs before outputs), the order the forward pass computed them. Iterative, so deep chains cannot overflow the stack. */
 export function graphOrder(root: GraphNodeLike): GraphNodeLike[] {
-  const seen = new Set<GraphNodeLike>();
+  const seen = new Set<GraphNodeLike>([root]);
   const out: GraphNodeLike[] = [];
-  const visit = (v: GraphNodeLike) => {
-    if (seen.has(v)) return;
-    seen.add(v);
-    for (const c of inputsOf(v)) visit(c);
-    out.push(v);
-  };
-  visit(root);
+  const stack: { node: GraphNodeLike; inputs: GraphNodeLike[]; next: number }[] = [{ node: root, inputs: inputsOf(root), next: 0 }];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1];
+    if (top.next < top.inputs.length) {
+      const c = top.inputs[top.next++];
+      if (!seen.has(c)) {
+        seen.add(c);
+        stack.push({ node: c, inputs: inputsOf(c), next: 0 });
+      }
+    } else {
+      out.push(top.node);
+      stack.pop();
+    }
+  }
   return out;
+}
+
+/** Default cap on drawn nodes: beyond it a picture is unreadable and the SVG gets very large. */
+export const MAX_GRAPH_NODES = 150;
+
+function checkSize(order: readonly GraphNodeLike[], fn: string, maxNodes = MAX_GRAPH_NODES): void {
+  if (order.length > maxNodes) {
+    throw new RangeError(`${fn}: the graph has ${order.length} nodes, more than the ${maxNodes} that make a readable picture; draw a smaller expression or pass { maxNodes: ${order.length} }`);
+  }
 }
 
 /** Options for graph drawings. */
@@ -45,11 +62,14 @@ export interface GraphOptions {
   highlight?: GraphNodeLike;
   digits?: number;
   title?: string;
+  /** Refuse graphs with more nodes than this (default MAX_GRAPH_NODES). */
+  maxNodes?: number;
 }
 
 /** SVG for the graph of `root`, laid out in columns by depth from the inputs (left) to the output (right). */
 export function graphSvg(root: GraphNodeLike, opts: GraphOptions = {}): string {
   const order = graphOrder(root);
+  checkSize(order, "graphSvg", opts.maxNodes);
   const depth = new Map<GraphNodeLike, number>();
   for (const v of order) depth.set(v, Math.max(0, ...inputsOf(v).map((c) => (depth.get(c) ?? 0) + 1)));
   const cols = new Map<number, GraphNodeLike[]>();
@@ -115,13 +135,14 @@ export function showGraph(value: GraphNodeLike, opts: GraphOptions = {}): void {
  * nodes in reverse topological order filled in. All steps are in the page (works in static HTML);
  * buttons switch between them when scripts run.
  */
-export function showBackwardSteps(value: GraphNodeLike, opts: { digits?: number } = {}): void {
+export function showBackwardSteps(value: GraphNodeLike, opts: { digits?: number; maxNodes?: number } = {}): void {
   const rev = graphOrder(value).reverse();
+  checkSize(rev, "showBackwardSteps", opts.maxNodes ?? 40); // one picture per node: n² boxes in all
   const filled = new Set<GraphNodeLike>();
   const steps: string[] = [];
   rev.forEach((v, k) => {
     filled.add(v);
-    steps.push(graphSvg(value, { filled: new Set(filled), highlight: v, digits: opts.digits, title: `step ${k + 1}/${rev.length}: grad of ${v.label ?? "node"} is final` }));
+    steps.push(graphSvg(value, { filled: new Set(filled), highlight: v, digits: opts.digits, maxNodes: rev.length, title: `step ${k + 1}/${rev.length}: grad of ${v.label ?? "node"} is final` }));
   });
   const id = `bpl-steps-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6)}`;
   const panes = steps.map((s, i) => `<div class="bpl-step" data-step="${i}" style="overflow-x:auto;margin:4px 0">${s}</div>`).join("");

@@ -45,9 +45,80 @@ export function toRows(m: MatrixInput): number[][] {
   return (raw as number[]).map((x) => [x]);
 }
 
+/** A number as TeX: exponent form becomes a power of ten, so 1.5e-7 reads 1.5 × 10⁻⁷ in the formula. */
+export function texNumber(x: number, precision = 4): string {
+  if (Number.isNaN(x)) return "\\text{NaN}";
+  if (!Number.isFinite(x)) return x > 0 ? "\\infty" : "-\\infty";
+  const s = formatNumber(x, precision);
+  const m = /^(-?[\d.]+)e([+-]?)(\d+)$/.exec(s);
+  if (!m) return s;
+  return `${m[1]}\\times10^{${m[2] === "-" ? "-" : ""}${m[3]}}`;
+}
+
 /** TeX source (`bmatrix`) for a matrix or vector, to splice into a larger formula. */
 export function texMatrix(m: MatrixInput, opts: { precision?: number } = {}): string {
   const rows = toRows(m);
-  const body = rows.map((r) => r.map((x) => formatNumber(x, opts.precision ?? 4).replace("−", "-")).join(" & ")).join(" \\\\ ");
+  const body = rows.map((r) => r.map((x) => texNumber(x, opts.precision)).join(" & ")).join(" \\\\ ");
   return `\\begin{bmatrix} ${body} \\end{bmatrix}`;
+}
+
+/**
+ * Fills `{{name}}` placeholders in a TeX template with the given numbers, vectors or matrices, so a
+ * notebook can show an equation with its computed values put in without hand-building the TeX.
+ * (Double braces, because single ones are TeX's own.) A placeholder with no value is an error that
+ * names it, rather than a formula with a hole in it.
+ */
+export function texWith(template: string, values: Record<string, number | MatrixInput>, opts: { precision?: number } = {}): string {
+  return template.replace(/\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g, (_whole, name: string) => {
+    if (!Object.prototype.hasOwnProperty.call(values, name)) {
+      throw new Error(`texWith: the template uses {{${name}}} but no value named "${name}" was given (have: ${Object.keys(values).join(", ") || "none"})`);
+    }
+    const v = values[name];
+    return typeof v === "number" ? texNumber(v, opts.precision) : texMatrix(v, opts);
+  });
+}
+
+/** Inputs of one step of the δ recurrence, in course notation (batches are the columns). */
+export interface DeltaStepInput {
+  /** The layer l whose δ is computed (used in the labels). */
+  layer: number;
+  /** W^(l+1), d_(l+1) × d_l. */
+  W: MatrixInput;
+  /** δ^(l+1), d_(l+1) × M (a flat array is one column). */
+  deltaNext: MatrixInput;
+  /** f′(z^(l)), d_l × M: the fixed gains of the reversed network. */
+  fprime: MatrixInput;
+}
+
+/**
+ * One step δ^(l) = ((W^(l+1))ᵀ δ^(l+1)) ⊙ f′(z^(l)) with the numbers put in: returns the TeX and the
+ * result. Shapes are checked first, and a mismatch names both shapes.
+ */
+export function deltaStepTex(step: DeltaStepInput, opts: { precision?: number } = {}): { tex: string; delta: number[][] } {
+  const W = toRows(step.W), D = toRows(step.deltaNext), F = toRows(step.fprime);
+  const shape = (m: number[][]) => `${m.length}×${m[0]?.length ?? 0}`;
+  const l = step.layer;
+  if (W.length !== D.length) {
+    throw new Error(`deltaStepTex: W^(${l + 1}) is ${shape(W)} so δ^(${l + 1}) needs ${W.length} rows, got ${shape(D)}`);
+  }
+  const dIn = W[0]?.length ?? 0, m = D[0]?.length ?? 0;
+  if (F.length !== dIn || (F[0]?.length ?? 0) !== m) {
+    throw new Error(`deltaStepTex: (W^(${l + 1}))ᵀ δ^(${l + 1}) is ${dIn}×${m} but f′(z^(${l})) is ${shape(F)}`);
+  }
+  const Wt = Array.from({ length: dIn }, (_, j) => W.map((r) => r[j]));
+  const back = Wt.map((r) => Array.from({ length: m }, (_, c) => r.reduce((s, w, i) => s + w * D[i][c], 0)));
+  const delta = back.map((r, i) => r.map((v, c) => v * F[i][c]));
+  const p = { precision: opts.precision };
+  const tex =
+    `\\boldsymbol\\delta^{(${l})} = \\Big(\\big(\\mathbf W^{(${l + 1})}\\big)^{\\!\\top}\\boldsymbol\\delta^{(${l + 1})}\\Big)\\odot f'\\big(\\mathbf z^{(${l})}\\big)` +
+    ` = \\Big(${texMatrix(Wt, p)}${texMatrix(D, p)}\\Big)\\odot${texMatrix(F, p)}` +
+    ` = ${texMatrix(back, p)}\\odot${texMatrix(F, p)} = ${texMatrix(delta, p)}`;
+  return { tex, delta };
+}
+
+/** Shows one step of the δ recurrence with its numbers (see `deltaStepTex`) and returns δ^(l). */
+export function showDeltaStep(step: DeltaStepInput, opts: { precision?: number } = {}): number[][] {
+  const { tex: t, delta } = deltaStepTex(step, opts);
+  tex(t);
+  return delta;
 }

@@ -34,14 +34,19 @@ export function progressBar(opts: { total: number; label?: string }): ProgressBa
   const label = opts.label ?? "progress";
   const slot = newSlot();
   let lastPrinted = -1;
+  let lastLine = "";
   let last: Record<string, number | string> = {};
   let lastStep = 0;
   const show = (step: number, metrics: Record<string, number | string>, force: boolean) => {
-    if (inNotebook() || captureActive()) return slot.html(progressHtml(label, step, opts.total, metrics));
+    // In a kernel the slot redraws in place; outside it only an HTML page (if any) sees the HTML.
+    slot.html(progressHtml(label, step, opts.total, metrics));
+    if (inNotebook() || captureActive()) return;
     const decile = Math.floor((10 * step) / opts.total);
-    if (force || decile > lastPrinted) {
+    const line = progressText(label, step, opts.total, metrics);
+    if ((force || decile > lastPrinted) && line !== lastLine) {
       lastPrinted = decile;
-      console.log(progressText(label, step, opts.total, metrics));
+      lastLine = line;
+      console.log(line);
     }
   };
   show(0, {}, true);

@@ -1,10 +1,11 @@
 /** Display helpers: generated HTML and the text fallbacks used outside Jupyter. */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
-  captureOutput, formatNumber, graphOrder, graphSvg, inNotebook, linePlot, matrixTable, namedTable, namedTableText,
-  plotHtml, progressBar, progressText, resetPlotlyBundle, showBackwardSteps, tex, texMatrix, texString,
-  type CapturedOutput,
+  captureOutput, deltaStepTex, formatNumber, graphOrder, graphSvg, inNotebook, linePlot, liveLossCurve, matrixTable, namedTable,
+  namedTableText, plotHtml, progressBar, progressText, resetPlotlyBundle, showBackwardSteps, showGraph, tex, texMatrix, texNumber,
+  texString, texWith, PLOTLY_NBEXTENSION, type CapturedOutput,
 } from "../../src/display";
+import { Value } from "../../src/engine";
 
 function capture(fn: () => void): CapturedOutput[] {
   const out: CapturedOutput[] = [];
@@ -119,5 +120,107 @@ describe("graphs", () => {
     expect(steps[0]).toContain("grad of e is final");
     expect(steps[0].match(/grad —/g)).toHaveLength(2);
     expect(steps[2].match(/grad —/g)).toBeNull();
+  });
+});
+
+describe("graphs of real Values", () => {
+  // L = (a·b + c)² at a = 2, b = −3, c = 10: d = 4, L = 16; by hand ∂L/∂d = 2d = 8,
+  // ∂L/∂a = 8b = −24, ∂L/∂b = 8a = 16, ∂L/∂c = 8.
+  function build() {
+    const a = new Value(2, "a"), b = new Value(-3, "b"), c = new Value(10, "c");
+    const e = a.mul(b);
+    e.label = "e";
+    const d = e.add(c);
+    d.label = "d";
+    const L = d.pow(2);
+    L.label = "L";
+    L.backward();
+    return { a, b, c, d, e, L };
+  }
+
+  it("draws every node of a Value graph (its inputs are `parents`) with label, data and grad", () => {
+    const { L } = build();
+    const svg = graphSvg(L);
+    expect(svg.match(/class="bpl-node"/g)).toHaveLength(6);
+    expect(svg.match(/<line /g)).toHaveLength(5);
+    for (const [label, data, grad] of [["a", "2", "-24"], ["b", "-3", "16"], ["c", "10", "8"], ["d", "4", "8"], ["L", "16", "1"]]) {
+      expect(svg).toMatch(new RegExp(`>${label}( \\([^)]*\\))?</text><text[^>]*>data ${data}</text><text[^>]*>grad ${grad}</text>`));
+    }
+  });
+
+  it("steps through backward in reverse topological order: every input of a node is filled after the node", () => {
+    const { L } = build();
+    const [o] = capture(() => showBackwardSteps(L));
+    const titles = [...o.data.matchAll(/grad of (\w+) is final/g)].map((m) => m[1]);
+    expect(titles[0]).toBe("L");
+    expect(new Set(titles)).toEqual(new Set(["L", "d", "e", "a", "b", "c"]));
+    expect(titles.indexOf("d")).toBeLessThan(titles.indexOf("e"));
+    expect(titles.indexOf("d")).toBeLessThan(titles.indexOf("c"));
+    expect(titles.indexOf("e")).toBeLessThan(titles.indexOf("a"));
+    expect(titles.indexOf("e")).toBeLessThan(titles.indexOf("b"));
+  });
+
+  it("orders a 100 000-node chain without overflowing the stack, and refuses to draw it with a clear message", () => {
+    let v = new Value(0.5, "x");
+    for (let i = 0; i < 100_000; i++) v = v.add(1); // each add also makes a leaf for the constant 1
+    const order = graphOrder(v);
+    expect(order).toHaveLength(200_001);
+    expect(order[0]).not.toBe(v);
+    expect(order[order.length - 1]).toBe(v);
+    expect(() => capture(() => showGraph(v))).toThrow(/graphSvg: the graph has 200001 nodes, more than the 150/);
+  });
+});
+
+describe("formulas with numbers put in", () => {
+  it("fills {{name}} placeholders and names a missing one", () => {
+    expect(texWith("\\mathbf a = {{a}},\\ s = {{s}}", { a: [1, -2], s: 0.25 })).toBe("\\mathbf a = \\begin{bmatrix} 1 \\\\ -2 \\end{bmatrix},\\ s = 0.25");
+    expect(texWith("\\frac{a}{b}", {})).toBe("\\frac{a}{b}");
+    expect(() => texWith("{{W}} {{x}}", { W: [[1]] })).toThrow('texWith: the template uses {{x}} but no value named "x" was given (have: W)');
+  });
+
+  it("writes tiny and huge numbers as powers of ten", () => {
+    expect(texNumber(1.5e-7)).toBe("1.500\\times10^{-7}");
+    expect(texNumber(-6.02e23, 3)).toBe("-6.02\\times10^{23}");
+    expect(texNumber(0.125)).toBe("0.125");
+    expect(texMatrix([[2e-9]])).toBe("\\begin{bmatrix} 2.000\\times10^{-9} \\end{bmatrix}");
+  });
+
+  it("shows a δ-recurrence step: 002's practice problem 4 gives δ⁽²⁾ = [0.8, 0, 0]ᵀ", () => {
+    // δ⁽³⁾ = [0.5, −0.3]ᵀ, W⁽³⁾ = [[1,2,3],[−1,0,1]], z⁽²⁾ = [1, −2, 0]ᵀ so ReLU′ = [1, 0, 0] (ReLU′(0) = 0).
+    const { tex: t, delta } = deltaStepTex({ layer: 2, W: [[1, 2, 3], [-1, 0, 1]], deltaNext: [0.5, -0.3], fprime: [1, 0, 0] });
+    expect(delta.map((r) => r[0])).toEqual([expect.closeTo(0.8, 12), 0, 0]);
+    // the intermediate (W⁽³⁾)ᵀδ⁽³⁾ = [0.8, 1.0, 1.2] from the document's answer is in the formula
+    expect(t).toContain("\\begin{bmatrix} 0.8 \\\\ 1 \\\\ 1.2 \\end{bmatrix}\\odot");
+    expect(texString(t)).not.toContain("katex-error");
+    expect(() => deltaStepTex({ layer: 2, W: [[1, 2, 3], [-1, 0, 1]], deltaNext: [0.5, -0.3, 1], fprime: [1, 0, 0] }))
+      .toThrow("deltaStepTex: W^(3) is 2×3 so δ^(3) needs 2 rows, got 3×1");
+    expect(() => deltaStepTex({ layer: 2, W: [[1, 2, 3], [-1, 0, 1]], deltaNext: [0.5, -0.3], fprime: [1, 0] }))
+      .toThrow("deltaStepTex: (W^(3))ᵀ δ^(3) is 3×1 but f′(z^(2)) is 2×1");
+  });
+});
+
+describe("plotly bundle", () => {
+  it("a chart falls back to the Notebook server's copy when no output on the page carries the bundle", () => {
+    const h = plotHtml([{ x: [1], y: [1] }], {}, { includeBundle: false, id: "p" });
+    expect(h).toContain(`"${PLOTLY_NBEXTENSION}"`);
+    expect(h).toContain('getAttribute("data-base-url")');
+    expect(h).not.toContain("bpl-plotly-bundle");
+  });
+
+  it("a live loss curve puts the bundle in its own output once, and its in-place updates stay small", () => {
+    resetPlotlyBundle();
+    const outs = capture(() => {
+      const curve = liveLossCurve();
+      for (let e = 1; e <= 5; e++) curve.push(e, { train: 1 / e });
+      linePlot([{ x: [1], y: [1] }]);
+    });
+    expect(outs).toHaveLength(7);
+    expect(outs[0].slot).toBeUndefined();
+    expect(outs[0].data).toContain("/*bpl-plotly-bundle*/");
+    const updates = outs.slice(1, 6);
+    expect(new Set(updates.map((o) => o.slot)).size).toBe(1);
+    for (const u of updates) expect(u.data.length).toBeLessThan(10_000);
+    expect(updates[4].data).toContain('"y":[1,0.5,0.3333333333333333,0.25,0.2]');
+    expect(outs[6].data).not.toContain("/*bpl-plotly-bundle*/");
   });
 });
