@@ -151,14 +151,25 @@ export const LOG: UnaryRule = {
 export const TANH: UnaryRule = {
   arity: 1, name: "tanh", symbol: "tanh",
   value: (x) => Math.tanh(x),
-  derivative: (_x, y) => 1 - y * y,
+  // 1 − y² cancels to 0 once y rounds to ±1 (|x| > 19); sech²x = 4e^(−2|x|)/(1 + e^(−2|x|))² keeps
+  // the tiny slope of a saturated unit, which vanishing-gradient plots need.
+  derivative: (x, y) => {
+    if (Math.abs(x) < 1) return 1 - y * y;
+    const e = Math.exp(-2 * Math.abs(x));
+    return (4 * e) / ((1 + e) * (1 + e));
+  },
 };
 
 export const SIGMOID: UnaryRule = {
   arity: 1, name: "sigmoid", symbol: "sigmoid",
   // Two algebraically equal forms, each used where its exp cannot overflow.
   value: (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
-  derivative: (_x, y) => y * (1 - y),
+  // σ(1 − σ); for x > 0, 1 − σ loses its digits as σ → 1, so use e^(−x)/(1 + e^(−x))² there.
+  derivative: (x, y) => {
+    if (x <= 0) return y * (1 - y);
+    const e = Math.exp(-x);
+    return e / ((1 + e) * (1 + e));
+  },
 };
 
 export const RELU: UnaryRule = {
