@@ -1,13 +1,23 @@
-"""PyTorch peer for bench/mlp.bench.mjs: one float64 training step (forward, backward, SGD) on one thread.
-Prints one JSON object: {"small": µs/step, "mnist": µs/step}."""
-import json, sys, time
+"""PyTorch peer for bench/mlp.bench.mjs: one float64 training step (forward, backward, SGD update)
+on one thread, for exactly the networks the JavaScript side times:
+  small  2-16-16-2    at batch 32,  relu hidden layers, linear logits, softmax cross-entropy (mean)
+  mnist  784-256-128-10 at batch 128, same activations and loss
+with torch.optim.SGD(lr=0.01). Usage: torch_mlp.py REPS_SMALL REPS_MNIST.
+Prints one JSON object: {"small": us_per_step, "mnist": us_per_step, "torch": version, "blas": lib}.
+Each figure is the median over REPS samples; a sample times enough consecutive steps to last about
+a millisecond, so the timer's resolution does not matter for the small net."""
+import json
+import os
+import sys
+import time
+
 import torch
 
 torch.set_num_threads(1)
 torch.set_default_dtype(torch.float64)
 
 
-def step_time(sizes, batch, reps):
+def make_step(sizes, batch):
     g = torch.Generator().manual_seed(0)
     layers = []
     for i in range(len(sizes) - 1):
@@ -17,24 +27,50 @@ def step_time(sizes, batch, reps):
     net = torch.nn.Sequential(*layers)
     opt = torch.optim.SGD(net.parameters(), lr=0.01)
     x = torch.randn(batch, sizes[0], generator=g)
-    y = torch.randint(0, sizes[-1], (batch,), generator=g)
+    y = torch.tensor([j % sizes[-1] for j in range(batch)])
     loss_fn = torch.nn.CrossEntropyLoss()
 
-    def one():
+    def step():
         opt.zero_grad()
         loss_fn(net(x), y).backward()
         opt.step()
 
-    for _ in range(max(5, reps // 10)):
-        one()
-    times = []
+    return step
+
+
+def median_us(step, reps):
+    for _ in range(max(3, reps // 10)):
+        step()
+    t = time.perf_counter()
+    step()
+    once = time.perf_counter() - t
+    inner = max(1, int(1e-3 / max(once, 1e-7)))
+    samples = []
     for _ in range(reps):
         t = time.perf_counter()
-        one()
-        times.append(time.perf_counter() - t)
-    times.sort()
-    return times[len(times) // 2] * 1e6
+        for _ in range(inner):
+            step()
+        samples.append((time.perf_counter() - t) / inner)
+    samples.sort()
+    return samples[len(samples) // 2] * 1e6
 
 
-reps = int(sys.argv[1]) if len(sys.argv) > 1 else 200
-print(json.dumps({"small": step_time([2, 16, 16, 2], 32, reps), "mnist": step_time([784, 256, 128, 10], 128, max(20, reps // 10))}))
+def blas_library():
+    """The BLAS shared library this process actually loaded (reference BLAS and OpenBLAS differ ~8x)."""
+    torch.ones(8, 8) @ torch.ones(8, 8)
+    try:
+        with open("/proc/self/maps") as f:
+            libs = {line.split()[-1] for line in f if "blas" in line.lower() and ".so" in line}
+        return ", ".join(sorted(os.path.basename(p) for p in libs)) or "unknown"
+    except OSError:
+        return "unknown"
+
+
+reps_small = int(sys.argv[1]) if len(sys.argv) > 1 else 200
+reps_mnist = int(sys.argv[2]) if len(sys.argv) > 2 else 30
+print(json.dumps({
+    "small": median_us(make_step([2, 16, 16, 2], 32), reps_small),
+    "mnist": median_us(make_step([784, 256, 128, 10], 128), reps_mnist),
+    "torch": torch.__version__,
+    "blas": blas_library(),
+}))

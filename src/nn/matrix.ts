@@ -7,10 +7,11 @@
  * operation and both shapes, because a silent broadcast is the most common way a hand-written
  * backward pass goes wrong.
  *
- * The products go through one packed, register-blocked kernel (`gemm`) that also serves the
- * transposed forms Aᵀ B and A Bᵀ without materialising a transpose, so the backward pass
- * δ (a^(l−1))ᵀ and (W^(l+1))ᵀ δ costs about what the forward W a costs.
+ * The products go through one packed kernel (`gemm.ts`, WebAssembly SIMD where available) that
+ * also serves the transposed forms Aᵀ B and A Bᵀ without materialising a transpose, so the
+ * backward pass δ (a^(l−1))ᵀ and (W^(l+1))ᵀ δ costs about what the forward W a costs.
  */
+import { gemm } from "./gemm";
 
 /** Formats a shape the way error messages and tables print it: `(rows×cols)`. */
 export function shapeString(m: { rows: number; cols: number }): string {
@@ -380,125 +381,37 @@ export function selectColumnsInto(out: Matrix, src: Matrix, indices: ArrayLike<n
   return out;
 }
 
-// ---------------------------------------------------------------------------------------------
-// The product kernel.
-//
-// C (m×n) = op(A) op(B), op(A) m×k, op(B) k×n, all row-major. Small products use plain loops in
-// i-k-j order (contiguous inner loop, no packing overhead). Larger ones pack op(A) into panels of
-// 4 rows stored k-major and op(B) into panels of 4 columns stored k-major, then compute each
-// 4×4 tile of C in 16 local variables: per k, 8 contiguous loads feed 16 multiply-adds. The
-// transposes are absorbed by the packing, so Aᵀ B and A Bᵀ run at the speed of A B. The k
-// dimension is cut into blocks of KC so the two panels in use stay in the first-level cache.
-
-const KC = 256;
-let packA: Float64Array = new Float64Array(4 * KC * 64);
-let packB: Float64Array = new Float64Array(4 * KC * 64);
-
-function ensure(buf: Float64Array, n: number): Float64Array {
-  return buf.length >= n ? buf : new Float64Array(Math.max(n, buf.length * 2));
+/**
+ * out = A + column 1ᵀ: the bias broadcast over the batch, written into `out` (which may be A
+ * itself) so a training step need not allocate.
+ */
+export function addColumnInto(out: Matrix, A: Matrix, column: Matrix): Matrix {
+  if (column.cols !== 1 || column.rows !== A.rows) {
+    throw new RangeError(`addColumn: ${shapeString(A)} + ${shapeString(column)}: the column must be (${A.rows}×1)`);
+  }
+  requireShape("addColumnInto", out, A.rows, A.cols, "the sum");
+  const a = A.data, b = column.data, o = out.data, M = A.cols;
+  for (let i = 0; i < A.rows; i++) {
+    const bi = b[i] as number, r = i * M;
+    for (let j = 0; j < M; j++) o[r + j] = (a[r + j] as number) + bi;
+  }
+  return out;
 }
 
-function gemm(
-  C: Float64Array, A: Float64Array, B: Float64Array,
-  m: number, n: number, k: number,
-  tA: boolean, tB: boolean, accumulate: boolean,
-): void {
-  if (!accumulate) C.fill(0, 0, m * n);
-  if (m === 0 || n === 0 || k === 0) return;
-  if (m * n * k < 32768 || m < 4 || n < 4) {
-    gemmSmall(C, A, B, m, n, k, tA, tB);
-    return;
+/** out = A summed along each row (d × M → d × 1): the bias gradient Σ over the batch, in place. */
+export function sumRowsInto(out: Matrix, A: Matrix): Matrix {
+  requireShape("sumRowsInto", out, A.rows, 1, "the row sums");
+  const a = A.data, o = out.data, M = A.cols;
+  for (let i = 0; i < A.rows; i++) {
+    let s = 0;
+    const r = i * M;
+    for (let j = 0; j < M; j++) s += a[r + j] as number;
+    o[i] = s;
   }
-  const mp = (m + 3) >> 2, np = (n + 3) >> 2;
-  // Row stride of A and B as stored.
-  const lda = tA ? m : k;
-  const ldb = tB ? k : n;
-  for (let k0 = 0; k0 < k; k0 += KC) {
-    const kc = Math.min(KC, k - k0);
-    packA = ensure(packA, mp * 4 * kc);
-    packB = ensure(packB, np * 4 * kc);
-    const pa = packA, pb = packB;
-    // Pack op(A)[i, k0 + p] into pa[(ip * kc + p) * 4 + r], i = 4 ip + r (zero padded).
-    for (let ip = 0; ip < mp; ip++) {
-      for (let r = 0; r < 4; r++) {
-        const i = ip * 4 + r;
-        let dst = ip * kc * 4 + r;
-        if (i >= m) { for (let p = 0; p < kc; p++, dst += 4) pa[dst] = 0; continue; }
-        if (tA) for (let p = 0; p < kc; p++, dst += 4) pa[dst] = A[(k0 + p) * lda + i] as number;
-        else { const base = i * lda + k0; for (let p = 0; p < kc; p++, dst += 4) pa[dst] = A[base + p] as number; }
-      }
-    }
-    // Pack op(B)[k0 + p, j] into pb[(jp * kc + p) * 4 + s], j = 4 jp + s (zero padded).
-    for (let jp = 0; jp < np; jp++) {
-      for (let s = 0; s < 4; s++) {
-        const j = jp * 4 + s;
-        let dst = jp * kc * 4 + s;
-        if (j >= n) { for (let p = 0; p < kc; p++, dst += 4) pb[dst] = 0; continue; }
-        if (tB) { const base = j * ldb + k0; for (let p = 0; p < kc; p++, dst += 4) pb[dst] = B[base + p] as number; }
-        else for (let p = 0; p < kc; p++, dst += 4) pb[dst] = B[(k0 + p) * ldb + j] as number;
-      }
-    }
-    for (let ip = 0; ip < mp; ip++) {
-      const aOff = ip * kc * 4;
-      const i0 = ip * 4;
-      for (let jp = 0; jp < np; jp++) {
-        const bOff = jp * kc * 4;
-        let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
-        let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-        let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
-        let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
-        let pa4 = aOff, pb4 = bOff;
-        for (let p = 0; p < kc; p++, pa4 += 4, pb4 += 4) {
-          const a0 = pa[pa4] as number, a1 = pa[pa4 + 1] as number, a2 = pa[pa4 + 2] as number, a3 = pa[pa4 + 3] as number;
-          const b0 = pb[pb4] as number, b1 = pb[pb4 + 1] as number, b2 = pb[pb4 + 2] as number, b3 = pb[pb4 + 3] as number;
-          c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
-          c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
-          c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
-          c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
-        }
-        const j0 = jp * 4;
-        if (i0 + 4 <= m && j0 + 4 <= n) {
-          let o = i0 * n + j0;
-          C[o] += c00; C[o + 1] += c01; C[o + 2] += c02; C[o + 3] += c03; o += n;
-          C[o] += c10; C[o + 1] += c11; C[o + 2] += c12; C[o + 3] += c13; o += n;
-          C[o] += c20; C[o + 1] += c21; C[o + 2] += c22; C[o + 3] += c23; o += n;
-          C[o] += c30; C[o + 1] += c31; C[o + 2] += c32; C[o + 3] += c33;
-        } else {
-          const tile = [c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33];
-          for (let r = 0; r < 4 && i0 + r < m; r++) {
-            for (let s = 0; s < 4 && j0 + s < n; s++) C[(i0 + r) * n + j0 + s] += tile[r * 4 + s] as number;
-          }
-        }
-      }
-    }
-  }
+  return out;
 }
 
-/** Plain loops for small products, where packing would cost more than it saves. */
-function gemmSmall(
-  C: Float64Array, A: Float64Array, B: Float64Array,
-  m: number, n: number, k: number, tA: boolean, tB: boolean,
-): void {
-  if (!tB) {
-    // i-k-j: the inner loop walks a row of B and a row of C contiguously.
-    for (let i = 0; i < m; i++) {
-      const ci = i * n;
-      for (let p = 0; p < k; p++) {
-        const a = (tA ? A[p * m + i] : A[i * k + p]) as number;
-        const bp = p * n;
-        for (let j = 0; j < n; j++) C[ci + j] += a * (B[bp + j] as number);
-      }
-    }
-  } else {
-    // C[i, j] = Σ_p op(A)[i, p] B[j, p]: a dot product along a contiguous row of B.
-    for (let i = 0; i < m; i++) {
-      for (let j = 0; j < n; j++) {
-        let s = 0;
-        const bj = j * k;
-        if (tA) for (let p = 0; p < k; p++) s += (A[p * m + i] as number) * (B[bj + p] as number);
-        else { const ai = i * k; for (let p = 0; p < k; p++) s += (A[ai + p] as number) * (B[bj + p] as number); }
-        C[i * n + j] += s;
-      }
-    }
-  }
+/** Returns `reuse` when it has the shape rows × cols, else a fresh zero matrix: the buffer pool of a training step. */
+export function reuseOrCreate(reuse: Matrix | undefined, rows: number, cols: number): Matrix {
+  return reuse !== undefined && reuse.rows === rows && reuse.cols === cols ? reuse : new Matrix(rows, cols);
 }

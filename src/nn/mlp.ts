@@ -5,12 +5,16 @@
  *   ∂L/∂W^(l) = δ^(l) (a^(l−1))ᵀ,   ∂L/∂b^(l) = δ^(l) summed over the batch.
  * Arrays are indexed by the layer number l = 1..L; index 0 holds the input (a[0], z[0]) or an
  * empty 0×0 placeholder (W[0], b[0], delta[0], dW[0], db[0]), so `W[l]` reads as W^(l).
+ *
+ * `forward` and `backward` return fresh matrices by default, so a notebook can keep and compare
+ * them. A training loop passes the previous step's cache and gradients back in (`reuse`, `into`):
+ * the same equations then run in those buffers and a step allocates no matrices.
  */
 import { Rng } from "../engine/random";
 import { activation, type Activation, type ActivationName } from "./activations";
 import { glorotInit, heInit, type InitName, normalInit } from "./init";
 import { lossByName, type Loss, type LossName } from "./losses";
-import { Matrix, matmulTransA, matmulTransB, shapeString } from "./matrix";
+import { addColumnInto, Matrix, matmulInto, reuseOrCreate, shapeString, sumRowsInto } from "./matrix";
 
 /** How to build a network; everything but the sizes has a sensible default. */
 export interface DenseNetworkOptions {
@@ -52,13 +56,27 @@ export interface Gradients {
 
 const EMPTY = new Matrix(0, 0);
 
+/** Options of `DenseNetwork.backward`. */
+export interface BackwardOptions {
+  /** λ of the L2 penalty λ Σ_l Σ W^(l)² (001, eq. 6.56). Default 0. */
+  weightDecay?: number;
+  /** Gradients from an earlier call whose matrices may be overwritten (no allocation when shapes match). */
+  into?: Gradients;
+}
+
 /** The matrix MLP of the course: layers l = 1..L with W^(l) of shape d_l × d_(l−1). */
 export class DenseNetwork {
+  /** Layer widths [d_0, d_1, …, d_L]; d_0 is the input size. */
   readonly sizes: number[];
+  /** W[l] = W^(l), d_l × d_(l−1); W[0] is an empty placeholder. */
   readonly W: Matrix[];
+  /** b[l] = b^(l), d_l × 1 (all zeros and never updated when `bias` is false). */
   readonly b: Matrix[];
+  /** act[l] = f of layer l; act[0] is an unused placeholder. */
   readonly act: Activation[];
+  /** The loss whose gradient backward starts from. */
   readonly loss: Loss;
+  /** False for bias-free networks such as 001's example. */
   readonly useBias: boolean;
 
   constructor(sizes: number[], options: DenseNetworkOptions = {}) {
@@ -70,11 +88,18 @@ export class DenseNetwork {
     const hidden = options.hidden ?? "relu";
     const names = options.activations ?? Array.from({ length: L }, (_, k) => (k === L - 1 ? options.output ?? "linear" : hidden));
     if (names.length !== L) throw new RangeError(`DenseNetwork: ${L} layers but ${names.length} activations`);
-    this.act = [linearPlaceholder(), ...names.map(activation)];
+    this.act = [activation("linear"), ...names.map(activation)];
     this.loss = lossByName(options.loss ?? "halfMeanSquared");
+    // Softmax has no element-wise f′: it is only usable where the fused δ^L = (ŷ − y)/M applies.
+    names.forEach((n, k) => {
+      if (n !== "softmax") return;
+      if (k !== L - 1) throw new RangeError(`DenseNetwork: softmax can only be the output activation (layer ${k + 1} of ${L} asks for it)`);
+      if (this.loss.name !== "softmaxCrossEntropy") throw new RangeError(`DenseNetwork: a softmax output needs the softmaxCrossEntropy loss, not ${this.loss.name}`);
+    });
     this.useBias = options.bias ?? true;
     const rng = new Rng(options.seed ?? 0).fork("init");
     const scheme = options.init ?? (hidden === "relu" ? "he" : "glorot");
+    if (scheme !== "he" && scheme !== "glorot" && scheme !== "normal") throw new RangeError(`DenseNetwork: unknown init "${String(scheme)}"; use he, glorot or normal`);
     this.W = [EMPTY];
     this.b = [EMPTY];
     for (let l = 1; l <= L; l++) {
@@ -89,15 +114,22 @@ export class DenseNetwork {
     return this.sizes.length - 1;
   }
 
-  /** z^(l) = W^(l) a^(l−1) + b^(l), a^(l) = f(z^(l)), keeping every z and a for backward. */
-  forward(A0: Matrix): ForwardCache {
+  /**
+   * z^(l) = W^(l) a^(l−1) + b^(l), a^(l) = f(z^(l)) for l = 1..L, keeping every z and a for
+   * backward. `reuse`: a cache from an earlier call whose matrices may be overwritten.
+   */
+  forward(A0: Matrix, reuse?: ForwardCache): ForwardCache {
     if (A0.rows !== this.sizes[0]) throw new RangeError(`forward: input is ${shapeString(A0)} but the network expects ${this.sizes[0]} rows (one column per example)`);
+    const M = A0.cols;
     const z: Matrix[] = [A0], a: Matrix[] = [A0];
     for (let l = 1; l <= this.L; l++) {
-      const Wa = (this.W[l] as Matrix).matmul(a[l - 1] as Matrix);
-      const zl = this.useBias ? Wa.addColumn(this.b[l] as Matrix) : Wa;
+      const d = this.sizes[l] as number;
+      const zl = reuseOrCreate(reuse?.z[l], d, M), al = reuseOrCreate(reuse?.a[l], d, M);
+      matmulInto(zl, this.W[l] as Matrix, a[l - 1] as Matrix); //  W^(l) a^(l−1)
+      if (this.useBias) addColumnInto(zl, zl, this.b[l] as Matrix); // + b^(l)
+      (this.act[l] as Activation).fInto(al, zl); //                   a^(l) = f(z^(l))
       z.push(zl);
-      a.push((this.act[l] as Activation).f(zl));
+      a.push(al);
     }
     return { z, a };
   }
@@ -109,30 +141,52 @@ export class DenseNetwork {
   }
 
   /**
-   * The δ recurrences. `weightDecay` λ adds λ Σ_l Σ W^(l)² to the loss and 2λ W^(l) to ∂L/∂W^(l)
-   * (001, eq. 6.56); biases are not decayed.
+   * The δ recurrences, from the output back to layer 1. The loss's gradient carries the batch
+   * mean, so it is applied exactly once. `weightDecay` λ adds λ Σ_l Σ W^(l)² to the loss and
+   * 2λ W^(l) to ∂L/∂W^(l) (001, eq. 6.56); biases are not decayed.
    */
-  backward(cache: ForwardCache, Y: Matrix, options: { weightDecay?: number } = {}): Gradients {
+  backward(cache: ForwardCache, Y: Matrix, options: BackwardOptions = {}): Gradients {
     const L = this.L;
+    if (cache.a.length !== L + 1 || cache.z.length !== L + 1) {
+      throw new RangeError(`backward: the cache has ${cache.a.length - 1} layers but the network has ${L}; pass what forward returned`);
+    }
     const lambda = options.weightDecay ?? 0;
-    const aL = cache.a[L] as Matrix, zL = cache.z[L] as Matrix;
-    const out = this.act[L] as Activation;
+    if (!Number.isFinite(lambda) || lambda < 0) throw new RangeError(`backward: weightDecay must be a finite number ≥ 0, got ${lambda}`);
+    const into = options.into;
+    const { z, a } = cache;
+    const M = (a[0] as Matrix).cols;
+    const aL = a[L] as Matrix, zL = z[L] as Matrix, fL = this.act[L] as Activation;
     let loss = this.loss.value(aL, Y);
     const delta: Matrix[] = new Array(L + 1).fill(EMPTY);
     const dW: Matrix[] = new Array(L + 1).fill(EMPTY);
     const db: Matrix[] = new Array(L + 1).fill(EMPTY);
-    // δ^L: fused ŷ − y when the loss and output simplify together, else ∂L/∂a^L ⊙ f′(z^L).
-    delta[L] = this.loss.fusedDelta?.(aL, Y, out.name) ?? this.loss.grad(aL, Y).mul(out.df(zL));
+    for (let l = 1; l <= L; l++) {
+      const d = this.sizes[l] as number;
+      delta[l] = reuseOrCreate(into?.delta[l], d, M);
+      dW[l] = reuseOrCreate(into?.dW[l], d, this.sizes[l - 1] as number);
+      db[l] = reuseOrCreate(into?.db[l], d, 1);
+    }
+
+    // δ^L = ∂L/∂a^L ⊙ f′(z^L), or the fused (ŷ − y)/M of sigmoid+BCE and softmax+CE.
+    const dL = delta[L] as Matrix;
+    if (this.loss.fusedDelta?.(aL, Y, fL.name, dL) === undefined) fL.mulDf(this.loss.grad(aL, Y, dL), zL, aL);
+
     for (let l = L; l >= 1; l--) {
-      const dl = delta[l] as Matrix;
-      dW[l] = matmulTransB(dl, cache.a[l - 1] as Matrix); // δ^(l) (a^(l−1))ᵀ
-      db[l] = this.useBias ? dl.sumRows() : new Matrix((this.sizes[l] as number), 1);
+      const dl = delta[l] as Matrix, Wl = this.W[l] as Matrix;
+      matmulInto(dW[l] as Matrix, dl, a[l - 1] as Matrix, { transB: true }); // ∂L/∂W^(l) = δ^(l) (a^(l−1))ᵀ
+      if (this.useBias) sumRowsInto(db[l] as Matrix, dl); //                    ∂L/∂b^(l) = Σ_batch δ^(l)
+      else (db[l] as Matrix).data.fill(0);
       if (lambda !== 0) {
-        dW[l] = (dW[l] as Matrix).add((this.W[l] as Matrix).scale(2 * lambda));
-        const Wl = this.W[l] as Matrix;
-        loss += lambda * Wl.mul(Wl).sum();
+        const g = (dW[l] as Matrix).data, w = Wl.data; //                     + 2λ W^(l), and λ Σ W² in the loss
+        let sq = 0;
+        for (let i = 0; i < w.length; i++) { const wi = w[i] as number; g[i] = (g[i] as number) + 2 * lambda * wi; sq += wi * wi; }
+        loss += lambda * sq;
       }
-      if (l > 1) delta[l - 1] = matmulTransA(this.W[l] as Matrix, dl).mul((this.act[l - 1] as Activation).df(cache.z[l - 1] as Matrix)); // ((W^(l))ᵀ δ^(l)) ⊙ f′(z^(l−1))
+      if (l > 1) {
+        const below = delta[l - 1] as Matrix; //                               δ^(l−1) = ((W^(l))ᵀ δ^(l)) ⊙ f′(z^(l−1))
+        matmulInto(below, Wl, dl, { transA: true });
+        (this.act[l - 1] as Activation).mulDf(below, z[l - 1] as Matrix, a[l - 1] as Matrix);
+      }
     }
     return { delta, dW, db, loss };
   }
@@ -144,10 +198,18 @@ export class DenseNetwork {
     return ps;
   }
 
+  /** The gradients in the order of `parameters()`: [∂L/∂W^(1), ∂L/∂b^(1), …]. */
+  gradientList(grads: Gradients): Matrix[] {
+    const gs: Matrix[] = [];
+    for (let l = 1; l <= this.L; l++) gs.push(grads.dW[l] as Matrix, grads.db[l] as Matrix);
+    return gs;
+  }
+
   /** One plain SGD update θ ← θ − η ∂L/∂θ from gradients returned by backward. */
   sgdStep(grads: Gradients, learningRate: number): void {
     for (let l = 1; l <= this.L; l++) {
       const W = (this.W[l] as Matrix).data, g = (grads.dW[l] as Matrix).data;
+      if (g.length !== W.length) throw new RangeError(`sgdStep: ∂L/∂W^(${l}) is ${shapeString(grads.dW[l] as Matrix)} but W^(${l}) is ${shapeString(this.W[l] as Matrix)}`);
       for (let i = 0; i < W.length; i++) W[i] = (W[i] as number) - learningRate * (g[i] as number);
       if (this.useBias) {
         const b = (this.b[l] as Matrix).data, gb = (grads.db[l] as Matrix).data;
@@ -155,8 +217,4 @@ export class DenseNetwork {
       }
     }
   }
-}
-
-function linearPlaceholder(): Activation {
-  return activation("linear");
 }

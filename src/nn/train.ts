@@ -4,8 +4,8 @@
  */
 import { Rng } from "../engine/random";
 import type { ToyDataset } from "../engine/datasets";
-import { Matrix } from "./matrix";
-import type { DenseNetwork } from "./mlp";
+import { Matrix, selectColumnsInto, shapeString } from "./matrix";
+import type { DenseNetwork, ForwardCache, Gradients } from "./mlp";
 import type { Optimizer } from "./optim";
 
 /** A data set in the course's layout: X is d × n (examples are columns), Y is k × n. */
@@ -49,24 +49,42 @@ export function accuracy(net: DenseNetwork, data: ColumnData): number {
   return pred.filter((p, j) => p === data.labels![j]).length / pred.length;
 }
 
-/** Trains `net` in place and returns every epoch's report. */
+/**
+ * Trains `net` in place and returns every epoch's report. Each epoch visits the examples in a
+ * fresh order from the seeded Rng, so the same seed gives the same network. Minibatch, cache and
+ * gradient buffers are reused from step to step; only a smaller last batch gets its own.
+ */
 export function train(net: DenseNetwork, data: ColumnData, options: TrainOptions): EpochReport[] {
-  const n = data.X.cols, B = Math.min(options.batchSize ?? 32, n);
+  const n = data.X.cols;
+  if (data.Y.cols !== n) throw new RangeError(`train: X ${shapeString(data.X)} and Y ${shapeString(data.Y)} have different numbers of examples (columns)`);
+  if (!Number.isInteger(options.epochs) || options.epochs < 0) throw new RangeError(`train: epochs must be a non-negative integer, got ${options.epochs}`);
+  const requested = options.batchSize ?? 32;
+  if (!Number.isInteger(requested) || requested < 1) throw new RangeError(`train: batchSize must be a positive integer, got ${requested}`);
+  const B = Math.min(requested, n);
+  const weightDecay = options.weightDecay ?? 0;
   const rng = new Rng(options.seed ?? 0).fork("minibatches");
+  const params = net.parameters();
+  // Buffers keyed by batch size: the full batch and, when n is not a multiple of B, the last one.
+  const pool = new Map<number, { X: Matrix; Y: Matrix; cache?: ForwardCache; grads?: Gradients }>();
   const reports: EpochReport[] = [];
   for (let epoch = 1; epoch <= options.epochs; epoch++) {
     const order = rng.permutation(n);
     let total = 0;
     for (let s = 0; s < n; s += B) {
-      const idx = order.slice(s, s + B);
-      const cache = net.forward(data.X.selectColumns(idx));
-      const g = net.backward(cache, data.Y.selectColumns(idx), { weightDecay: options.weightDecay ?? 0 });
-      total += g.loss * idx.length;
-      const grads: Matrix[] = [];
-      for (let l = 1; l <= net.L; l++) grads.push(g.dW[l] as Matrix, g.db[l] as Matrix);
-      options.optimizer.step(net.parameters(), grads);
+      const m = Math.min(B, n - s);
+      let buf = pool.get(m);
+      if (buf === undefined) {
+        buf = { X: new Matrix(data.X.rows, m), Y: new Matrix(data.Y.rows, m) };
+        pool.set(m, buf);
+      }
+      selectColumnsInto(buf.X, data.X, order, s, m);
+      selectColumnsInto(buf.Y, data.Y, order, s, m);
+      buf.cache = net.forward(buf.X, buf.cache);
+      buf.grads = net.backward(buf.cache, buf.Y, { weightDecay, into: buf.grads });
+      total += buf.grads.loss * m;
+      options.optimizer.step(params, net.gradientList(buf.grads));
     }
-    const report: EpochReport = { epoch, loss: total / n };
+    const report: EpochReport = { epoch, loss: n === 0 ? NaN : total / n };
     if (data.labels) report.trainAccuracy = accuracy(net, data);
     if (options.test?.labels) report.testAccuracy = accuracy(net, options.test);
     reports.push(report);

@@ -1,0 +1,105 @@
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { afterEach, describe, expect, test } from "vitest";
+import { gemmBackend, setGemmBackend, wasmGemmAvailable, type GemmBackend } from "../../src/nn/gemm";
+import { Matrix, matmulInto } from "../../src/nn/matrix";
+import { Rng } from "../../src/engine/random";
+
+/** op(A)[i, p] · op(B)[p, j] summed by the definition, on nested arrays, independent of the kernel. */
+function reference(A: Matrix, B: Matrix, tA: boolean, tB: boolean): number[][] {
+  const a = A.toArray(), b = B.toArray();
+  const m = tA ? A.cols : A.rows, k = tA ? A.rows : A.cols, n = tB ? B.rows : B.cols;
+  const out: number[][] = [];
+  for (let i = 0; i < m; i++) {
+    const row: number[] = [];
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let p = 0; p < k; p++) s += (tA ? a[p]![i]! : a[i]![p]!) * (tB ? b[j]![p]! : b[p]![j]!);
+      row.push(s);
+    }
+    out.push(row);
+  }
+  return out;
+}
+
+const initial = gemmBackend();
+afterEach(() => { setGemmBackend(initial); });
+
+const backends: GemmBackend[] = wasmGemmAvailable() ? ["wasm", "js"] : ["js"];
+
+test("Node 20 runs the WebAssembly SIMD kernel, and it is the default", () => {
+  expect(wasmGemmAvailable()).toBe(true);
+  expect(initial).toBe("wasm");
+});
+
+// Shapes chosen to cross every path: tiny (plain loops), k < 8, leftovers of the 4×4 tiles in
+// rows and columns, the packed kernels, and k > 256 so the product spans several k-blocks.
+const shapes: [number, number, number][] = [
+  [1, 1, 1], [3, 5, 2], [2, 32, 16], [16, 2, 32], [16, 32, 2], [16, 32, 16], [5, 7, 9], [17, 13, 11],
+  [33, 31, 40], [64, 64, 64], [37, 41, 300], [130, 9, 600], [6, 130, 520], [128, 10, 784],
+];
+
+for (const backend of backends) {
+  describe(`gemm (${backend} backend) agrees with the definition of the product`, () => {
+    for (const [m, n, k] of shapes) {
+      for (const [tA, tB] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+        test(`${m}×${k} · ${k}×${n}${tA ? ", A transposed" : ""}${tB ? ", B transposed" : ""}`, () => {
+          setGemmBackend(backend);
+          const r = new Rng(m * 1000 + n * 10 + k);
+          const A = tA ? Matrix.fromFunction(k, m, () => r.normal()) : Matrix.fromFunction(m, k, () => r.normal());
+          const B = tB ? Matrix.fromFunction(n, k, () => r.normal()) : Matrix.fromFunction(k, n, () => r.normal());
+          const ref = reference(A, B, tA, tB);
+          const C = Matrix.fill(m, n, 123); // stale contents must be overwritten
+          matmulInto(C, A, B, { transA: tA, transB: tB });
+          const acc = Matrix.fromFunction(m, n, (i, j) => i - j);
+          matmulInto(acc, A, B, { transA: tA, transB: tB, accumulate: true });
+          const tol = 1e-12 * Math.sqrt(k) * 10;
+          for (let i = 0; i < m; i++) {
+            for (let j = 0; j < n; j++) {
+              expect(Math.abs(C.get(i, j) - ref[i]![j]!)).toBeLessThan(tol);
+              expect(Math.abs(acc.get(i, j) - (ref[i]![j]! + i - j))).toBeLessThan(tol);
+            }
+          }
+        });
+      }
+    }
+  });
+}
+
+test("both backends give the same product to rounding on an MNIST-size layer", () => {
+  const r = new Rng(9);
+  const W = Matrix.fromFunction(256, 784, () => r.normal()), X = Matrix.fromFunction(784, 128, () => r.normal());
+  setGemmBackend("js");
+  const js = W.matmul(X);
+  setGemmBackend("wasm");
+  const wasm = W.matmul(X);
+  let worst = 0;
+  for (let i = 0; i < js.size; i++) worst = Math.max(worst, Math.abs(js.data[i]! - wasm.data[i]!));
+  expect(worst).toBeLessThan(1e-11);
+});
+
+for (const backend of backends) {
+  test(`${backend}: 0 · ∞ still makes NaN (no zero skipping hides a diverged network)`, () => {
+    setGemmBackend(backend);
+    for (const n of [4, 40]) {
+      const A = new Matrix(n, n); // zeros
+      const B = Matrix.fill(n, n, 1);
+      B.set(0, 0, Infinity);
+      const C = A.matmul(B);
+      expect(Number.isNaN(C.get(0, 0))).toBe(true);
+      expect(C.get(0, 1)).toBe(0);
+    }
+  });
+}
+
+test("setGemmBackend rejects unknown names", () => {
+  expect(() => setGemmBackend("gpu" as GemmBackend)).toThrow('setGemmBackend: unknown backend "gpu"');
+});
+
+test("the committed kernel bytes are assembled from src/nn/kernels/gemm.wat (run scripts/build-gemm-wasm.mjs)", async () => {
+  const root = path.join(__dirname, "../..");
+  const script = path.join(root, "scripts/build-gemm-wasm.mjs");
+  const { renderGemmWasm } = (await import(script)) as { renderGemmWasm: () => Promise<string> };
+  const committed = readFileSync(path.join(root, "src/nn/kernels/gemm-wasm.ts"), "utf8");
+  expect(await renderGemmWasm()).toBe(committed);
+});
