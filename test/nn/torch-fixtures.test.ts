@@ -1,8 +1,11 @@
-import { readFileSync, readdirSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, test } from "vitest";
 import { DenseNetwork } from "../../src/nn/mlp";
 import { Matrix } from "../../src/nn/matrix";
+import { adam, momentum, sgd, type Optimizer } from "../../src/nn/optim";
 import type { ActivationName } from "../../src/nn/activations";
 import type { LossName } from "../../src/nn/losses";
 
@@ -10,18 +13,28 @@ interface Fixture {
   name: string; sizes: number[]; hidden: ActivationName; output: ActivationName; loss: LossName; bias: boolean; weightDecay: number;
   W: number[][][]; b: number[][][]; X: number[][]; Y: number[][]; value: number; dW: number[][][]; db: number[][][];
 }
+interface OptimFixture {
+  p0: number[][]; grads: number[][][]; lr: Record<"sgd" | "momentum" | "adam", number>; mu: number; betas: [number, number]; eps: number;
+  after: Record<"sgd" | "momentum" | "adam", number[][][]>;
+}
 
-const dir = path.join(__dirname, "../fixtures/torch");
+const root = path.join(__dirname, "../..");
+const dir = path.join(root, "test/fixtures/torch");
+const generator = path.join(root, "scripts/fixtures/torch_mlp.py");
 const files = readdirSync(dir).filter((f) => f.startsWith("mlp-") && f.endsWith(".json"));
 
-function close(ours: Matrix, ref: number[][]): void {
+function close(ours: Matrix, ref: number[][], tol = 1e-12): void {
   const a = ours.toArray();
   expect(ours.shape).toEqual([ref.length, ref[0]!.length]);
-  a.forEach((row, i) => row.forEach((v, j) => expect(Math.abs(v - ref[i]![j]!)).toBeLessThan(1e-12 * Math.max(1, Math.abs(ref[i]![j]!)))));
+  a.forEach((row, i) => row.forEach((v, j) => expect(Math.abs(v - ref[i]![j]!)).toBeLessThan(tol * Math.max(1, Math.abs(ref[i]![j]!)))));
 }
 
 describe("gradients agree with PyTorch float64 (scripts/fixtures/torch_mlp.py)", () => {
-  test("fixtures exist", () => expect(files.length).toBeGreaterThanOrEqual(4));
+  test("fixtures exist, including 001's example and 004's squared error", () => {
+    expect(files).toContain("mlp-001-relu-nobias-ce-decay.json");
+    expect(files).toContain("mlp-004-tanh-linear-squared.json");
+    expect(files.length).toBeGreaterThanOrEqual(5);
+  });
   for (const file of files) {
     test(file, () => {
       const fx = JSON.parse(readFileSync(path.join(dir, file), "utf8")) as Fixture;
@@ -35,7 +48,63 @@ describe("gradients agree with PyTorch float64 (scripts/fixtures/torch_mlp.py)",
       for (let l = 1; l <= net.L; l++) {
         close(g.dW[l]!, fx.dW[l - 1]!);
         if (fx.bias) close(g.db[l]!, fx.db[l - 1]!);
+        else expect(g.db[l]!.toFlatArray().every((v) => v === 0)).toBe(true);
       }
     });
   }
+
+  test("001's example: one hidden relu layer, no biases, cross-entropy plus weight decay, both weight matrices", () => {
+    const fx = JSON.parse(readFileSync(path.join(dir, "mlp-001-relu-nobias-ce-decay.json"), "utf8")) as Fixture;
+    expect([fx.sizes.length, fx.hidden, fx.output, fx.loss, fx.bias]).toEqual([3, "relu", "softmax", "softmaxCrossEntropy", false]);
+    expect(fx.weightDecay).toBeGreaterThan(0);
+    const net = new DenseNetwork(fx.sizes, { hidden: "relu", output: "softmax", loss: "softmaxCrossEntropy", bias: false });
+    net.W[1]!.data.set(Matrix.from(fx.W[0]!).data);
+    net.W[2]!.data.set(Matrix.from(fx.W[1]!).data);
+    const g = net.backward(net.forward(Matrix.from(fx.X)), Matrix.from(fx.Y), { weightDecay: fx.weightDecay });
+    close(g.dW[1]!, fx.dW[0]!); // ∂J/∂W^(1), through the relu gate
+    close(g.dW[2]!, fx.dW[1]!); // ∂J/∂W^(2), including 2λW^(2)
+    // Without the decay term the gradients must differ by exactly 2λW (eq. 6.56).
+    const plain = net.backward(net.forward(Matrix.from(fx.X)), Matrix.from(fx.Y));
+    close(g.dW[2]!.sub(plain.dW[2]!), net.W[2]!.scale(2 * fx.weightDecay).toArray());
+  });
 });
+
+describe("optimisers follow torch.optim step for step", () => {
+  const fx = JSON.parse(readFileSync(path.join(dir, "optim.json"), "utf8")) as OptimFixture;
+  const make: Record<"sgd" | "momentum" | "adam", () => Optimizer> = {
+    sgd: () => sgd(fx.lr.sgd),
+    momentum: () => momentum(fx.lr.momentum, fx.mu),
+    adam: () => adam(fx.lr.adam, fx.betas[0], fx.betas[1], fx.eps),
+  };
+  for (const name of ["sgd", "momentum", "adam"] as const) {
+    test(name, () => {
+      const p = Matrix.from(fx.p0);
+      const opt = make[name]();
+      fx.grads.forEach((g, t) => {
+        opt.step([p], [Matrix.from(g)]);
+        close(p, fx.after[name][t]!, 1e-13);
+      });
+    });
+  }
+});
+
+function torchImportable(): boolean {
+  try {
+    execFileSync("/usr/bin/python3", ["-c", "import torch"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+test.skipIf(!torchImportable())("the generator script reproduces the committed fixtures byte for byte", () => {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), "bpl-fixtures-"));
+  try {
+    execFileSync("/usr/bin/python3", [generator], { env: { ...process.env, BPL_FIXTURE_OUT: tmp }, stdio: "ignore" });
+    const made = readdirSync(tmp).sort();
+    expect(made).toEqual(readdirSync(dir).filter((f) => f.endsWith(".json")).sort());
+    for (const f of made) expect(readFileSync(path.join(tmp, f), "utf8"), f).toBe(readFileSync(path.join(dir, f), "utf8"));
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}, 60_000);
