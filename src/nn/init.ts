@@ -10,6 +10,8 @@ export type InitName = "he" | "glorot" | "normal";
 
 /** A d_out × d_in matrix of N(0, variance) draws. */
 export function normalInit(dOut: number, dIn: number, variance: number, rng: Rng): Matrix {
+  if (!Number.isInteger(dOut) || !Number.isInteger(dIn) || dOut < 1 || dIn < 1) throw new RangeError(`init: a weight matrix needs positive integer sizes, got d_out=${dOut}, d_in=${dIn}`);
+  if (!Number.isFinite(variance) || variance < 0) throw new RangeError(`init: variance must be a finite number ≥ 0, got ${variance}`);
   const std = Math.sqrt(variance);
   return Matrix.fromFunction(dOut, dIn, () => rng.normal(0, std));
 }

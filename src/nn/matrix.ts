@@ -224,17 +224,7 @@ export class Matrix {
    * broadcast over the batch. Any other shape of `column` is an error, not a guess.
    */
   addColumn(column: Matrix): Matrix {
-    if (column.cols !== 1 || column.rows !== this.rows) {
-      throw new RangeError(`addColumn: ${shapeString(this)} + ${shapeString(column)}: the column must be (${this.rows}×1)`);
-    }
-    const out = new Matrix(this.rows, this.cols);
-    const a = this.data, b = column.data, o = out.data;
-    const M = this.cols;
-    for (let i = 0; i < this.rows; i++) {
-      const bi = b[i] as number;
-      for (let j = 0; j < M; j++) o[i * M + j] = (a[i * M + j] as number) + bi;
-    }
-    return out;
+    return addColumnInto(new Matrix(this.rows, this.cols), this, column);
   }
 
   /**
@@ -242,14 +232,7 @@ export class Matrix {
    * runs over the columns, i.e. over the examples).
    */
   sumRows(): Matrix {
-    const out = new Matrix(this.rows, 1);
-    const a = this.data, M = this.cols;
-    for (let i = 0; i < this.rows; i++) {
-      let s = 0;
-      for (let j = 0; j < M; j++) s += a[i * M + j] as number;
-      out.data[i] = s;
-    }
-    return out;
+    return sumRowsInto(new Matrix(this.rows, 1), this);
   }
 
   /** Sums down each column, d × M → 1 × M: one number per example (e.g. a per-example loss). */
@@ -400,7 +383,7 @@ export function addColumnInto(out: Matrix, A: Matrix, column: Matrix): Matrix {
 
 /** out = A summed along each row (d × M → d × 1): the bias gradient Σ over the batch, in place. */
 export function sumRowsInto(out: Matrix, A: Matrix): Matrix {
-  requireShape("sumRowsInto", out, A.rows, 1, "the row sums");
+  requireShape("sumRowsInto", out, A.rows, 1, "the column of row sums");
   const a = A.data, o = out.data, M = A.cols;
   for (let i = 0; i < A.rows; i++) {
     let s = 0;

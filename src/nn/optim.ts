@@ -2,7 +2,7 @@
  * Optimisers: each turns the gradients of one step into an in-place parameter update. They keep
  * their state (velocity, moments) per parameter, in the order of `DenseNetwork.parameters()`.
  */
-import { Matrix } from "./matrix";
+import { Matrix, shapeString } from "./matrix";
 
 /** An update rule applied to parameters and their gradients, in matching order. */
 export interface Optimizer {
@@ -10,11 +10,25 @@ export interface Optimizer {
   step(params: Matrix[], grads: Matrix[]): void;
 }
 
+/** Checks that parameters and gradients pair up, naming the optimiser and the first mismatch. */
+function checkPairs(op: string, params: Matrix[], grads: Matrix[]): void {
+  if (params.length !== grads.length) throw new RangeError(`${op}: ${params.length} parameters but ${grads.length} gradients`);
+  params.forEach((p, k) => {
+    const g = grads[k] as Matrix;
+    if (!p.sameShape(g)) throw new RangeError(`${op}: parameter ${k} is ${shapeString(p)} but its gradient is ${shapeString(g)}`);
+  });
+}
+function checkRate(op: string, name: string, v: number): void {
+  if (!Number.isFinite(v) || v < 0) throw new RangeError(`${op}: ${name} must be a finite number ≥ 0, got ${v}`);
+}
+
 /** Plain gradient descent θ ← θ − η g. */
 export function sgd(learningRate: number): Optimizer {
+  checkRate("sgd", "learningRate", learningRate);
   return {
     name: "sgd",
     step(params, grads) {
+      checkPairs("sgd", params, grads);
       params.forEach((p, k) => { const g = (grads[k] as Matrix).data; for (let i = 0; i < p.size; i++) p.data[i] = (p.data[i] as number) - learningRate * (g[i] as number); });
     },
   };
@@ -22,10 +36,13 @@ export function sgd(learningRate: number): Optimizer {
 
 /** Momentum v ← μ v − η g, θ ← θ + v: smooths noisy minibatch gradients. */
 export function momentum(learningRate: number, mu = 0.9): Optimizer {
+  checkRate("momentum", "learningRate", learningRate);
+  if (!(mu >= 0 && mu < 1)) throw new RangeError(`momentum: mu must be in [0, 1), got ${mu}`);
   const vel: Float64Array[] = [];
   return {
     name: "momentum",
     step(params, grads) {
+      checkPairs("momentum", params, grads);
       params.forEach((p, k) => {
         const v = (vel[k] ??= new Float64Array(p.size));
         const g = (grads[k] as Matrix).data;
@@ -37,11 +54,15 @@ export function momentum(learningRate: number, mu = 0.9): Optimizer {
 
 /** Adam (Kingma & Ba) with bias correction: a per-parameter step size from running moments. */
 export function adam(learningRate = 1e-3, beta1 = 0.9, beta2 = 0.999, eps = 1e-8): Optimizer {
+  checkRate("adam", "learningRate", learningRate);
+  if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) throw new RangeError(`adam: beta1 and beta2 must be in [0, 1), got ${beta1} and ${beta2}`);
+  if (!(eps > 0)) throw new RangeError(`adam: eps must be > 0, got ${eps}`);
   const m1: Float64Array[] = [], m2: Float64Array[] = [];
   let t = 0;
   return {
     name: "adam",
     step(params, grads) {
+      checkPairs("adam", params, grads);
       t++;
       const c1 = 1 - beta1 ** t, c2 = 1 - beta2 ** t;
       params.forEach((p, k) => {

@@ -18,6 +18,9 @@ export interface ColumnData {
 
 /** Converts a row-per-example data set to columns, one-hot encoding labels into `classes` rows. */
 export function toColumns(data: ToyDataset, classes: number): ColumnData {
+  if (data.X.length !== data.y.length) throw new RangeError(`toColumns: ${data.X.length} examples but ${data.y.length} labels`);
+  const bad = data.y.findIndex((c) => !Number.isInteger(c) || c < 0 || c >= classes);
+  if (bad >= 0) throw new RangeError(`toColumns: label ${data.y[bad]} of example ${bad} is not a class in 0..${classes - 1}`);
   const X = Matrix.fromColumns(data.X);
   const Y = Matrix.fromFunction(classes, data.y.length, (i, j) => (data.y[j] === i ? 1 : 0));
   return { X, Y, labels: [...data.y] };
@@ -45,6 +48,7 @@ export interface TrainOptions {
 /** Fraction of columns whose argmax prediction equals the label. */
 export function accuracy(net: DenseNetwork, data: ColumnData): number {
   if (data.labels === undefined) throw new Error("accuracy: the data set has no class labels");
+  if (data.labels.length !== data.X.cols) throw new RangeError(`accuracy: ${data.labels.length} labels for X ${shapeString(data.X)} (one per column)`);
   const pred = net.predict(data.X).argmaxCols();
   return pred.filter((p, j) => p === data.labels![j]).length / pred.length;
 }
