@@ -2,7 +2,7 @@
 // Idempotent set-up shared by `npm test`, `npm start`, `npm run bench`: each step runs only when
 // what it makes is missing or stale, so a second run costs well under a second.
 import { execFileSync } from "node:child_process";
-import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync } from "node:fs";
+import { copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -122,7 +122,22 @@ export function ensureKernel() {
   execFileSync(binary, ["install", `--python=${PY}`, `--prefix=${jupyterDirs.prefix}`, `--binary=${binary}`], { cwd: root, stdio: "inherit", env: jupyterEnv() });
 }
 
-/** Headless Chromium for the browser tests; installs it with apt when root, otherwise the browser tests are skipped. */
+/**
+ * A copy of the plotly bundle in the Notebook server's nbextensions folder (inside .jupyter/), so a
+ * chart whose page lost the inline bundle (its carrier cell was re-run, the notebook saved and
+ * reopened) can still load plotly from the local server. Served, not enabled: nothing runs on its own.
+ */
+export function ensurePlotlyForServer() {
+  const src = join(root, "node_modules", "plotly.js-dist-min", "plotly.min.js");
+  const dest = join(jupyterDirs.data, "nbextensions", "backprop-lab", "plotly.min.js");
+  if (!existsSync(src)) return;
+  if (existsSync(dest) && statSync(dest).size === statSync(src).size && statSync(dest).mtimeMs >= statSync(src).mtimeMs) return;
+  mkdirSync(dirname(dest), { recursive: true });
+  copyFileSync(src, dest);
+  log("copied plotly.min.js into .jupyter/ for the Notebook server");
+}
+
+/** Headless Chromium for the browser tests; installs it with apt when root, otherwise says the browser tests will fail. */
 export function ensureChromium() {
   if (existsSync("/usr/bin/chromium")) return;
   if (isRoot() && hasApt()) {
@@ -133,7 +148,7 @@ export function ensureChromium() {
       aptInstall(["chromium"]);
     }
   } else {
-    log("chromium is missing (apt-get install -y chromium): the browser tests will be skipped");
+    log("chromium is missing: install it with `sudo apt-get install -y chromium`; until then the browser tests fail (BPL_SKIP_BROWSER_TESTS=1 skips them on purpose)");
   }
 }
 
@@ -143,8 +158,13 @@ if (isMain) {
   ensureBuild();
   ensureSelfLink();
   if (process.argv.includes("--for-tests")) {
-    ensureJupyter();
-    ensureKernel();
-    ensureChromium();
+    if (process.env.BPL_SKIP_NOTEBOOK_TESTS === "1") {
+      log("BPL_SKIP_NOTEBOOK_TESTS=1: not setting up Jupyter or Chromium; the kernel and browser suites will be skipped");
+    } else {
+      ensureJupyter();
+      ensureKernel();
+      ensurePlotlyForServer();
+      if (process.env.BPL_SKIP_BROWSER_TESTS !== "1") ensureChromium();
+    }
   }
 }

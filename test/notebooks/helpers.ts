@@ -1,6 +1,7 @@
 /** Shared helpers for the notebook suites: the project's Jupyter environment and nbconvert runs. */
 import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync } from "node:fs";
+import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 
@@ -32,6 +33,55 @@ export function notebookNames(): string[] {
 export function hasJupyter(): boolean {
   return existsSync(JUPYTER) && existsSync(join(root, ".jupyter", "share", "jupyter", "kernels", "tslab", "kernel.json"));
 }
+
+/**
+ * Whether a suite that needs the real kernel (and maybe the browser) should run. Missing tools are a
+ * FAILURE, not a silent skip — CI installs them — unless the run opts out on purpose with
+ * BPL_SKIP_NOTEBOOK_TESTS=1 (kernel and browser suites) or BPL_SKIP_BROWSER_TESTS=1 (browser only).
+ */
+export function toolGate(needsBrowser: boolean): { skip: boolean; missing: string | null } {
+  if (process.env.BPL_SKIP_NOTEBOOK_TESTS === "1") return { skip: true, missing: null };
+  if (needsBrowser && process.env.BPL_SKIP_BROWSER_TESTS === "1") return { skip: true, missing: null };
+  const missing: string[] = [];
+  if (!existsSync(JUPYTER)) missing.push("Debian's Jupyter (apt-get install -y jupyter-notebook jupyter-nbconvert python3-nbclient jupyter-client)");
+  else if (!hasJupyter()) missing.push("the project's tslab kernel in .jupyter/ (run: node scripts/setup.mjs --for-tests)");
+  if (needsBrowser && !existsSync(CHROMIUM)) missing.push("Chromium at /usr/bin/chromium (apt-get install -y chromium)");
+  return {
+    skip: false,
+    missing: missing.length
+      ? `missing: ${missing.join("; ")}. Install it, or opt out explicitly with BPL_SKIP_NOTEBOOK_TESTS=1${needsBrowser ? " / BPL_SKIP_BROWSER_TESTS=1" : ""}.`
+      : null,
+  };
+}
+
+/** Flags for a headless Chromium that never reaches the network on its own. */
+export const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+/** A TCP port nobody is listening on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => res(p));
+    });
+    s.on("error", rej);
+  });
+}
+
+/** Polls `url` until it answers 200 (or gives up after `ms`). */
+export async function waitForHttp(url: string, ms = 60_000): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    const ok = await fetch(url).then((r) => r.ok, () => false);
+    if (ok) return true;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
+}
+
+/** Marker the chart module puts at the start of the inline plotly bundle, to count copies in a page. */
+export const BUNDLE_MARKER = "/*bpl-plotly-bundle*/";
 
 /** Runs tasks with at most `limit` at once (CI has 2 cores). */
 export async function pool<T>(items: readonly T[], limit: number, fn: (t: T) => Promise<void>): Promise<void> {
