@@ -1,7 +1,11 @@
 /**
- * TypeScript → CommonJS for student files. Emit uses `transpileModule` (fast, no type
- * information), so a file with type errors still runs; syntax errors come back as diagnostics
- * with line and column so every exercise in that file can say where the file broke.
+ * TypeScript → CommonJS for student files, and the type check that tslab would have done.
+ *
+ * Emit uses `transpileModule` (fast, per file) with a source map, so a run-time error in the
+ * sandbox can be reported at the student's own line. Syntax errors stop the file: nothing in it
+ * can run. Type errors are found by one type-checking program per submission (lib files parsed
+ * once per process and reused) and charged only to the exercises whose code they touch: the
+ * exported function itself, or a top-level helper it uses.
  * TypeScript is loaded lazily: the grader's CLI starts fast when it grades nothing.
  */
 import type * as TS from "typescript";
@@ -19,8 +23,16 @@ function ts(): typeof TS {
   return tsModule;
 }
 
+/** A compiled student file: JavaScript plus the generated-line → source-line map. */
+export interface CompiledSource {
+  js?: string;
+  diagnostics: SourceDiagnostic[];
+  /** `lines[jsLine - 1]` = segments [jsColumn, sourceLine, sourceColumn] (all 0-based) */
+  lines?: number[][][];
+}
+
 /** Compile one student file; `js` is absent when the file does not parse. */
-export function compileStudentSource(source: string, fileName: string): { js?: string; diagnostics: SourceDiagnostic[] } {
+export function compileStudentSource(source: string, fileName: string): CompiledSource {
   const t = ts();
   const out = t.transpileModule(source, {
     fileName,
@@ -29,16 +41,29 @@ export function compileStudentSource(source: string, fileName: string): { js?: s
       target: t.ScriptTarget.ES2022,
       module: t.ModuleKind.CommonJS,
       esModuleInterop: true,
-      sourceMap: false,
+      sourceMap: true,
       inlineSourceMap: false,
     },
   });
-  const diagnostics: SourceDiagnostic[] = (out.diagnostics ?? []).map((d) => {
-    const pos = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : { line: 0, character: 0 };
-    return { line: pos.line + 1, column: pos.character + 1, message: t.flattenDiagnosticMessageText(d.messageText, "\n") };
-  });
+  const diagnostics: SourceDiagnostic[] = (out.diagnostics ?? []).map((d) => toDiagnostic(t, d));
   const syntaxBroken = (out.diagnostics ?? []).some((d) => d.category === t.DiagnosticCategory.Error);
-  return syntaxBroken ? { diagnostics } : { js: out.outputText, diagnostics };
+  if (syntaxBroken) return { diagnostics };
+  // transpileModule appends a sourceMappingURL comment naming a file that does not exist.
+  const js = out.outputText.replace(/\n\/\/# sourceMappingURL=.*\s*$/, "\n");
+  const result: CompiledSource = { js, diagnostics };
+  if (out.sourceMapText) {
+    try {
+      result.lines = decodeMappings((JSON.parse(out.sourceMapText) as { mappings: string }).mappings);
+    } catch {
+      /* no map: errors are reported without a line */
+    }
+  }
+  return result;
+}
+
+function toDiagnostic(t: typeof TS, d: TS.Diagnostic): SourceDiagnostic {
+  const pos = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : { line: 0, character: 0 };
+  return { line: pos.line + 1, column: pos.character + 1, message: t.flattenDiagnosticMessageText(d.messageText, " ") };
 }
 
 /** A one-line summary of the first diagnostic, as student feedback. */
@@ -46,4 +71,239 @@ export function describeDiagnostics(fileName: string, diags: SourceDiagnostic[])
   const d = diags[0];
   if (!d) return `${fileName} could not be compiled`;
   return `${fileName}:${d.line}:${d.column}: ${d.message}${diags.length > 1 ? ` (and ${diags.length - 1} more)` : ""}`;
+}
+
+const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/** Decode a source map's `mappings` into per-line segments [genColumn, srcLine, srcColumn]. */
+export function decodeMappings(mappings: string): number[][][] {
+  const lines: number[][][] = [];
+  let srcLine = 0;
+  let srcCol = 0;
+  let srcIdx = 0;
+  for (const lineText of mappings.split(";")) {
+    const segs: number[][] = [];
+    let genCol = 0;
+    for (const seg of lineText.split(",")) {
+      if (!seg) continue;
+      const vals: number[] = [];
+      let shift = 0;
+      let value = 0;
+      for (const ch of seg) {
+        const digit = B64.indexOf(ch);
+        if (digit < 0) throw new Error("bad source map");
+        value += (digit & 31) << shift;
+        if (digit & 32) shift += 5;
+        else {
+          vals.push(value & 1 ? -(value >>> 1) : value >>> 1);
+          value = 0;
+          shift = 0;
+        }
+      }
+      genCol += vals[0] ?? 0;
+      if (vals.length >= 4) {
+        srcIdx += vals[1]!;
+        srcLine += vals[2]!;
+        srcCol += vals[3]!;
+        segs.push([genCol, srcLine, srcCol]);
+      }
+    }
+    lines.push(segs);
+    void srcIdx;
+  }
+  return lines;
+}
+
+/** Map a 1-based generated (line, column) back to a 1-based source (line, column). */
+export function originalPosition(lines: number[][][] | undefined, line: number, column: number): { line: number; column: number } | null {
+  if (!lines) return null;
+  const segs = lines[line - 1];
+  if (!segs || segs.length === 0) return null;
+  let best = segs[0]!;
+  for (const s of segs) if (s[0]! <= column - 1) best = s;
+  return { line: best[1]! + 1, column: best[2]! + 1 };
+}
+
+// ---- type checking -------------------------------------------------------------------------
+
+/**
+ * Globals a student file may use without imports, declared for the checker only. The course
+ * library and tslab are declared as untyped modules: notebooks import them, and graded code gets
+ * an inert stand-in at run time (see the sandbox).
+ */
+const PRELUDE = `
+declare var console: { log(...a: any[]): void; error(...a: any[]): void; warn(...a: any[]): void; info(...a: any[]): void; debug(...a: any[]): void; table(...a: any[]): void };
+declare function require(id: string): any;
+declare var module: any;
+declare var exports: any;
+declare var process: any;
+declare function setTimeout(f: (...a: any[]) => void, ms?: number, ...a: any[]): any;
+declare function clearTimeout(t: any): void;
+declare function setInterval(f: (...a: any[]) => void, ms?: number, ...a: any[]): any;
+declare function clearInterval(t: any): void;
+declare function setImmediate(f: (...a: any[]) => void, ...a: any[]): any;
+declare function queueMicrotask(f: () => void): void;
+declare function structuredClone<T>(value: T): T;
+declare module "backprop-lab";
+declare module "tslab";
+`;
+const PRELUDE_NAME = "/__backprop_lab_prelude__.d.ts";
+
+/** The checker's settings: tslab's (not strict), on the ES2022 library. */
+function checkOptions(t: typeof TS): TS.CompilerOptions {
+  return {
+    target: t.ScriptTarget.ES2022,
+    module: t.ModuleKind.CommonJS,
+    moduleResolution: t.ModuleResolutionKind.Node10,
+    esModuleInterop: true,
+    lib: ["lib.es2022.d.ts"],
+    types: [],
+    noEmit: true,
+    skipLibCheck: true,
+    strict: false,
+    noResolve: false,
+    allowJs: false,
+  };
+}
+
+const libCache = new Map<string, TS.SourceFile | undefined>();
+
+/** One file to type-check: a virtual path inside the submission and its text. */
+export interface CheckFile {
+  /** stable name, e.g. "01-local-rules.ts" */
+  name: string;
+  source: string;
+}
+
+/** Type errors per file, each with the names of the top-level declarations it sits in. */
+export interface TypeReport {
+  /** file name → its type errors and what they hit */
+  files: Map<string, FileTypeErrors>;
+}
+
+/** The type errors of one file. */
+export interface FileTypeErrors {
+  errors: (SourceDiagnostic & { declares: string[] | null })[];
+  /** for each top-level name, the top-level names it uses (directly) */
+  uses: Map<string, Set<string>>;
+  /** export name → local top-level name that defines it */
+  exports: Map<string, string>;
+}
+
+/**
+ * Type-check the files of one submission together (one program, one checker). Only semantic
+ * errors are returned here; syntax errors are reported by `compileStudentSource`.
+ */
+export function typeCheck(files: CheckFile[]): TypeReport {
+  const t = ts();
+  const opts = checkOptions(t);
+  const root = "/__submission__/";
+  const texts = new Map<string, string>();
+  for (const f of files) texts.set(root + f.name, f.source);
+  texts.set(PRELUDE_NAME, PRELUDE);
+  const host = t.createCompilerHost(opts, true);
+  const libDir = require("node:path").dirname(t.getDefaultLibFilePath(opts)) as string;
+  const baseGet = host.getSourceFile.bind(host);
+  host.getSourceFile = (fileName, languageVersion) => {
+    const text = texts.get(fileName);
+    if (text !== undefined) return t.createSourceFile(fileName, text, languageVersion, true);
+    if (!fileName.startsWith(libDir)) return undefined;
+    if (!libCache.has(fileName)) libCache.set(fileName, baseGet(fileName, languageVersion));
+    return libCache.get(fileName);
+  };
+  host.fileExists = (f) => texts.has(f) || (f.startsWith(libDir) && t.sys.fileExists(f));
+  host.readFile = (f) => texts.get(f) ?? (f.startsWith(libDir) ? t.sys.readFile(f) : undefined);
+  host.directoryExists = (d) => d === root.slice(0, -1) || d.startsWith(libDir);
+  host.getCurrentDirectory = () => root;
+  host.writeFile = () => undefined;
+  const program = t.createProgram([...texts.keys()], opts, host);
+  const report: TypeReport = { files: new Map() };
+  for (const f of files) {
+    const sf = program.getSourceFile(root + f.name);
+    if (!sf) continue;
+    const { decls, uses, exports } = topLevelStructure(t, sf);
+    const errors = program
+      .getSemanticDiagnostics(sf)
+      .filter((d) => d.category === t.DiagnosticCategory.Error)
+      .map((d) => {
+        const base = toDiagnostic(t, d);
+        const at = d.start ?? -1;
+        const owner = decls.find((x) => at >= x.start && at < x.end);
+        return { ...base, declares: owner ? owner.names : null };
+      });
+    report.files.set(f.name, { errors, uses, exports });
+  }
+  return report;
+}
+
+/** Which exports a file's type errors reach: an error hits an export whose definition uses, directly or not, the declaration it sits in. */
+export function typeErrorsFor(file: FileTypeErrors, exportName: string): SourceDiagnostic[] {
+  const local = file.exports.get(exportName) ?? exportName;
+  const reach = new Set<string>([local]);
+  const todo = [local];
+  while (todo.length) {
+    const n = todo.pop()!;
+    for (const m of file.uses.get(n) ?? []) {
+      if (!reach.has(m)) {
+        reach.add(m);
+        todo.push(m);
+      }
+    }
+  }
+  return file.errors.filter((e) => e.declares === null || e.declares.length === 0 || e.declares.some((d) => reach.has(d)));
+}
+
+interface Decl {
+  start: number;
+  end: number;
+  names: string[];
+}
+
+/** The top-level statements of a file: what each declares, what each uses, and the export map. */
+function topLevelStructure(t: typeof TS, sf: TS.SourceFile): { decls: Decl[]; uses: Map<string, Set<string>>; exports: Map<string, string> } {
+  const decls: Decl[] = [];
+  const exports = new Map<string, string>();
+  const topNames = new Set<string>();
+  const bindingNames = (n: TS.BindingName, out: string[]): void => {
+    if (t.isIdentifier(n)) out.push(n.text);
+    else for (const el of n.elements) if (!t.isOmittedExpression(el)) bindingNames(el.name, out);
+  };
+  for (const st of sf.statements) {
+    const names: string[] = [];
+    if ((t.isFunctionDeclaration(st) || t.isClassDeclaration(st) || t.isInterfaceDeclaration(st) || t.isTypeAliasDeclaration(st) || t.isEnumDeclaration(st)) && st.name) {
+      names.push(st.name.text);
+    } else if (t.isVariableStatement(st)) {
+      for (const d of st.declarationList.declarations) bindingNames(d.name, names);
+    } else if (t.isImportDeclaration(st) && st.importClause) {
+      const c = st.importClause;
+      if (c.name) names.push(c.name.text);
+      if (c.namedBindings) {
+        if (t.isNamespaceImport(c.namedBindings)) names.push(c.namedBindings.name.text);
+        else for (const el of c.namedBindings.elements) names.push(el.name.text);
+      }
+    } else if (t.isExportDeclaration(st) && st.exportClause && t.isNamedExports(st.exportClause) && !st.moduleSpecifier) {
+      for (const el of st.exportClause.elements) exports.set(el.name.text, (el.propertyName ?? el.name).text);
+      // an export list declares nothing; it only renames
+      decls.push({ start: st.getStart(sf), end: st.end, names: ["\u0000export-list"] });
+      continue;
+    }
+    for (const n of names) topNames.add(n);
+    decls.push({ start: st.getStart(sf), end: st.end, names });
+  }
+  const uses = new Map<string, Set<string>>();
+  for (const [i, st] of sf.statements.entries()) {
+    const d = decls[i]!;
+    const used = new Set<string>();
+    const visit = (n: TS.Node): void => {
+      if (t.isIdentifier(n) && topNames.has(n.text)) used.add(n.text);
+      t.forEachChild(n, visit);
+    };
+    visit(st);
+    for (const name of d.names) {
+      const s = uses.get(name) ?? new Set<string>();
+      for (const u of used) if (u !== name) s.add(u);
+      uses.set(name, s);
+    }
+  }
+  return { decls, uses, exports };
 }

@@ -1,111 +1,214 @@
 /**
- * Grading one submission: for each exercise, compile the student's file, load it into a
- * sandboxed child, send every case's arguments, validate what comes back, and let the
- * exercise's judge (in this process) score it. Every failure costs only the case it hits;
- * the report is always complete.
+ * Grading one submission: compile each distinct student file once, type-check them together, run
+ * every case in one sandboxed child per submission (replaced whenever a case kills it or leaves it
+ * dirty), validate what comes back, and let the exercise's judge (in this process, on the grader's
+ * own copy of the inputs) score it. Every failure costs only the case or exercise it hits; the
+ * report is always complete.
  */
-import { compileStudentSource, describeDiagnostics } from "./compile";
+import { compileStudentSource, describeDiagnostics, originalPosition, typeCheck, typeErrorsFor, type CompiledSource, type SourceDiagnostic, type TypeReport } from "./compile";
 import { roundPoints, type CaseReport, type ExerciseReport, type SubmissionReport } from "./report";
-import { DEFAULT_LIMITS, StudentModule, type SandboxLimits } from "./sandbox/runner";
-import type { GradableExercise } from "./sandbox/protocol";
-import type { Submission } from "./submission";
+import { DEFAULT_LIMITS, SubmissionRunner, type CallOutcome, type SandboxLimits } from "./sandbox/runner";
+import type { GradableCase, GradableExercise, JsLocation } from "./sandbox/protocol";
+import type { Submission, SubmissionSource } from "./submission";
 
-/** The course's default seed for hidden cases. */
+/** The course's default seed for hidden cases (instructors should pick their own with --seed). */
 export const COURSE_SEED = 20261122;
+
+/** Default wall-clock budget for one whole submission. */
+export const DEFAULT_SUBMISSION_TIMEOUT_MS = 60_000;
 
 /** Options for grading one submission. */
 export interface GradeOptions {
   seed?: number;
   limits?: Partial<SandboxLimits>;
-  /** run each case twice and flag answers that differ (default true) */
+  /** run each visible case twice and charge answers that differ (default true) */
   checkDeterminism?: boolean;
   /** wall-clock budget for the whole submission, ms; cases after it score 0 */
   submissionTimeoutMs?: number;
+  /** refuse code with TypeScript type errors, as tslab does (default true) */
+  typeCheck?: boolean;
+}
+
+/** TypeScript codes a notebook may trigger legitimately: tslab lets a later cell redefine a name. */
+const NOTEBOOK_REDEFINITIONS = new Set(["Duplicate function implementation.", "Duplicate identifier", "Cannot redeclare block-scoped variable"]);
+
+interface Module {
+  key: string;
+  src: SubmissionSource;
+  compiled: CompiledSource | { error: string };
 }
 
 /** Grade `exercises` against a loaded submission. Never throws for anything the student did. */
-export async function gradeSubmission(
-  sub: Submission,
-  exercises: readonly GradableExercise[],
-  opts: GradeOptions = {},
-): Promise<SubmissionReport> {
+export async function gradeSubmission(sub: Submission, exercises: readonly GradableExercise[], opts: GradeOptions = {}): Promise<SubmissionReport> {
   const started = Date.now();
   const seed = opts.seed ?? COURSE_SEED;
   const limits: SandboxLimits = { ...DEFAULT_LIMITS, ...opts.limits };
-  const deadline = started + (opts.submissionTimeoutMs ?? 120_000);
-  const reports: ExerciseReport[] = [];
-  const compiled = new Map<string, { js?: string; error?: string }>();
+  const budget = opts.submissionTimeoutMs ?? DEFAULT_SUBMISSION_TIMEOUT_MS;
+  const deadline = started + budget;
+
+  // 1. Sources, each distinct one compiled once.
+  const modules = new Map<string, Module>();
+  const sourceOf = new Map<string, Module | { missing: string }>();
   for (const ex of exercises) {
-    const cases = ex.cases(seed);
-    const caseReports: CaseReport[] = [];
-    const failAll = (why: string) => {
-      for (const c of cases) caseReports.push({ name: c.name, visible: c.visible, score: 0, feedback: why });
-    };
     const src = sub.sourceFor(ex);
     if ("missing" in src) {
-      failAll(src.missing);
-    } else {
-      const key = `${src.displayName}\u0000${src.source}`;
-      let comp = compiled.get(key);
-      if (!comp) {
-        try {
-          const r = compileStudentSource(src.source, src.displayName);
-          comp = r.js !== undefined ? { js: r.js } : { error: `does not compile: ${describeDiagnostics(src.displayName, withCells(r.diagnostics, src.cellStarts))}` };
-        } catch (e) {
-          comp = { error: `could not be compiled: ${(e as Error).message}` };
-        }
-        compiled.set(key, comp);
+      sourceOf.set(ex.id, src);
+      continue;
+    }
+    const id = `${src.displayName}\u0000${src.source}`;
+    let mod = modules.get(id);
+    if (!mod) {
+      let compiled: Module["compiled"];
+      try {
+        const r = compileStudentSource(src.source, src.displayName);
+        compiled = r.js !== undefined ? r : { error: `does not compile: ${describe(src, r.diagnostics)}` };
+      } catch (e) {
+        compiled = { error: `could not be compiled: ${(e as Error).message}` };
       }
-      if (comp.error || comp.js === undefined) failAll(comp.error ?? "could not be compiled");
+      mod = { key: `m${modules.size}`, src, compiled };
+      modules.set(id, mod);
+    }
+    sourceOf.set(ex.id, mod);
+  }
+
+  // 2. One type check for the whole submission (what tslab would refuse to run).
+  let types: TypeReport | null = null;
+  const checkNames = new Map<Module, string>();
+  if (opts.typeCheck !== false) {
+    const files = [...modules.values()].filter((m) => !("error" in m.compiled));
+    const used = new Set<string>();
+    for (const m of files) {
+      let name = m.src.displayName.replace(/\.ipynb$/i, ".ts");
+      if (!name.endsWith(".ts")) name += ".ts";
+      while (used.has(name)) name = name.replace(/\.ts$/, "_.ts");
+      used.add(name);
+      checkNames.set(m, name);
+    }
+    try {
+      types = typeCheck(files.map((m) => ({ name: checkNames.get(m)!, source: m.src.source })));
+    } catch {
+      types = null; // a checker failure must not cost the student anything
+    }
+  }
+
+  // 3. Run the cases.
+  const runner = new SubmissionRunner(sub.readDir ? [sub.readDir] : [], limits);
+  for (const m of modules.values()) {
+    if (!("error" in m.compiled)) runner.register(m.key, { js: m.compiled.js!, filename: m.src.displayName });
+  }
+  const reports: ExerciseReport[] = [];
+  try {
+    for (const ex of exercises) {
+      const cases = ex.cases(seed);
+      const caseReports: CaseReport[] = [];
+      const failAll = (why: string): void => {
+        for (const c of cases) caseReports.push({ name: c.name, visible: c.visible, score: 0, feedback: why });
+      };
+      const mod = sourceOf.get(ex.id)!;
+      if ("missing" in mod) failAll(mod.missing);
+      else if ("error" in mod.compiled) failAll(mod.compiled.error);
       else {
-        const mod = new StudentModule(comp.js, src.displayName, ex.exportName, sub.readDir ? [sub.readDir] : [], limits);
-        try {
+        const typeErrors = typeErrorsOf(types, checkNames.get(mod), ex.exportName, mod);
+        if (typeErrors.length > 0) failAll(`does not type-check: ${describe(mod.src, typeErrors)}`);
+        else {
           for (const c of cases) {
-            if (Date.now() > deadline) {
-              caseReports.push({ name: c.name, visible: c.visible, score: 0, feedback: "not run: the submission used up its total time" });
+            if (Date.now() >= deadline) {
+              caseReports.push({ name: c.name, visible: c.visible, score: 0, feedback: `not run: the submission used up its total time limit of ${Math.round(budget / 1000)} s` });
               continue;
             }
-            caseReports.push(await runCase(ex, c, mod, opts.checkDeterminism !== false));
+            caseReports.push(await runCase(ex, c, mod, runner, limits, deadline, opts.checkDeterminism !== false));
           }
-        } finally {
-          mod.kill();
         }
       }
+      const mean = caseReports.length ? caseReports.reduce((s, c) => s + c.score, 0) / caseReports.length : 0;
+      reports.push({ id: ex.id, title: ex.title, file: ex.file, score: roundPoints(mean * ex.points), max: ex.points, cases: caseReports });
     }
-    const mean = caseReports.length ? caseReports.reduce((s, c) => s + c.score, 0) / caseReports.length : 0;
-    reports.push({ id: ex.id, title: ex.title, file: ex.file, score: roundPoints(mean * ex.points), max: ex.points, cases: caseReports });
+  } finally {
+    runner.dispose();
   }
   const total = roundPoints(reports.reduce((s, e) => s + e.score, 0));
   const max = roundPoints(reports.reduce((s, e) => s + e.max, 0));
-  return {
-    student: sub.student,
-    exercises: reports,
-    total,
-    max,
-    seed,
-    durationMs: Date.now() - started,
-    errors: sub.fatal ? [sub.fatal] : [],
-  };
+  const report: SubmissionReport = { student: sub.student, exercises: reports, total, max, seed, durationMs: Date.now() - started, errors: sub.fatal ? [sub.fatal] : [] };
+  if (sub.notes.length) report.notes = [...sub.notes];
+  return report;
+}
+
+function typeErrorsOf(types: TypeReport | null, name: string | undefined, exportName: string, mod: Module): SourceDiagnostic[] {
+  if (!types || !name) return [];
+  const file = types.files.get(name);
+  if (!file) return [];
+  const errs = typeErrorsFor(file, exportName);
+  return mod.src.cellStarts ? errs.filter((e) => ![...NOTEBOOK_REDEFINITIONS].some((p) => e.message.startsWith(p))) : errs;
+}
+
+/** "01-local-rules.ts:47:12" or, for a notebook, "answers.ipynb cell 5, line 3:12". */
+function place(src: SubmissionSource, line: number, column: number): string {
+  const cells = src.cellStarts;
+  if (!cells || cells.length === 0) return `${src.displayName}:${line}:${column}`;
+  let cell = cells[0]!;
+  for (const c of cells) if (c.line <= line) cell = c;
+  return `${src.displayName} cell ${cell.cell}, line ${line - cell.line + 1}:${column}`;
+}
+
+/** The first diagnostic with its place, and how many more there are. */
+function describe(src: SubmissionSource, diags: SourceDiagnostic[]): string {
+  const d = diags[0];
+  if (!d) return describeDiagnostics(src.displayName, diags);
+  return `${place(src, d.line, d.column)}: ${d.message}${diags.length > 1 ? ` (and ${diags.length - 1} more)` : ""}`;
+}
+
+/** " (at 01-local-rules.ts:47:12)" for an error location in the compiled file, if it maps back. */
+function atSource(mod: Module, where: JsLocation | undefined): string {
+  if (!where || "error" in mod.compiled) return "";
+  const pos = originalPosition(mod.compiled.lines, where.line, where.column);
+  return pos ? ` (at ${place(mod.src, pos.line, pos.column)})` : "";
+}
+
+function failure(mod: Module, r: Extract<CallOutcome, { ok: false }>): string {
+  return `${r.error}${atSource(mod, r.where)}`;
+}
+
+/** A side effect that costs the case even when the answer is right. */
+function sideEffect(r: Extract<CallOutcome, { ok: true }> | Extract<CallOutcome, { ok: false }>, limits: SandboxLimits): string | null {
+  if (r.tampered.length > 0)
+    return `changed built-ins while running (${r.tampered.slice(0, 3).join(", ")}${r.tampered.length > 3 ? ", …" : ""}); a backward function must not modify Math, prototypes or other globals`;
+  if (r.printed > limits.outputCapBytes)
+    return `printed ${fmtBytes(r.printed)} to stdout/stderr (limit ${fmtBytes(limits.outputCapBytes)} per case); remove the print statements`;
+  return null;
+}
+
+function fmtBytes(n: number): string {
+  if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MB`;
+  if (n >= 1024) return `${Math.round(n / 1024)} KB`;
+  return `${n} bytes`;
 }
 
 async function runCase(
   ex: GradableExercise,
-  c: { name: string; visible: boolean; args: unknown[] },
-  mod: StudentModule,
+  c: GradableCase,
+  mod: Module,
+  runner: SubmissionRunner,
+  limits: SandboxLimits,
+  deadline: number,
   determinism: boolean,
 ): Promise<CaseReport> {
   const base = { name: c.name, visible: c.visible };
-  const first = await mod.call(c.args);
-  if (!first.ok) return { ...base, score: 0, feedback: first.error };
-  if (first.mutated) return { ...base, score: 0, feedback: `${first.mutated}; compute the result without modifying the inputs` };
-  if (determinism) {
-    const second = await mod.call(c.args);
-    if (!second.ok) return { ...base, score: 0, feedback: `on a second run with the same input: ${second.error}` };
-    if (!sameData(first.output, second.output))
-      return { ...base, score: 0, feedback: "gave different answers for the same input (non-deterministic)" };
+  // The child receives a serialised copy of c.args; c itself stays the grader's own.
+  const first = await runner.call(mod.key, ex.exportName, c.args, deadline - Date.now());
+  const fx = sideEffect(first, limits);
+  if (fx) return { ...base, score: 0, feedback: fx };
+  if (!first.ok) return { ...base, score: 0, feedback: failure(mod, first) };
+  if (first.mutated)
+    return { ...base, score: 0, feedback: "changed its input arguments; compute the result without modifying the inputs (the grade uses the grader's own copy of them)" };
+  if (determinism && c.visible) {
+    const second = await runner.call(mod.key, ex.exportName, c.args, deadline - Date.now());
+    const fx2 = sideEffect(second, limits);
+    if (fx2) return { ...base, score: 0, feedback: `on a second run with the same input: ${fx2}` };
+    if (!second.ok) return { ...base, score: 0, feedback: `on a second run with the same input: ${failure(mod, second)}` };
+    if (!sameData(first.output, second.output)) return { ...base, score: 0, feedback: "answers differ between two runs of the same input (non-deterministic)" };
   }
   try {
-    const v = ex.judge(c as never, first.output);
+    const v = ex.judge(c, first.output);
     const score = typeof v.score === "number" && Number.isFinite(v.score) ? Math.min(1, Math.max(0, v.score)) : 0;
     const r: CaseReport = { ...base, score, feedback: String(v.feedback) };
     if (typeof v.relError === "number") r.relError = v.relError;
@@ -121,22 +224,10 @@ function sameData(a: unknown, b: unknown): boolean {
   if (typeof a === "number" && typeof b === "number") return Object.is(a, b) || a === b;
   if (a === b) return true;
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => sameData(x, b[i]));
-  if (a && b && typeof a === "object" && typeof b === "object") {
+  if (a && b && typeof a === "object" && typeof b === "object" && !Array.isArray(a) && !Array.isArray(b)) {
     const ka = Object.keys(a);
     const kb = Object.keys(b);
-    return ka.length === kb.length && ka.every((k) => sameData((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+    return ka.length === kb.length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && sameData((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
   }
   return false;
-}
-
-function withCells(
-  diags: { line: number; column: number; message: string }[],
-  cells?: { line: number; cell: number }[],
-): { line: number; column: number; message: string }[] {
-  if (!cells || !cells.length) return diags;
-  return diags.map((d) => {
-    let cell = cells[0]!;
-    for (const c of cells) if (c.line <= d.line) cell = c;
-    return { ...d, message: `(cell ${cell.cell}, line ${d.line - cell.line + 1}) ${d.message}` };
-  });
 }

@@ -34,6 +34,8 @@ export interface SubmissionReport {
   durationMs: number;
   /** problems with the submission as a whole (bad zip, broken notebook) */
   errors: string[];
+  /** things worth knowing that cost nothing by themselves (e.g. a skipped symbolic link) */
+  notes?: string[];
 }
 
 /** Round to hundredths of a point so reports stay readable and sums stay stable. */
@@ -47,6 +49,7 @@ export function formatReport(r: SubmissionReport, opts: { showHidden?: boolean }
   const w = Math.max(8, ...r.exercises.map((e) => e.id.length));
   lines.push(`Student: ${r.student}   seed ${r.seed}`);
   for (const err of r.errors) lines.push(`! ${err}`);
+  for (const note of r.notes ?? []) lines.push(`note: ${note}`);
   lines.push(`${"exercise".padEnd(w)}  ${"score".padStart(11)}`);
   lines.push(`${"-".repeat(w)}  ${"-".repeat(11)}`);
   for (const e of r.exercises) {

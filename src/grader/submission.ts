@@ -1,72 +1,130 @@
 /**
- * Submission forms the grader accepts: a folder laid out like `exercises/`, a single `.ts`
- * file, a `.zip` of either, or a tslab notebook whose code cells define the functions.
- * Each becomes a set of named sources; a problem with the whole submission (broken zip or
+ * Submission forms the grader accepts: a folder laid out like `exercises/`, a single `.ts` file, a
+ * `.zip` of either, or a tslab notebook whose code cells define the functions. Every form is first
+ * copied into a private temporary folder (regular files only: symbolic links are skipped, so a link
+ * cannot point the student process at a classmate's folder or the solutions), and that copy is the
+ * only folder the student process may read. A problem with the whole submission (broken zip or
  * notebook) is kept as a message that every exercise reports.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { GradableExercise } from "./sandbox/protocol";
 
 /** A source that will be compiled and loaded into the student process. */
 export interface SubmissionSource {
-  /** name shown in feedback, e.g. "01-local-rules.ts" or "notebook.ipynb (cells 1–7)" */
+  /** name shown in feedback, e.g. "01-local-rules.ts" or "answers.ipynb" */
   displayName: string;
   source: string;
-  /** cell starts when the source came from a notebook: line → cell number */
+  /** cell starts when the source came from a notebook: first line of each code cell → cell number */
   cellStarts?: { line: number; cell: number }[];
 }
 
 /** A loaded submission. */
 export interface Submission {
   student: string;
-  /** folder the student process may read (the submission itself) */
+  /** the private copy the student process may read (null: nothing to read) */
   readDir: string | null;
-  /** source for each exercise id; missing → the exercise's file was not submitted */
+  /** source for each exercise; missing → the exercise's file or function was not submitted */
   sourceFor(ex: GradableExercise): SubmissionSource | { missing: string };
   /** a problem that fails every exercise (e.g. notebook is not valid JSON) */
   fatal: string | null;
-  /** remove temp files */
+  /** things the instructor should know that cost nothing by themselves (e.g. skipped links) */
+  notes: string[];
+  /** remove temporary files */
   dispose(): void;
 }
 
-/** Caps for zip extraction (zip bombs, zip-slip). */
+/** Caps for copying and unzipping a submission (zip bombs, zip-slip, runaway folders). */
 export const ZIP_LIMITS = { maxFiles: 500, maxTotalBytes: 20 * 1024 * 1024, maxFileBytes: 5 * 1024 * 1024 };
 
-/** Load any supported submission form. */
+const SKIP_DIRS = new Set(["node_modules", "__MACOSX", ".git", ".ipynb_checkpoints"]);
+
+/** Load any supported submission form. Throws only when `p` does not exist or is of no known kind. */
 export function loadSubmission(p: string, student?: string): Submission {
   const abs = path.resolve(p);
   const name = student ?? path.basename(abs).replace(/\.(zip|ipynb|ts)$/i, "");
   if (!existsSync(abs)) throw new Error(`no such file or folder: ${p}`);
   const st = statSync(abs);
-  if (st.isDirectory()) return folderSubmission(abs, name, () => undefined);
   const lower = abs.toLowerCase();
-  if (lower.endsWith(".zip")) return zipSubmission(abs, name);
-  if (lower.endsWith(".ipynb")) return notebookSubmission(readFileSync(abs, "utf8"), path.basename(abs), name, null, () => undefined);
-  if (lower.endsWith(".ts")) return singleFileSubmission(abs, name);
-  throw new Error(`cannot grade ${p}: expected a folder, a .ts file, a .zip or a .ipynb notebook`);
+  if (!st.isDirectory() && !/\.(zip|ipynb|ts)$/.test(lower)) throw new Error(`cannot grade ${p}: expected a folder, a .ts file, a .zip or a .ipynb notebook`);
+  const tmp = mkdtempSync(path.join(os.tmpdir(), "bpl-sub-"));
+  const dispose = (): void => rmSync(tmp, { recursive: true, force: true });
+  try {
+    if (st.isDirectory()) {
+      const notes: string[] = [];
+      const copyProblem = copyTree(abs, tmp, notes);
+      if (copyProblem) return brokenSubmission(name, copyProblem, dispose, notes);
+      return folderSubmission(tmp, name, dispose, notes);
+    }
+    if (lower.endsWith(".zip")) return zipSubmission(abs, tmp, name, dispose, []);
+    const target = path.join(tmp, path.basename(abs));
+    writeFileSync(target, readFileSync(abs));
+    if (lower.endsWith(".ipynb")) return notebookSubmission(readFileSync(target, "utf8"), path.basename(abs), name, tmp, dispose, []);
+    return singleFileSubmission(target, name, tmp, dispose);
+  } catch (e) {
+    dispose();
+    throw e;
+  }
 }
 
-function folderSubmission(dir: string, student: string, dispose: () => void): Submission {
-  // A folder holding exactly one notebook and no .ts files is a notebook submission.
+/** Copy regular files under `from` into `to` within the limits; returns a problem or null. */
+function copyTree(from: string, to: string, notes: string[]): string | null {
+  let files = 0;
+  let bytes = 0;
+  const walk = (src: string, dst: string, rel: string): string | null => {
+    for (const e of readdirSync(src).sort()) {
+      const s = path.join(src, e);
+      const r = rel ? `${rel}/${e}` : e;
+      const st = lstatSync(s);
+      if (st.isSymbolicLink()) {
+        notes.push(`skipped the symbolic link ${r}: submit the file itself`);
+        continue;
+      }
+      if (st.isDirectory()) {
+        if (SKIP_DIRS.has(e) || e.startsWith(".")) continue;
+        mkdirSync(path.join(dst, e));
+        const problem = walk(s, path.join(dst, e), r);
+        if (problem) return problem;
+        continue;
+      }
+      if (!st.isFile()) continue;
+      files++;
+      bytes += st.size;
+      if (files > ZIP_LIMITS.maxFiles) return `the submission holds more than ${ZIP_LIMITS.maxFiles} files`;
+      if (st.size > ZIP_LIMITS.maxFileBytes || bytes > ZIP_LIMITS.maxTotalBytes) return "the submission is larger than the allowed size";
+      writeFileSync(path.join(dst, e), readFileSync(s));
+    }
+    return null;
+  };
+  return walk(from, to, "");
+}
+
+function folderSubmission(dir: string, student: string, dispose: () => void, notes: string[]): Submission {
   const entries = readdirSync(dir);
-  const ts = entries.filter((f) => f.endsWith(".ts"));
+  const ts = entries.filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"));
   const nbs = entries.filter((f) => f.endsWith(".ipynb"));
+  // A folder holding exactly one notebook and no .ts files is a notebook submission.
   if (ts.length === 0 && nbs.length === 1) {
-    return notebookSubmission(readFileSync(path.join(dir, nbs[0]!), "utf8"), nbs[0]!, student, dir, dispose);
+    return notebookSubmission(readFileSync(path.join(dir, nbs[0]!), "utf8"), nbs[0]!, student, dir, dispose, notes);
   }
-  // A folder holding a single subfolder (typical of zips) is unwrapped.
   if (ts.length === 0 && nbs.length === 0) {
-    const subs = entries.filter((f) => !f.startsWith(".") && !f.startsWith("__MACOSX") && statSync(path.join(dir, f)).isDirectory());
-    if (subs.length === 1) return folderSubmission(path.join(dir, subs[0]!), student, dispose);
-    const ex = subs.find((s) => s === "exercises");
-    if (ex) return folderSubmission(path.join(dir, ex), student, dispose);
+    // A folder holding only a zip (e.g. Gradescope's upload folder) is that zip.
+    const zips = entries.filter((f) => f.toLowerCase().endsWith(".zip"));
+    if (zips.length === 1) {
+      const inner = mkdtempSync(path.join(dir, ".unzipped-"));
+      return zipSubmission(path.join(dir, zips[0]!), inner, student, dispose, notes);
+    }
+    // A folder holding a single subfolder (typical of zips) is unwrapped.
+    const subs = entries.filter((f) => !f.startsWith(".") && !SKIP_DIRS.has(f) && statSync(path.join(dir, f)).isDirectory());
+    if (subs.length === 1) return folderSubmission(path.join(dir, subs[0]!), student, dispose, notes);
+    if (subs.includes("exercises")) return folderSubmission(path.join(dir, "exercises"), student, dispose, notes);
   }
   return {
     student,
     readDir: dir,
     fatal: null,
+    notes,
     dispose,
     sourceFor(ex) {
       const f = path.join(dir, ex.file);
@@ -76,37 +134,48 @@ function folderSubmission(dir: string, student: string, dispose: () => void): Su
   };
 }
 
-function singleFileSubmission(file: string, student: string): Submission {
+function singleFileSubmission(file: string, student: string, dir: string, dispose: () => void): Submission {
   const base = path.basename(file);
   const source = readFileSync(file, "utf8");
   return {
     student,
-    readDir: null,
+    readDir: dir,
     fatal: null,
-    dispose: () => undefined,
+    notes: [],
+    dispose,
     sourceFor(ex) {
       // Grade the exercises this file declares: by file name, or by the export appearing in it.
-      if (base === path.basename(ex.file) || new RegExp(`\\b${ex.exportName}\\b`).test(source))
-        return { displayName: base, source };
+      if (base === path.basename(ex.file) || new RegExp(`\\b${ex.exportName}\\b`).test(source)) return { displayName: base, source };
       return { missing: `${base} does not define \`${ex.exportName}\`` };
     },
   };
 }
 
-/** Notebook cells → one module. Broken JSON fails every exercise with the parse error. */
-export function notebookSubmission(
-  text: string,
-  displayName: string,
-  student: string,
-  readDir: string | null,
-  dispose: () => void,
-): Submission {
+/** Names declared at the top level of notebook code (column 0), with whether they are exported already. */
+function topLevelNames(source: string): Map<string, { exported: boolean; count: number; block: boolean }> {
+  const out = new Map<string, { exported: boolean; count: number; block: boolean }>();
+  const re = /^(export\s+)?(?:(?:async\s+)?function\s*\*?\s*|(const|let|var|class)\s+)([A-Za-z_$][\w$]*)/gm;
+  for (let m = re.exec(source); m; m = re.exec(source)) {
+    const name = m[3]!;
+    const prev = out.get(name);
+    const block = m[2] === "const" || m[2] === "let" || m[2] === "class";
+    out.set(name, { exported: (prev?.exported ?? false) || !!m[1], count: (prev?.count ?? 0) + 1, block: (prev?.block ?? false) || block });
+  }
+  return out;
+}
+
+/**
+ * Notebook code cells → one module. Magics and shell escapes are dropped; a name declared again in
+ * a later cell (tslab allows it: the later cell wins) becomes a `var` so the last definition wins
+ * here too; every top-level name is exported. Broken JSON fails every exercise with the parse error.
+ */
+export function notebookSubmission(text: string, displayName: string, student: string, readDir: string | null, dispose: () => void, notes: string[] = []): Submission {
   let source = "";
   let fatal: string | null = null;
   const cellStarts: { line: number; cell: number }[] = [];
   try {
     const nb = JSON.parse(text) as unknown;
-    const cells = (nb as { cells?: unknown }).cells;
+    const cells = nb !== null && typeof nb === "object" ? (nb as { cells?: unknown }).cells : undefined;
     if (!Array.isArray(cells)) throw new Error("it has no `cells` list");
     let line = 1;
     cells.forEach((c: unknown, i: number) => {
@@ -114,7 +183,7 @@ export function notebookSubmission(
       const cell = c as { cell_type?: unknown; source?: unknown };
       if (cell.cell_type !== "code") return;
       const src = Array.isArray(cell.source) ? cell.source.filter((s) => typeof s === "string").join("") : typeof cell.source === "string" ? cell.source : "";
-      // Jupyter magics and shell escapes are not TypeScript.
+      // Jupyter magics and shell escapes are not TypeScript; blank them, keeping line numbers.
       const cleaned = src
         .split("\n")
         .map((l) => (/^\s*[%!]/.test(l) ? "" : l))
@@ -126,27 +195,35 @@ export function notebookSubmission(
   } catch (e) {
     fatal = `notebook is not valid JSON: ${(e as Error).message}`;
   }
+  const names = fatal ? new Map() : topLevelNames(source);
+  let module: string | null = null;
+  const build = (): string => {
+    if (module !== null) return module;
+    let body = source;
+    for (const [name, info] of names) {
+      if (info.count > 1 && info.block) body = body.replace(new RegExp(`^(export\\s+)?(const|let)\\s+(${name.replace(/\$/g, "\\$")})\\b`, "gm"), "$1var $3");
+    }
+    const toExport = [...names.entries()].filter(([, i]) => !i.exported).map(([n]) => n);
+    module = `${body}\nexport { ${toExport.join(", ")} };\n`;
+    return module;
+  };
   return {
     student,
     readDir,
     fatal,
+    notes,
     dispose,
     sourceFor(ex) {
       if (fatal) return { missing: fatal };
-      const defines = new RegExp(`(function\\s+${ex.exportName}\\b|(const|let|var)\\s+${ex.exportName}\\b)`).test(source);
-      if (!defines) return { missing: `no cell defines \`${ex.exportName}\`` };
-      // Cells define functions without `export`; export every top-level name the exercise needs.
-      const exported = `${source}\n;exports[${JSON.stringify(ex.exportName)}] = ${ex.exportName};\n`;
-      return { displayName, source: exported, cellStarts };
+      if (!names.has(ex.exportName)) return { missing: `no cell defines \`${ex.exportName}\`` };
+      return { displayName, source: build(), cellStarts };
     },
   };
 }
 
-function zipSubmission(file: string, student: string): Submission {
+function zipSubmission(file: string, tmp: string, student: string, dispose: () => void, notes: string[]): Submission {
   // fflate is loaded lazily; zip-slip and bombs are refused before anything is written.
   const { unzipSync } = require("fflate") as typeof import("fflate");
-  const tmp = mkdtempSync(path.join(os.tmpdir(), "bpl-zip-"));
-  const dispose = () => rmSync(tmp, { recursive: true, force: true });
   let files: Record<string, Uint8Array>;
   let count = 0;
   let total = 0;
@@ -156,28 +233,27 @@ function zipSubmission(file: string, student: string): Submission {
         count++;
         total += f.originalSize;
         if (count > ZIP_LIMITS.maxFiles) throw new Error(`the zip holds more than ${ZIP_LIMITS.maxFiles} files`);
-        if (f.originalSize > ZIP_LIMITS.maxFileBytes || total > ZIP_LIMITS.maxTotalBytes)
-          throw new Error("the zip expands to more than the allowed size");
+        if (f.originalSize > ZIP_LIMITS.maxFileBytes || total > ZIP_LIMITS.maxTotalBytes) throw new Error("the zip expands to more than the allowed size");
         return !f.name.endsWith("/");
       },
     });
   } catch (e) {
-    return brokenSubmission(student, `could not read the zip: ${(e as Error).message}`, dispose);
+    return brokenSubmission(student, `could not read the zip: ${(e as Error).message}`, dispose, notes);
   }
   for (const [name, data] of Object.entries(files)) {
     const target = path.resolve(tmp, name);
-    if (!target.startsWith(tmp + path.sep)) return brokenSubmission(student, `the zip has an unsafe path: ${name}`, dispose);
-    if (data.length > ZIP_LIMITS.maxFileBytes) return brokenSubmission(student, "the zip expands to more than the allowed size", dispose);
+    if (!target.startsWith(tmp + path.sep)) return brokenSubmission(student, `the zip has an unsafe path: ${name}`, dispose, notes);
+    if (data.length > ZIP_LIMITS.maxFileBytes) return brokenSubmission(student, "the zip expands to more than the allowed size", dispose, notes);
+    if (name.split("/").some((seg) => SKIP_DIRS.has(seg))) continue;
     mkdirSync(path.dirname(target), { recursive: true });
     writeFileSync(target, data);
   }
-  const nb = Object.keys(files).filter((n) => n.endsWith(".ipynb") && !n.startsWith("__MACOSX"));
-  const ts = Object.keys(files).filter((n) => n.endsWith(".ts"));
-  if (ts.length === 0 && nb.length === 1)
-    return notebookSubmission(readFileSync(path.join(tmp, nb[0]!), "utf8"), path.basename(nb[0]!), student, tmp, dispose);
-  return folderSubmission(tmp, student, dispose);
+  const nb = Object.keys(files).filter((n) => n.endsWith(".ipynb") && !n.split("/").some((s) => SKIP_DIRS.has(s)));
+  const ts = Object.keys(files).filter((n) => n.endsWith(".ts") && !n.endsWith(".d.ts"));
+  if (ts.length === 0 && nb.length === 1) return notebookSubmission(readFileSync(path.join(tmp, nb[0]!), "utf8"), path.basename(nb[0]!), student, tmp, dispose, notes);
+  return folderSubmission(tmp, student, dispose, notes);
 }
 
-function brokenSubmission(student: string, why: string, dispose: () => void): Submission {
-  return { student, readDir: null, fatal: why, dispose, sourceFor: () => ({ missing: why }) };
+function brokenSubmission(student: string, why: string, dispose: () => void, notes: string[]): Submission {
+  return { student, readDir: null, fatal: why, notes, dispose, sourceFor: () => ({ missing: why }) };
 }

@@ -32,7 +32,13 @@ interface UnarySpec {
   df: (x: number) => number;
   rule: string;
   visible: [number, number][];
+  /** a label for a visible case, when the point needs explaining (e.g. a kink) */
+  note?: (x: number, g: number) => string | null;
   domain: (rng: Rng) => number;
+  /** the answer at points where the forward has a kink: every one-sided derivative is right */
+  atKink?: (x: number, g: number) => number[] | null;
+  /** the id used when the local derivative is left out ("forgot-fprime" for activations) */
+  forgotId?: string;
   extra?: Mistake[];
 }
 
@@ -44,13 +50,29 @@ function unary(s: UnarySpec): Exercise {
     exportName: s.exportName,
     points: 1,
     description: `Given the input x of \`${s.op}\` and the upstream gradient g = ∂L/∂out, return ∂L/∂x = ${s.rule}.`,
-    visible: s.visible.map(([x, g]) => ({ label: `x=${x}, g=${g}`, args: [x, g] })),
+    visible: s.visible.map(([x, g]) => ({ label: s.note?.(x, g) ?? `x=${x}, g=${g}`, args: [x, g] })),
     hidden: (rng) => [s.domain(rng), awayFromZero(rng, 0.3, 3)],
     oracle: (args) => {
       const [x, g] = [num(args[0]), num(args[1])];
+      const kink = s.atKink?.(x, g);
+      if (kink && kink.length > 0) {
+        const [first, ...rest] = kink.map((v) => ({ dx: scalar(v) }));
+        return { bare: true, expected: first!, alternatives: rest };
+      }
       return { bare: true, expected: { dx: fdVjp((v) => [s.f(v[0]![0]!)], [scalar(x)], 0, [g]) } };
     },
-    mistakes: [forgotUpstream(([x]) => s.df(x!)), ...(s.extra ?? [])],
+    mistakes: [
+      forgotUpstream(([x]) => s.df(x!)),
+      {
+        id: s.forgotId ?? "forgot-local-derivative",
+        feedback:
+          s.forgotId === "forgot-fprime"
+            ? `the upstream gradient was passed through unchanged: multiply it by the activation's derivative ${s.op}′(x)`
+            : `the upstream gradient was passed through unchanged: multiply it by the local derivative of ${s.op}`,
+        output: ([x, g]) => (s.df(num(x)) === 1 ? null : num(g)),
+      },
+      ...(s.extra ?? []),
+    ],
   });
 }
 
@@ -155,18 +177,20 @@ export const LOCAL_RULE_EXERCISES: Exercise[] = [
   unary({ id: "exp-backward", exportName: "expBackward", op: "exp", f: Math.exp, df: Math.exp, rule: "g·eˣ", visible: [[1, 1], [-0.5, 2]], domain: (r) => r.uniform(-2, 2) }),
   unary({ id: "log-backward", exportName: "logBackward", op: "log", f: Math.log, df: (x) => 1 / x, rule: "g/x", visible: [[2, 1], [0.5, -3]], domain: (r) => r.uniform(0.2, 4) }),
   unary({
-    id: "tanh-backward", exportName: "tanhBackward", op: "tanh", f: Math.tanh, df: (x) => 1 - Math.tanh(x) ** 2,
+    id: "tanh-backward", exportName: "tanhBackward", op: "tanh", f: Math.tanh, df: (x) => 1 - Math.tanh(x) ** 2, forgotId: "forgot-fprime",
     rule: "g·(1 − tanh²x)", visible: [[0.5, 1], [-1, 2]], domain: (r) => r.uniform(-2, 2),
     extra: [{ id: "used-a-for-z", feedback: "1 − (·)² needs tanh(x), the OUTPUT, not the input x", output: ([x, g]) => num(g) * (1 - num(x) ** 2) }],
   }),
   unary({
-    id: "sigmoid-backward", exportName: "sigmoidBackward", op: "sigmoid", f: sigmoid, df: (x) => sigmoid(x) * (1 - sigmoid(x)),
+    id: "sigmoid-backward", exportName: "sigmoidBackward", op: "sigmoid", f: sigmoid, df: (x) => sigmoid(x) * (1 - sigmoid(x)), forgotId: "forgot-fprime",
     rule: "g·σ(x)(1 − σ(x))", visible: [[0, 1], [1.5, -2]], domain: (r) => r.uniform(-3, 3),
     extra: [{ id: "used-a-for-z", feedback: "s(1 − s) needs s = σ(x), the OUTPUT, not the input x", output: ([x, g]) => num(g) * num(x) * (1 - num(x)) }],
   }),
   unary({
-    id: "relu-backward", exportName: "reluBackward", op: "relu", f: (x) => Math.max(0, x), df: (x) => (x > 0 ? 1 : 0),
-    rule: "g if x > 0, else 0", visible: [[1.5, 2], [-0.7, 3]], domain: (r) => awayFromZero(r, 0.05, 2),
+    id: "relu-backward", exportName: "reluBackward", op: "relu", f: (x) => Math.max(0, x), df: (x) => (x > 0 ? 1 : 0), forgotId: "forgot-fprime",
+    rule: "g if x > 0, else 0 (at x = 0 either 0 or g is accepted)", visible: [[1.5, 2], [-0.7, 3], [0, 1.5]], domain: (r) => awayFromZero(r, 0.05, 2),
+    note: (x, g) => (x === 0 ? `x=0, g=${g} (the kink: relu′(0) = 0 and relu′(0) = 1 are both accepted)` : null),
+    atKink: (x, g) => (x === 0 ? [0, g] : null),
   }),
   unary({ id: "sin-backward", exportName: "sinBackward", op: "sin", f: Math.sin, df: Math.cos, rule: "g·cos x", visible: [[0.3, 1], [2, -1.5]], domain: (r) => r.uniform(-3, 3) }),
   unary({ id: "cos-backward", exportName: "cosBackward", op: "cos", f: Math.cos, df: (x) => -Math.sin(x), rule: "−g·sin x", visible: [[0.3, 1], [2, -1.5]], domain: (r) => r.uniform(-3, 3) }),

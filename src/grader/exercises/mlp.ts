@@ -37,7 +37,7 @@ function cost(W: M2[], b: number[][], X: M2, Y: M2, act: Act, lambda: number): n
   return J;
 }
 
-type Slip = "no-decay" | "decay-bias" | "no-fprime" | "twice-M";
+type Slip = "no-decay" | "decay-bias" | "no-fprime" | "twice-M" | "transposed-dW" | "bias-per-example" | "a-for-z" | "wrong-layer-input";
 /** Analytic backward with one deliberate slip, used only to recognise that slip. */
 function slipped(p: Args, slip: Slip): Json {
   const { W, b, X, Y, act, lambda } = p;
@@ -53,15 +53,22 @@ function slipped(p: Args, slip: Slip): Json {
   const scale = slip === "twice-M" ? 1 / (M * M) : 1 / M;
   let delta = as[L]!.map((r, i) => r.map((v, m) => (v - Y[i]![m]!) * scale));
   const dW: M2[] = [], db: number[][] = [];
+  const dbPerExample: M2[] = [];
   for (let l = L - 1; l >= 0; l--) {
-    dW[l] = mm(delta, T(as[l]!)).map((r, i) => r.map((v, k) => v + (slip === "no-decay" ? 0 : lambda * W[l]![i]![k]!)));
+    // the input of layer l+1 is a^l (as[l]); the slip uses the layer's own output instead
+    const input = slip === "wrong-layer-input" ? as[l + 1]! : as[l]!;
+    const outer = slip === "transposed-dW" ? mm(input, T(delta)) : mm(delta, T(input));
+    const decay = slip === "no-decay" ? null : slip === "transposed-dW" ? T(W[l]!) : W[l]!;
+    dW[l] = outer.map((r, i) => r.map((v, k) => v + (decay && decay[i] && decay[i]![k] !== undefined ? lambda * decay[i]![k]! : 0)));
     db[l] = delta.map((r, i) => r.reduce((s, v) => s + v, 0) + (slip === "decay-bias" ? lambda * b[l]![i]! : 0));
+    dbPerExample[l] = delta.map((r) => [...r]);
     if (l > 0) {
       const back = mm(T(W[l]!), delta);
-      delta = slip === "no-fprime" ? back : back.map((r, i) => r.map((v, m) => v * ACT[act].df(zs[l - 1]![i]![m]!)));
+      const at = (i: number, m: number): number => (slip === "a-for-z" ? as[l]![i]![m]! : zs[l - 1]![i]![m]!);
+      delta = slip === "no-fprime" ? back : back.map((r, i) => r.map((v, m) => v * ACT[act].df(at(i, m))));
     }
   }
-  return { dW, db };
+  return slip === "bias-per-example" ? { dW, db: dbPerExample } : { dW, db };
 }
 
 const slips: Mistake[] = [
@@ -69,6 +76,10 @@ const slips: Mistake[] = [
   { id: "decay-on-bias", feedback: "weight decay applies to the weights only, not to the biases", output: (a) => (read(a).lambda === 0 ? null : slipped(read(a), "decay-bias")) },
   { id: "forgot-fprime", feedback: "the hidden deltas are missing the factor f′(z^l)", output: (a) => slipped(read(a), "no-fprime") },
   { id: "divided-by-batch-twice", feedback: "the 1/M of the batch mean is applied twice", output: (a) => (read(a).X[0]!.length === 1 ? null : slipped(read(a), "twice-M")) },
+  { id: "transposed-dW", feedback: "each ∂J/∂W^l must have the shape of W^l (d_l × d_(l−1)): the outer product is the wrong way round", output: (a) => slipped(read(a), "transposed-dW") },
+  { id: "bias-not-summed", feedback: "each ∂J/∂b^l must be summed over the batch: one number per unit, not one per example", output: (a) => (read(a).X[0]!.length === 1 ? null : slipped(read(a), "bias-per-example")) },
+  { id: "used-a-for-z", feedback: "f′ was evaluated at the activations a^l; the hidden deltas need it at the pre-activations z^l", output: (a) => (read(a).act === "relu" ? null : slipped(read(a), "a-for-z")) },
+  { id: "off-by-one-layer", feedback: "∂J/∂W^l multiplies δ^l by the INPUT of layer l, a^(l−1), not by its output: check the layer index", output: (a) => slipped(read(a), "wrong-layer-input") },
 ];
 
 function randomArgs(rng: Rng): Json[] {

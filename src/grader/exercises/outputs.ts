@@ -117,6 +117,15 @@ export const OUTPUT_DELTA_EXERCISES: Exercise[] = [
 
 // ---- group 08: layer backward functions with a cache ----
 
+/** The linear layer's arguments and the parts of its backward, for the wrong-answer models. */
+const linearArgs = (args: Json[]) => {
+  const c = args[1] as { X: Json; W: Json };
+  return { dZ: matrix(args[0], "dZ"), X: matrix(c.X, "X"), W: matrix(c.W, "W") };
+};
+const rowSum = (a: number[][]): number[] => a.map((r) => r.reduce((s, v) => s + v, 0));
+const linearDX = (dZ: number[][], W: number[][], X: number[][]): number[][] => X.map((_, k) => dZ[0]!.map((_, j) => W.reduce((s, r, i) => s + r[k]! * dZ[i]![j]!, 0)));
+const linearDW = (dZ: number[][], X: number[][]): number[][] => dZ.map((zr) => X.map((xr) => zr.reduce((s, v, j) => s + v * xr[j]!, 0)));
+
 const layerFile = "08-layer-backward.ts";
 const flat = (a: number[][]) => fromJson(a);
 
@@ -138,18 +147,36 @@ const linearBackward = defineExercise({
   },
   mistakes: [
     { id: "transposed-dW", feedback: "dW must have the shape of W: the outer product dZ Xᵀ is the wrong way round", output: (args) => {
-      const dZ = matrix(args[0], "dZ"); const c = args[1] as { X: Json; W: Json }; const X = matrix(c.X, "X"); const W = matrix(c.W, "W");
-      return { dX: X.map((_, k) => dZ[0]!.map((_, j) => W.reduce((s, r, i) => s + r[k]! * dZ[i]![j]!, 0))), dW: X.map((xr) => dZ.map((zr) => zr.reduce((s, v, j) => s + v * xr[j]!, 0))), db: dZ.map((r) => r.reduce((s, v) => s + v, 0)) };
+      const { dZ, X, W } = linearArgs(args);
+      return { dX: linearDX(dZ, W, X), dW: X.map((xr) => dZ.map((zr) => zr.reduce((s, v, j) => s + v * xr[j]!, 0))), db: rowSum(dZ) };
+    } },
+    { id: "bias-not-summed", feedback: "db must be summed over the batch: one number per unit, not one per example", output: (args) => {
+      const { dZ, X, W } = linearArgs(args);
+      return dZ[0]!.length === 1 ? null : { dX: linearDX(dZ, W, X), dW: linearDW(dZ, X), db: dZ };
+    } },
+    { id: "divided-by-batch-twice", feedback: "dZ already carries the loss's 1/M: dividing by the batch size again applies it twice", output: (args) => {
+      const { dZ, X, W } = linearArgs(args);
+      const m = dZ[0]!.length;
+      return m === 1 ? null : { dX: linearDX(dZ, W, X), dW: mapM(linearDW(dZ, X), (v) => v / m), db: rowSum(dZ).map((v) => v / m) };
+    } },
+    { id: "not-transposed", feedback: "dX sends the error back through the weights: it needs Wᵀ, not W", output: (args) => {
+      const { dZ, X, W } = linearArgs(args);
+      if (W.length !== W[0]!.length) return null;
+      return { dX: W.map((r) => dZ[0]!.map((_, j) => r.reduce((s, w, k) => s + w * dZ[k]![j]!, 0))), dW: linearDW(dZ, X), db: rowSum(dZ) };
     } },
   ],
 });
 
-interface ActLayer { id: string; exportName: string; name: string; cacheKey: "z" | "a"; f: (z: number) => number; rule: string; extra?: Mistake[] }
+interface ActLayer { id: string; exportName: string; name: string; cacheKey: "z" | "a"; f: (z: number) => number; rule: string; extra?: Mistake[]; kink?: boolean }
 function actLayer(s: ActLayer): Exercise {
+  const kinkCase = { label: "2×3 with z = 0 in two places (the kink: relu′(0) = 0 and relu′(0) = 1 are both accepted)", args: [[[1, -2, 0.5], [0.5, 3, -1]], { z: [[0, -0.3, 0.8], [-1.2, 0, 0.4]] }] };
   return defineExercise({
     id: s.id, title: `Backward of a ${s.name} layer`, file: layerFile, exportName: s.exportName, points: 1,
     description: `Forward: A = ${s.name}(Z) elementwise, cache { ${s.cacheKey} } (${s.cacheKey === "z" ? "the input Z" : "the output A"}). Given dA, return dZ = ${s.rule}.`,
-    visible: [{ label: "2×2", args: s.cacheKey === "z" ? [[[1, -2], [0.5, 3]], { z: [[0.7, -0.3], [-1.2, 0.4]] }] : [[[1, -2], [0.5, 3]], { a: [[0.7, -0.3], [-0.2, 0.4]].map((r) => r.map(s.f)) }] }],
+    visible: [
+      { label: "2×2", args: s.cacheKey === "z" ? [[[1, -2], [0.5, 3]], { z: [[0.7, -0.3], [-1.2, 0.4]] }] : [[[1, -2], [0.5, 3]], { a: [[0.7, -0.3], [-0.2, 0.4]].map((r) => r.map(s.f)) }] },
+      ...(s.kink ? [kinkCase] : []),
+    ],
     hidden: (rng) => {
       const [d, m] = [1 + rng.int(4), 1 + rng.int(4)];
       const z = mapM(randomMatrix(rng, d, m), (v) => (Math.abs(v) < 0.05 ? v + 0.1 : v));
@@ -162,10 +189,18 @@ function actLayer(s: ActLayer): Exercise {
       const stored = matrix(cache[s.cacheKey], s.cacheKey);
       // recover z from the cache: relu stores z; sigmoid/tanh store a = f(z), inverted here
       const inv = s.name === "sigmoid" ? (a: number) => Math.log(a / (1 - a)) : s.name === "tanh" ? Math.atanh : (z: number) => z;
+      if (s.kink && stored.some((r) => r.includes(0))) {
+        // at relu's kink either one-sided derivative is right: relu′(0) = 0 or relu′(0) = 1
+        const side = (eps: number) => fdVjp((ins) => ins[0]!.map(s.f), [flat(mapM(stored, (v) => (v === 0 ? eps : v)))], 0, dA.values);
+        return { bare: true, expected: { dZ: side(-1e-3) }, alternatives: [{ dZ: side(1e-3) }] };
+      }
       const Z = flat(mapM(stored, inv));
       return { bare: true, expected: { dZ: fdVjp((ins) => ins[0]!.map(s.f), [Z], 0, dA.values) } };
     },
-    mistakes: s.extra ?? [],
+    mistakes: [
+      { id: "forgot-fprime", feedback: `dA was passed through unchanged: multiply it elementwise by ${s.name}′ at each unit`, output: (args) => matrix(args[0], "dA") },
+      ...(s.extra ?? []),
+    ],
   });
 }
 
@@ -186,13 +221,17 @@ const softmaxCe = defineExercise({
       const Z = matrix(args[0], "Z"); const y = args[1] as number[]; const c = Z.length, m = Z[0]!.length; const f = Float64Array.from(Z.flat());
       return m === 1 ? null : mapM(Z, (_, i, j) => softmaxCol(f, c, m, j)[i]! - (y[j] === i ? 1 : 0));
     } },
+    { id: "divided-by-batch-twice", feedback: "the 1/M of the batch mean is applied twice", output: (args) => {
+      const Z = matrix(args[0], "Z"); const y = args[1] as number[]; const c = Z.length, m = Z[0]!.length; const f = Float64Array.from(Z.flat());
+      return m === 1 ? null : mapM(Z, (_, i, j) => (softmaxCol(f, c, m, j)[i]! - (y[j] === i ? 1 : 0)) / (m * m));
+    } },
   ],
 });
 
 /** Group 08. */
 export const LAYER_BACKWARD_EXERCISES: Exercise[] = [
   linearBackward,
-  actLayer({ id: "relu-layer-backward", exportName: "reluLayerBackward", name: "relu", cacheKey: "z", f: (z) => Math.max(0, z), rule: "dA ⊙ [z > 0]" }),
+  actLayer({ id: "relu-layer-backward", exportName: "reluLayerBackward", name: "relu", cacheKey: "z", f: (z) => Math.max(0, z), rule: "dA ⊙ [z > 0] (at z = 0 either convention is accepted)", kink: true }),
   actLayer({
     id: "sigmoid-layer-backward", exportName: "sigmoidLayerBackward", name: "sigmoid", cacheKey: "a", f: sigmoid, rule: "dA ⊙ a(1 − a)",
     extra: [{ id: "used-a-for-z", feedback: "the cache holds the OUTPUT a = σ(z): σ′ = a(1 − a), do not apply σ to it again", output: (args) => { const dA = matrix(args[0], "dA"); return mapM(matrix((args[1] as Record<string, Json>)["a"], "a"), (a, i, j) => { const s = sigmoid(a); return dA[i]![j]! * s * (1 - s); }); } }],

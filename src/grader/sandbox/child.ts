@@ -1,207 +1,522 @@
 /**
- * The student process. Started by the grader under Node's permission model with a heap limit;
- * it loads one compiled student module, calls its export on the arguments it is sent, and sends
- * back the result as plain data. It computes no verdicts: the grader does that.
+ * The student process. Started by the grader under Node's permission model with a heap limit; it
+ * loads the student's compiled files (one module each), calls an export on the arguments it is
+ * sent, and answers with plain data. It computes no verdicts: the grader does that.
  *
- * Pristine references to everything it uses are taken before student code loads, so patched
- * built-ins cannot change how results are encoded.
+ * Everything this file relies on after student code has loaded is captured first (`P`), and the
+ * answer is written as JSON text by hand, so patched built-ins cannot change what is reported.
+ * After every load and call it looks for side effects: built-ins changed (`tampered`), timers or
+ * handles left behind (`dirty`: the grader then replaces the process), bytes printed.
  */
-import type { ChildMessage, ParentMessage } from "./protocol";
+import type { ParentMessage } from "./protocol";
+
+const util = require("node:util") as typeof import("node:util");
+const vm = require("node:vm") as typeof import("node:vm");
+const timers = { setImmediate, setTimeout };
 
 const P = {
   isArray: Array.isArray,
   isView: ArrayBuffer.isView,
+  ownKeys: Reflect.ownKeys,
   keys: Object.keys,
-  getOwnPropertyDescriptor: Object.getOwnPropertyDescriptor,
+  gopd: Object.getOwnPropertyDescriptor,
   getPrototypeOf: Object.getPrototypeOf,
-  objectProto: Object.prototype,
-  arrayProto: Array.prototype,
-  isFinite: Number.isFinite,
   is: Object.is,
   stringify: JSON.stringify,
-  parse: JSON.parse,
   String: String,
-  FunctionCtor: Function,
+  isProxy: util.types.isProxy,
+  apply: Reflect.apply,
+  compileFunction: vm.compileFunction,
   send: process.send!.bind(process),
   on: process.on.bind(process),
-  isProxy: (require("node:util") as typeof import("node:util")).types.isProxy,
-  ErrorCtor: Error,
-  apply: Reflect.apply,
-  push: Array.prototype.push,
+  exit: process.exit.bind(process),
+  activeResources: process.getActiveResourcesInfo.bind(process),
+  setImmediate: timers.setImmediate,
+  setTimeout: timers.setTimeout,
+  Promise: Promise,
+  then: Promise.prototype.then,
+  nodeRequire: require,
+  regexExec: RegExp.prototype.exec,
+  typedLength: Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Float64Array.prototype), "length")!.get!,
+  now: Date.now,
   join: Array.prototype.join,
+  slice: String.prototype.slice,
+  indexOf: String.prototype.indexOf,
+  includes: String.prototype.includes,
+  startsWith: String.prototype.startsWith,
+  endsWith: String.prototype.endsWith,
 };
-
+/** String and array helpers that keep working when the student patches the prototypes. */
+const cut = (s: string, a: number, b?: number): string => P.apply(P.slice, s, b === undefined ? [a] : [a, b]) as string;
+const has = (s: string, part: string): boolean => P.apply(P.includes, s, [part]) as boolean;
+const find = (s: string, part: string, from = 0): number => P.apply(P.indexOf, s, [part, from]) as number;
+const starts = (s: string, part: string): boolean => P.apply(P.startsWith, s, [part]) as boolean;
+const ends = (s: string, part: string): boolean => P.apply(P.endsWith, s, [part]) as boolean;
 const MAX_ELEMENTS = 200_000;
 const MAX_DEPTH = 8;
+const MAX_STRING = 10_000;
+/** How long timers a call leaves behind may still fire and be charged to it. */
+const GRACE_MS = 25;
 
+// ---- output: counted and discarded -----------------------------------------------------------
+let printed = 0;
+const counter = function (chunk: unknown, enc?: unknown, cb?: unknown): boolean {
+  if (typeof chunk === "string") printed += chunk.length;
+  else if (chunk !== null && typeof chunk === "object" && P.isView(chunk)) printed += (chunk as ArrayBufferView).byteLength;
+  const done = typeof enc === "function" ? enc : cb;
+  if (typeof done === "function") P.setImmediate(done as () => void);
+  return true;
+};
+for (const s of [process.stdout, process.stderr]) {
+  (s as unknown as { write: unknown }).write = counter;
+}
+
+// ---- describing what was thrown, without running student getters --------------------------------
 class EncodeError {
   constructor(readonly message: string) {}
 }
 
-/** Read data without invoking getters, toJSON or proxies; cap its size. */
-function encode(v: unknown): unknown {
-  let budget = MAX_ELEMENTS;
-  const walk = (x: unknown, depth: number, path: string): unknown => {
-    if (--budget < 0) throw new EncodeError(`returned more than ${MAX_ELEMENTS} values (a huge result)`);
-    if (depth > MAX_DEPTH) throw new EncodeError(`returned data nested deeper than ${MAX_DEPTH} levels`);
-    if (x === undefined) return { $special: "undefined" };
-    if (x === null || typeof x === "boolean") return x;
-    if (typeof x === "number") {
-      if (P.isFinite(x)) return P.is(x, -0) ? 0 : x;
-      return { $special: x !== x ? "NaN" : x > 0 ? "Infinity" : "-Infinity" };
+function dataProp(o: unknown, k: PropertyKey): unknown {
+  if (o === null || (typeof o !== "object" && typeof o !== "function")) return undefined;
+  try {
+    const d = P.gopd(o as object, k);
+    return d && "value" in d ? d.value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The constructor name of an error, read from its prototype chain's data properties only. */
+function errorName(e: object): string {
+  let p: unknown = e;
+  for (let i = 0; i < 5 && p !== null; i++) {
+    const n = dataProp(p, "name");
+    if (typeof n === "string") return cut(n, 0, 60);
+    try {
+      p = P.getPrototypeOf(p);
+    } catch {
+      break;
     }
-    if (typeof x === "string") return x.length > 10_000 ? x.slice(0, 10_000) : x;
-    if (typeof x === "function") throw new EncodeError(`returned a function${path ? ` at ${path}` : ""} where data was expected`);
-    if (typeof x !== "object") throw new EncodeError(`returned a ${typeof x}${path ? ` at ${path}` : ""} where data was expected`);
-    if (P.isProxy(x)) throw new EncodeError(`returned a Proxy${path ? ` at ${path}` : ""}; return plain data`);
-    if (P.isView(x)) {
-      const desc = P.getOwnPropertyDescriptor(P.getPrototypeOf(P.getPrototypeOf(x)), "length");
-      const len = desc && desc.get ? (P.apply(desc.get, x, []) as number) : 0;
-      if (len > budget) throw new EncodeError(`returned more than ${MAX_ELEMENTS} values (a huge result)`);
-      budget -= len;
-      const out: unknown[] = [];
-      const ta = x as unknown as ArrayLike<number>;
-      for (let i = 0; i < len; i++) {
-        const d = P.getOwnPropertyDescriptor(ta, i);
-        const n = d ? d.value : undefined;
-        out[i] = typeof n === "number" && !P.isFinite(n) ? { $special: n !== n ? "NaN" : n > 0 ? "Infinity" : "-Infinity" } : n;
-      }
-      return out;
-    }
-    const isArr = P.isArray(x);
-    const lenDesc = isArr ? P.getOwnPropertyDescriptor(x, "length") : undefined;
-    const keys = isArr ? null : P.keys(x as object);
-    if (isArr) {
-      const len = (lenDesc?.value as number) ?? 0;
-      if (len > budget) throw new EncodeError(`returned an array of ${len} elements (a huge result)`);
-      const out: unknown[] = [];
-      for (let i = 0; i < len; i++) {
-        const d = P.getOwnPropertyDescriptor(x, i);
-        if (d && (d.get || d.set)) throw new EncodeError(`returned an array with a getter at ${path}[${i}]`);
-        out[i] = walk(d ? d.value : undefined, depth + 1, `${path}[${i}]`);
-      }
-      return out;
-    }
-    const out: Record<string, unknown> = {};
-    if (keys!.length > budget) throw new EncodeError("returned an object with too many keys");
-    for (let i = 0; i < keys!.length; i++) {
-      const k = keys![i]!;
-      const d = P.getOwnPropertyDescriptor(x, k);
-      if (!d) continue;
-      if (d.get || d.set) throw new EncodeError(`returned an object with a getter on \`${k}\`; return plain data`);
-      if (k === "toJSON") continue;
-      if (k === "__proto__") continue;
-      out[k] = walk(d.value, depth + 1, path ? `${path}.${k}` : k);
-    }
-    // Matrix-like class instances keep data on own fields; typed-array `data` is handled above.
-    return out;
-  };
-  return walk(v, 0, "");
+  }
+  return "Error";
 }
 
 function describeThrown(e: unknown): string {
-  if (e instanceof EncodeError) return e.message;
   try {
+    if (typeof e === "function") return "threw a function, not an Error";
     if (e !== null && typeof e === "object") {
-      const d = P.getOwnPropertyDescriptor(e, "message");
-      const code = P.getOwnPropertyDescriptor(e, "code");
-      if (code && code.value === "ERR_ACCESS_DENIED") {
-        const res = P.getOwnPropertyDescriptor(e, "resource");
-        const perm = P.getOwnPropertyDescriptor(e, "permission");
-        const what = perm && typeof perm.value === "string" ? perm.value : "";
-        if (what === "FileSystemWrite") return "tried to write a file; submissions may not write files";
-        if (what === "ChildProcess") return "tried to start a process; submissions may not start processes";
-        if (what === "WorkerThreads") return "tried to start a worker; submissions may not start workers";
-        return `tried to read a file outside the submission${res && typeof res.value === "string" ? ` (${res.value.slice(0, 200)})` : ""}`;
+      if (P.isProxy(e)) return "threw a Proxy object, not an Error";
+      if (P.getPrototypeOf(e) === EncodeError.prototype) return (e as EncodeError).message;
+      const code = dataProp(e, "code");
+      const message = dataProp(e, "message");
+      if (code === "ERR_ACCESS_DENIED") {
+        const perm = dataProp(e, "permission");
+        const res = dataProp(e, "resource");
+        if (perm === "FileSystemWrite") return "tried to write a file; submissions may not write files";
+        if (perm === "ChildProcess") return "tried to start a process; submissions may not start processes";
+        if (perm === "WorkerThreads") return "tried to start a worker thread; submissions may not start workers";
+        if (perm === "FileSystemRead" || perm === undefined)
+          return `tried to read a file outside the submission${typeof res === "string" ? ` (${cut(res, 0, 200)})` : ""}`;
+        return `tried to use a capability submissions do not have (${typeof perm === "string" ? cut(perm, 0, 60) : "unknown"})`;
       }
-      if (d && typeof d.value === "string") {
-        const nameD = P.getOwnPropertyDescriptor(P.getPrototypeOf(e) ?? {}, "name") ?? P.getOwnPropertyDescriptor(e, "name");
-        const name = nameD && typeof nameD.value === "string" ? nameD.value : "Error";
-        if (/Maximum call stack size exceeded/.test(d.value)) return "recursed too deeply: the call stack overflowed";
-        return `threw ${name}: ${d.value.slice(0, 300)}`;
+      if (code === "ERR_DLOPEN_DISABLED") return "tried to load a native add-on; submissions may not";
+      if (typeof message === "string") {
+        if (has(message, "Maximum call stack size exceeded")) return "recursed too deeply: the call stack overflowed";
+        if (has(message, "Array buffer allocation failed") || has(message, "Invalid typed array length") || has(message, "Invalid array length"))
+          return `ran out of memory (${cut(message, 0, 80)})`;
+        return `threw ${errorName(e)}: ${cut(message, 0, 300)}`;
       }
-      return "threw a non-Error object";
+      return "threw a non-Error object (throw an Error with a message)";
     }
-    return `threw a non-Error value: ${P.String(e).slice(0, 100)}`;
+    if (typeof e === "string") return `threw a string, not an Error: ${cut(e, 0, 200)}`;
+    return `threw a non-Error value: ${cut(P.String(e), 0, 100)}`;
   } catch {
     return "threw something that could not be described";
   }
 }
 
-function send(m: ChildMessage): void {
-  try {
-    P.send(m);
-  } catch {
-    process.exitCode = 3;
-  }
-}
-
-let fn: ((...a: unknown[]) => unknown) | null = null;
-
-function load(js: string, filename: string, exportName: string): void {
-  const mod: { exports: Record<string, unknown> } = { exports: {} };
-  try {
-    const factory = new P.FunctionCtor("exports", "require", "module", "__filename", "__dirname", js) as (
-      ...a: unknown[]
-    ) => void;
-    const dir = filename.replace(/[\\/][^\\/]*$/, "");
-    factory(mod.exports, require, mod, filename, dir);
-  } catch (e) {
-    send({ type: "loaded", ok: false, error: `loading the file ${describeThrown(e).replace(/^threw/, "threw")}` });
-    return;
-  }
-  const ex = mod.exports;
-  const d = ex && typeof ex === "object" ? P.getOwnPropertyDescriptor(ex, exportName) : undefined;
-  const f = d ? d.value : undefined;
-  if (typeof f !== "function") {
-    const hasDefault = ex && typeof ex === "object" && P.getOwnPropertyDescriptor(ex, "default");
-    const names = ex && typeof ex === "object" ? P.keys(ex).filter((k) => k !== "__esModule") : [];
-    send({
-      type: "loaded",
-      ok: false,
-      error: hasDefault
-        ? `\`${exportName}\` must be a named export (\`export function ${exportName}\`), not a default export`
-        : `no export named \`${exportName}\`${names.length ? ` (found: ${names.slice(0, 8).join(", ")})` : ""}`,
-    });
-    return;
-  }
-  fn = f as (...a: unknown[]) => unknown;
-  send({ type: "loaded", ok: true });
-}
-
-async function call(id: number, args: unknown[]): Promise<void> {
-  if (!fn) return send({ type: "result", id, ok: false, error: "no function loaded" });
-  const before = P.stringify(args);
-  const mine = P.parse(before) as unknown[];
-  let out: unknown;
-  try {
-    out = P.apply(fn, undefined, mine);
-    if (out !== null && typeof out === "object" && !P.isProxy(out) && typeof (P.getOwnPropertyDescriptor(out, "then")?.value) === "function") {
-      throw new EncodeError("returned a Promise; the function must return its result synchronously");
+/** Where in the compiled student file an error was raised: the first stack frame in `file`. */
+function locate(e: unknown, file: string): { line: number; column: number } | undefined {
+  if (e === null || typeof e !== "object" || P.isProxy(e)) return undefined;
+  const stack = dataProp(e, "stack");
+  if (typeof stack !== "string") return undefined;
+  const marker = `${file}:`;
+  let at = find(stack, marker);
+  while (at >= 0) {
+    let i = at + marker.length;
+    let line = 0;
+    let column = 0;
+    let digits = 0;
+    while (i < stack.length && stack.charCodeAt(i) >= 48 && stack.charCodeAt(i) <= 57) {
+      line = line * 10 + (stack.charCodeAt(i) - 48);
+      i++;
+      digits++;
     }
-  } catch (e) {
-    return send({ type: "result", id, ok: false, error: describeThrown(e) });
+    if (digits > 0 && stack[i] === ":") {
+      i++;
+      while (i < stack.length && stack.charCodeAt(i) >= 48 && stack.charCodeAt(i) <= 57) {
+        column = column * 10 + (stack.charCodeAt(i) - 48);
+        i++;
+      }
+      return { line, column };
+    }
+    at = find(stack, marker, at + 1);
   }
-  let value: unknown;
-  let after: unknown;
-  try {
-    value = encode(out);
-    after = P.stringify(encode(mine));
-  } catch (e) {
-    return send({ type: "result", id, ok: false, error: describeThrown(e) });
-  }
-  send({ type: "result", id, ok: true, value, mutated: after === before ? null : "changed its input arguments" });
+  return undefined;
 }
 
-P.on("message", (m: ParentMessage) => {
-  if (m.type === "load") load(m.js, m.filename, m.exportName);
-  else if (m.type === "call") void call(m.id, m.args);
-});
+// ---- writing JSON by hand ----------------------------------------------------------------------
+const q = (s: string): string => P.stringify(s.length > MAX_STRING ? cut(s, 0, MAX_STRING) : s);
+const num = (n: number): string =>
+  n === n && n !== Infinity && n !== -Infinity ? `${n}` : `{"$special":"${n !== n ? "NaN" : n > 0 ? "Infinity" : "-Infinity"}"}`;
+
+/**
+ * Encode an answer as JSON text without invoking getters, `toJSON` or proxies; cap its size.
+ * Typed arrays become arrays; objects contribute their own enumerable data properties.
+ */
+function encode(v: unknown): string {
+  let budget = MAX_ELEMENTS;
+  const parts: string[] = [];
+  let n = 0;
+  const emit = (s: string): void => {
+    parts[n++] = s;
+  };
+  const where = (path: string): string => (path ? ` at ${path}` : "");
+  const walk = (x: unknown, depth: number, path: string): void => {
+    if (--budget < 0) throw new EncodeError(`returned more than ${MAX_ELEMENTS} values (a huge result)`);
+    if (depth > MAX_DEPTH) throw new EncodeError(`returned data nested deeper than ${MAX_DEPTH} levels`);
+    if (x === undefined) return emit(`{"$special":"undefined"}`);
+    if (x === null) return emit("null");
+    if (typeof x === "boolean") return emit(x ? "true" : "false");
+    if (typeof x === "number") return emit(num(x));
+    if (typeof x === "string") return emit(q(x));
+    if (typeof x === "function") throw new EncodeError(`returned a function${where(path)} where data was expected`);
+    if (typeof x !== "object") throw new EncodeError(`returned a ${typeof x}${where(path)} where data was expected`);
+    if (P.isProxy(x)) {
+      if (inertObjects.has(x as object)) throw new EncodeError("used the course library (backprop-lab) in the answer; graded code cannot use it: write the computation yourself");
+      throw new EncodeError(`returned a Proxy${where(path)}; return plain data`);
+    }
+    if (P.isView(x)) {
+      if (x instanceof DataView) throw new EncodeError(`returned a DataView${where(path)} where numbers were expected`);
+      const len = P.apply(P.typedLength, x, []) as number;
+      if (len > budget) throw new EncodeError(`returned more than ${MAX_ELEMENTS} values (a huge result)`);
+      budget -= len;
+      emit("[");
+      for (let i = 0; i < len; i++) {
+        const d = P.gopd(x, i);
+        const e = d ? d.value : undefined;
+        if (i > 0) emit(",");
+        emit(typeof e === "number" ? num(e) : typeof e === "bigint" ? q(`${e}`) : "null");
+      }
+      return emit("]");
+    }
+    if (P.isArray(x)) {
+      const lenD = P.gopd(x, "length");
+      const len = lenD && typeof lenD.value === "number" ? lenD.value : 0;
+      if (len > budget) throw new EncodeError(`returned an array of ${len} elements (a huge result)`);
+      emit("[");
+      for (let i = 0; i < len; i++) {
+        const d = P.gopd(x, i);
+        if (d && (d.get || d.set)) throw new EncodeError(`returned an array with a getter at ${path}[${i}]; return plain data`);
+        if (i > 0) emit(",");
+        walk(d ? d.value : undefined, depth + 1, `${path}[${i}]`);
+      }
+      return emit("]");
+    }
+    const keys = P.ownKeys(x as object);
+    if (keys.length > budget) throw new EncodeError("returned an object with too many keys (a huge result)");
+    emit("{");
+    let first = true;
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      if (typeof k !== "string") continue;
+      const d = P.gopd(x, k);
+      if (!d || !d.enumerable) continue;
+      if (d.get || d.set) throw new EncodeError(`returned an object with a getter on \`${cut(k, 0, 60)}\`; return plain data`);
+      if (k === "toJSON" || k === "__proto__") continue;
+      if (typeof d.value === "function") continue; // methods of a class instance are not data
+      if (!first) emit(",");
+      first = false;
+      emit(q(k));
+      emit(":");
+      walk(d.value, depth + 1, path ? `${path}.${k}` : k);
+    }
+    return emit("}");
+  };
+  walk(v, 0, "");
+  return P.apply(P.join, parts, [""]) as string;
+}
+
+// ---- built-ins the student must not change --------------------------------------------------------
+const iteratorProto = P.getPrototypeOf(P.getPrototypeOf([][Symbol.iterator]()));
+const WATCHED: [string, object][] = [
+  ["globalThis", globalThis],
+  ["Object", Object],
+  ["Object.prototype", Object.prototype],
+  ["Function.prototype", Function.prototype],
+  ["Array", Array],
+  ["Array.prototype", Array.prototype],
+  ["ArrayIterator.prototype", P.getPrototypeOf([][Symbol.iterator]())],
+  ["Iterator.prototype", iteratorProto],
+  ["Number", Number],
+  ["Number.prototype", Number.prototype],
+  ["String", String],
+  ["String.prototype", String.prototype],
+  ["Boolean.prototype", Boolean.prototype],
+  ["Symbol", Symbol],
+  ["Math", Math],
+  ["JSON", JSON],
+  ["Reflect", Reflect],
+  ["Promise", Promise],
+  ["Promise.prototype", Promise.prototype],
+  ["RegExp.prototype", RegExp.prototype],
+  ["Error", Error],
+  ["Error.prototype", Error.prototype],
+  ["Map.prototype", Map.prototype],
+  ["Set.prototype", Set.prototype],
+  ["ArrayBuffer", ArrayBuffer],
+  ["ArrayBuffer.prototype", ArrayBuffer.prototype],
+  ["TypedArray", P.getPrototypeOf(Float64Array)],
+  ["TypedArray.prototype", P.getPrototypeOf(Float64Array.prototype)],
+  ["Float64Array", Float64Array],
+  ["Float64Array.prototype", Float64Array.prototype],
+  ["Float32Array.prototype", Float32Array.prototype],
+  ["Int32Array.prototype", Int32Array.prototype],
+  ["Uint8Array.prototype", Uint8Array.prototype],
+  ["Date", Date],
+  ["console", console],
+  ["process", process],
+  ["process.stdout", process.stdout],
+  ["process.stderr", process.stderr],
+];
+type Snap = Record<string, unknown[]>;
+
+function takeSnapshot(): Snap {
+  const s: Snap = Object.create(null) as Snap;
+  for (let w = 0; w < WATCHED.length; w++) {
+    const [name, obj] = WATCHED[w]!;
+    const keys = P.ownKeys(obj);
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      const d = P.gopd(obj, k);
+      if (!d) continue;
+      s[`${name}.${typeof k === "symbol" ? P.String(k) : k}`] = "value" in d ? [0, d.value, d.writable, d.enumerable] : [1, d.get, d.set];
+    }
+  }
+  return s;
+}
+let baseline: Snap = Object.create(null) as Snap;
+
+/** What changed since the baseline; lazy globals turning from accessor into data are not changes. */
+function tamperedSince(): string[] {
+  const now = takeSnapshot();
+  const out: string[] = [];
+  for (const k in now) {
+    const a = baseline[k];
+    const b = now[k]!;
+    if (a === undefined) {
+      out[out.length] = `${k} (added)`;
+    } else if (a[0] !== b[0]) {
+      if (!(a[0] === 1 && b[0] === 0 && starts(k, "globalThis."))) out[out.length] = k;
+    } else if (!P.is(a[1], b[1]) || !P.is(a[2], b[2]) || !P.is(a[3], b[3])) {
+      out[out.length] = k;
+    }
+    if (out.length >= 8) break;
+  }
+  if (out.length < 8) for (const k in baseline) if (!(k in now)) out[out.length] = `${k} (deleted)`;
+  // additions to globalThis are the student's own globals, not a change to a built-in
+  const real: string[] = [];
+  for (let i = 0; i < out.length; i++) {
+    const k = out[i]!;
+    if (!(starts(k, "globalThis.") && ends(k, " (added)"))) real[real.length] = k;
+  }
+  return real;
+}
+
+// ---- async work left behind ------------------------------------------------------------------------
+function resourceCounts(): Record<string, number> {
+  const c: Record<string, number> = Object.create(null) as Record<string, number>;
+  const r = P.activeResources();
+  for (let i = 0; i < r.length; i++) c[r[i]!] = (c[r[i]!] ?? 0) + 1;
+  return c;
+}
+let baseResources: Record<string, number> = Object.create(null) as Record<string, number>;
+function extraResources(): { timers: number; other: number } {
+  const c = resourceCounts();
+  let timersLeft = 0;
+  let other = 0;
+  for (const k in c) {
+    const extra = c[k]! - (baseResources[k] ?? 0);
+    if (extra <= 0) continue;
+    if (k === "Timeout" || k === "Immediate") timersLeft += extra;
+    else other += extra;
+  }
+  return { timers: timersLeft, other };
+}
+const tick = (): Promise<void> => new P.Promise<void>((r) => void P.setImmediate(r));
+const sleep = (ms: number): Promise<void> =>
+  new P.Promise<void>((r) => {
+    const t = P.setTimeout(r, ms);
+    t.unref();
+  });
+
+/** Let queued callbacks run (so their errors are charged to this call); report leftovers. */
+async function settle(): Promise<boolean> {
+  await tick();
+  const until = P.now() + GRACE_MS;
+  let left = extraResources();
+  while (left.timers > 0 && P.now() < until) {
+    await sleep(2);
+    left = extraResources();
+  }
+  return left.timers > 0 || left.other > 0;
+}
+
+// ---- faults raised outside the call's own stack ---------------------------------------------------------
+let fault: string | null = null;
+const unthrow = (s: string): string => (starts(s, "threw ") ? cut(s, 6) : s);
 P.on("uncaughtException", (e: unknown) => {
-  send({ type: "fault", error: `an uncaught error escaped (from a timer or callback): ${describeThrown(e).replace(/^threw /, "")}` });
-  process.exit(70);
+  if (fault === null) fault = `an uncaught error escaped from a timer or callback: ${unthrow(describeThrown(e))}`;
 });
 P.on("unhandledRejection", (e: unknown) => {
-  send({ type: "fault", error: `an unhandled promise rejection escaped: ${describeThrown(e).replace(/^threw /, "")}` });
-  process.exit(70);
+  if (fault === null) fault = `an unhandled promise rejection escaped: ${unthrow(describeThrown(e))}`;
 });
+
+// ---- the course library and tslab: inert stand-ins ----------------------------------------------------
+const inertObjects = new WeakSet<object>();
+function inert(): unknown {
+  const target = function () {
+    /* inert */
+  };
+  const p: object = new Proxy(target, {
+    get: (_t, k) => (k === "__esModule" ? true : k === Symbol.toPrimitive ? () => "" : k === "then" ? undefined : p),
+    apply: () => p,
+    construct: () => p,
+    has: () => true,
+    set: () => true,
+  });
+  inertObjects.add(p);
+  return p;
+}
+const INERT = inert();
+
+function studentRequire(id: unknown): unknown {
+  if (typeof id !== "string") throw new Error("require() needs a module name");
+  if (id === "backprop-lab" || starts(id, "backprop-lab/") || id === "tslab") return INERT;
+  if (starts(id, ".") || starts(id, "/"))
+    throw new Error(`require("${cut(id, 0, 100)}"): graded files must be self-contained; they cannot import other files`);
+  return P.nodeRequire(id);
+}
+
+// ---- loading and calling -----------------------------------------------------------------------------
+interface Loaded {
+  exports: unknown;
+  file: string;
+}
+const modules: Record<string, Loaded> = Object.create(null) as Record<string, Loaded>;
+
+function send(text: string): void {
+  try {
+    P.send(text);
+  } catch {
+    P.exit(3);
+  }
+}
+
+function effects(dirty: boolean, printedBefore: number): string {
+  const t = tamperedSince();
+  let list = "";
+  for (let i = 0; i < t.length; i++) list += (i ? "," : "") + q(t[i]!);
+  return `"tampered":[${list}],"printed":${printed - printedBefore},"dirty":${dirty || t.length > 0 || fault !== null ? "true" : "false"}`;
+}
+
+async function load(m: Extract<ParentMessage, { type: "load" }>): Promise<void> {
+  const printedBefore = printed;
+  fault = null;
+  const mod = { exports: {} as unknown };
+  let error: string | null = null;
+  let where: { line: number; column: number } | undefined;
+  try {
+    const factory = P.compileFunction(m.js, ["exports", "require", "module", "__filename", "__dirname"], { filename: m.filename }) as (...a: unknown[]) => void;
+    P.apply(factory, undefined, [mod.exports, studentRequire, mod, m.filename, "."]);
+  } catch (e) {
+    error = `loading the file ${describeThrown(e)}`;
+    where = locate(e, m.filename);
+  }
+  const dirty = await settle();
+  if (error === null && fault !== null) error = `loading the file: ${fault}`;
+  const fx = effects(dirty, printedBefore);
+  if (error !== null) {
+    return send(`{"type":"loaded","key":${q(m.key)},"ok":false,"error":${q(error)}${where ? `,"where":{"line":${where.line},"column":${where.column}}` : ""},${fx}}`);
+  }
+  const ex = dataProp(mod, "exports");
+  modules[m.key] = { exports: ex, file: m.filename };
+  const names: string[] = [];
+  let hasDefault = false;
+  if (ex !== null && (typeof ex === "object" || typeof ex === "function")) {
+    const keys = P.keys(ex as object);
+    for (let i = 0; i < keys.length && names.length < 200; i++) {
+      const k = keys[i]!;
+      if (k === "__esModule") continue;
+      if (k === "default") hasDefault = true;
+      else names[names.length] = k;
+    }
+  }
+  let list = "";
+  for (let i = 0; i < names.length; i++) list += (i ? "," : "") + q(names[i]!);
+  send(`{"type":"loaded","key":${q(m.key)},"ok":true,"exports":[${list}],"hasDefault":${hasDefault ? "true" : "false"},${fx}}`);
+}
+
+const NOTHING = {};
+
+async function call(m: Extract<ParentMessage, { type: "call" }>): Promise<void> {
+  const printedBefore = printed;
+  fault = null;
+  const mod = modules[m.key];
+  const fn = mod ? dataProp(mod.exports, m.exportName) : undefined;
+  if (typeof fn !== "function") {
+    const what = fn === undefined ? "missing" : `a ${typeof fn}`;
+    return send(`{"type":"result","id":${m.id},"ok":false,"error":${q(`\`${m.exportName}\` is not a function (it is ${what})`)},${effects(false, printedBefore)}}`);
+  }
+  const before = encode(m.args);
+  let out: unknown = NOTHING;
+  let thrown: unknown = NOTHING;
+  try {
+    out = P.apply(fn as (...a: unknown[]) => unknown, undefined, m.args);
+  } catch (e) {
+    thrown = e;
+  }
+  const dirty = await settle();
+  const fx = effects(dirty, printedBefore);
+  const fail = (error: string, where?: { line: number; column: number }): void =>
+    send(`{"type":"result","id":${m.id},"ok":false,"error":${q(error)}${where ? `,"where":{"line":${where.line},"column":${where.column}}` : ""},${fx}}`);
+  if (thrown !== NOTHING) return fail(describeThrown(thrown), locate(thrown, mod!.file));
+  if (fault !== null) return fail(fault);
+  let value: string;
+  let after: string;
+  try {
+    if (out !== null && typeof out === "object" && !P.isProxy(out)) {
+      const then = P.gopd(out, "then") ?? (out instanceof P.Promise ? { value: P.then } : undefined);
+      if (then && typeof then.value === "function") throw new EncodeError("returned a Promise; the function must return its result directly");
+    }
+    value = encode(out);
+    after = encode(m.args);
+  } catch (e) {
+    return fail(describeThrown(e));
+  }
+  send(`{"type":"result","id":${m.id},"ok":true,"value":${value},"mutated":${after === before ? "false" : "true"},${fx}}`);
+}
+
+// Queue messages so a call never overlaps another (the grader sends one at a time anyway).
+let chain: Promise<void> = P.Promise.resolve();
+P.on("message", (m: ParentMessage) => {
+  if (m === null || typeof m !== "object") return;
+  const job = m.type === "load" ? () => load(m) : m.type === "call" ? () => call(m) : null;
+  if (job) chain = P.apply(P.then, chain, [job, job]) as Promise<void>;
+});
+
+P.on("disconnect", () => P.exit(0));
+
+// The baseline is taken last: everything above is the grader's own doing.
+baseline = takeSnapshot();
+baseResources = resourceCounts();

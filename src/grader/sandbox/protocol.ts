@@ -1,6 +1,9 @@
 /**
- * Messages between the grader and the student process. Everything here is plain JSON; the
- * grader validates every field it receives before use (see `decodeOutput`).
+ * Messages between the grader and the student process. The grader sends plain objects; the child
+ * answers with JSON TEXT that it writes itself with references captured before any student code
+ * ran, so a patched `JSON`, `Object.prototype.toJSON` or `Array.prototype` cannot change what the
+ * grader receives. The grader parses that text with its own clean `JSON` and validates every field
+ * (see `parseChildMessage` and `decodeOutput`) before using it.
  */
 
 /** The parts of an exercise contract the runtime needs; the real `Exercise` satisfies it. */
@@ -18,7 +21,7 @@ export interface GradableVerdict {
   diagnosis?: string;
 }
 
-/** Structural view of `Exercise` from contract.ts, so the runtime does not depend on a file it does not own. */
+/** Structural view of `Exercise` from contract.ts, so the runtime does not depend on the judging code. */
 export interface GradableExercise {
   id: string;
   title: string;
@@ -29,23 +32,91 @@ export interface GradableExercise {
   judge(c: GradableCase, output: unknown): GradableVerdict;
 }
 
-/** Grader → child. */
+/** Grader → child. `key` names a loaded module (one per student file). */
 export type ParentMessage =
-  | { type: "load"; js: string; filename: string; exportName: string }
-  | { type: "call"; id: number; args: unknown[] };
+  | { type: "load"; key: string; js: string; filename: string }
+  | { type: "call"; id: number; key: string; exportName: string; args: unknown[] };
 
-/** Child → grader. `value` is an encoded output (see encode in child.ts). */
+/** A place in the compiled JavaScript (1-based), mapped back to the student's source by the grader. */
+export interface JsLocation {
+  line: number;
+  column: number;
+}
+
+/** What the child reports about side effects of a load or a call. */
+export interface SideEffects {
+  /** built-ins or globals changed, e.g. ["Math.exp", "Object.prototype.polluted"] */
+  tampered: string[];
+  /** bytes written to stdout/stderr (all discarded) */
+  printed: number;
+  /** timers, sockets or other handles still open afterwards: the process must be replaced */
+  dirty: boolean;
+}
+
+/** Child → grader, after parsing and validation. */
 export type ChildMessage =
-  | { type: "loaded"; ok: true }
-  | { type: "loaded"; ok: false; error: string }
-  | { type: "result"; id: number; ok: true; value: unknown; mutated: string | null }
-  | { type: "result"; id: number; ok: false; error: string }
-  | { type: "fault"; error: string };
+  | ({ type: "loaded"; key: string; ok: true; exports: string[]; hasDefault: boolean } & SideEffects)
+  | ({ type: "loaded"; key: string; ok: false; error: string; where?: JsLocation } & SideEffects)
+  | ({ type: "result"; id: number; ok: true; value: unknown; mutated: boolean } & SideEffects)
+  | ({ type: "result"; id: number; ok: false; error: string; where?: JsLocation } & SideEffects);
 
 /** Caps on what a student can send back. */
 export const MAX_ELEMENTS = 200_000;
 export const MAX_DEPTH = 8;
 export const MAX_STRING = 10_000;
+/** Longest message text the grader accepts from the child (a full-size answer fits easily). */
+export const MAX_MESSAGE_CHARS = 8_000_000;
+
+const str = (x: unknown, max = 2000): string | null => (typeof x === "string" ? x.slice(0, max) : null);
+const int = (x: unknown): number | null => (typeof x === "number" && Number.isInteger(x) && x >= 0 ? x : null);
+
+function sideEffects(o: Record<string, unknown>): SideEffects {
+  const t = Array.isArray(o["tampered"]) ? (o["tampered"] as unknown[]).filter((s): s is string => typeof s === "string").slice(0, 20).map((s) => s.slice(0, 200)) : [];
+  return { tampered: t, printed: int(o["printed"]) ?? 0, dirty: o["dirty"] === true };
+}
+
+function where(x: unknown): JsLocation | undefined {
+  if (x === null || typeof x !== "object") return undefined;
+  const o = x as Record<string, unknown>;
+  const line = int(o["line"]);
+  const column = int(o["column"]);
+  return line !== null && column !== null ? { line, column } : undefined;
+}
+
+/**
+ * Parse one message from the child. Anything malformed yields null (the grader treats it as an
+ * unexpected reply). The `value` of a result is left encoded; `decodeOutput` checks it.
+ */
+export function parseChildMessage(raw: unknown): ChildMessage | null {
+  if (typeof raw !== "string" || raw.length > MAX_MESSAGE_CHARS) return null;
+  let m: unknown;
+  try {
+    m = JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  if (m === null || typeof m !== "object" || Array.isArray(m)) return null;
+  const o = m as Record<string, unknown>;
+  const fx = sideEffects(o);
+  if (o["type"] === "loaded") {
+    const key = str(o["key"], 500);
+    if (key === null) return null;
+    if (o["ok"] === true) {
+      const exports = Array.isArray(o["exports"]) ? (o["exports"] as unknown[]).filter((s): s is string => typeof s === "string").slice(0, 200).map((s) => s.slice(0, 100)) : [];
+      return { type: "loaded", key, ok: true, exports, hasDefault: o["hasDefault"] === true, ...fx };
+    }
+    const w = where(o["where"]);
+    return { type: "loaded", key, ok: false, error: str(o["error"]) ?? "the file failed to load", ...(w ? { where: w } : {}), ...fx };
+  }
+  if (o["type"] === "result") {
+    const id = int(o["id"]);
+    if (id === null) return null;
+    if (o["ok"] === true) return { type: "result", id, ok: true, value: o["value"], mutated: o["mutated"] === true, ...fx };
+    const w = where(o["where"]);
+    return { type: "result", id, ok: false, error: str(o["error"]) ?? "failed", ...(w ? { where: w } : {}), ...fx };
+  }
+  return null;
+}
 
 /**
  * Turn the child's encoded value back into plain data, checking types and sizes. Non-finite
@@ -55,7 +126,7 @@ export const MAX_STRING = 10_000;
 export function decodeOutput(v: unknown): unknown {
   let budget = MAX_ELEMENTS;
   const walk = (x: unknown, depth: number): unknown => {
-    if (--budget < 0) throw new Error(`returned more than ${MAX_ELEMENTS} values`);
+    if (--budget < 0) throw new Error(`returned more than ${MAX_ELEMENTS} values (a huge result)`);
     if (depth > MAX_DEPTH) throw new Error(`returned data nested deeper than ${MAX_DEPTH} levels`);
     if (x === null || typeof x === "boolean") return x;
     if (typeof x === "number") return x;
@@ -64,7 +135,7 @@ export function decodeOutput(v: unknown): unknown {
       return x;
     }
     if (Array.isArray(x)) {
-      if (x.length > budget) throw new Error(`returned more than ${MAX_ELEMENTS} values`);
+      if (x.length > budget) throw new Error(`returned more than ${MAX_ELEMENTS} values (a huge result)`);
       const out: unknown[] = new Array(x.length);
       for (let i = 0; i < x.length; i++) out[i] = walk(x[i], depth + 1);
       return out;
@@ -78,16 +149,15 @@ export function decodeOutput(v: unknown): unknown {
         if (s === "Infinity") return Infinity;
         if (s === "-Infinity") return -Infinity;
         if (s === "undefined") return undefined;
-        if (s === "-0") return -0;
         throw new Error("returned malformed data");
       }
-      const out: Record<string, unknown> = Object.create(null);
+      if (keys.length > budget) throw new Error("returned an object with too many keys");
+      const out: Record<string, unknown> = {};
       for (const k of keys) {
-        if (k === "__proto__") continue;
+        if (k === "__proto__" || k === "constructor" || k === "prototype") continue;
         out[k] = walk(o[k], depth + 1);
       }
-      // Plain object prototype so judges can use ordinary property access.
-      return Object.assign({}, out);
+      return out;
     }
     throw new Error("returned malformed data");
   };

@@ -1,22 +1,27 @@
 /**
- * The grader's side of the student process: spawn it under the permission model with heap and
- * time limits, load a module into it, call the export case by case, and replace the process
- * whenever it dies or overruns. Every reply is validated before the grader uses it.
+ * The grader's side of the student process. One `SandboxProcess` is one child under the
+ * permission model with heap, memory and time limits; it can hold several student files. A
+ * `SubmissionRunner` gives one submission a single shared child for all its files and cases, and
+ * replaces it whenever it dies, overruns, or is left dirty (timers, sockets, changed built-ins), so
+ * nothing one case does can reach the next. A file whose top-level code changes built-ins gets a
+ * child of its own, so the change cannot reach the submission's other files.
  */
 import { fork, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
-import { decodeOutput, type ChildMessage, type ParentMessage } from "./protocol";
+import { decodeOutput, parseChildMessage, type ChildMessage, type JsLocation, type ParentMessage } from "./protocol";
 
 /** Limits for one student process. */
 export interface SandboxLimits {
   /** wall-clock limit per call, ms */
   caseTimeoutMs: number;
-  /** wall-clock limit for loading the module, ms */
+  /** wall-clock limit for loading one file, ms */
   loadTimeoutMs: number;
   /** V8 old-space limit, MB */
   heapMb: number;
-  /** stdout+stderr bytes kept (the rest is discarded) */
+  /** resident memory limit of the whole process (heap, buffers, code), MB */
+  memoryMb: number;
+  /** bytes a single case may print to stdout/stderr before it is charged */
   outputCapBytes: number;
 }
 
@@ -25,13 +30,14 @@ export const DEFAULT_LIMITS: SandboxLimits = {
   caseTimeoutMs: 2000,
   loadTimeoutMs: 5000,
   heapMb: 128,
+  memoryMb: 512,
   outputCapBytes: 64 * 1024,
 };
 
 /** What one call produced, from the grader's point of view. */
 export type CallOutcome =
-  | { ok: true; output: unknown; mutated: string | null }
-  | { ok: false; error: string };
+  | { ok: true; output: unknown; mutated: boolean; tampered: string[]; printed: number }
+  | { ok: false; error: string; where?: JsLocation; kind: "load" | "call" | "timeout" | "died"; tampered: string[]; printed: number };
 
 /** The compiled child script: beside this file in dist/, or in dist/ when running from src/ (tests). */
 const CHILD_SCRIPT = ((): string => {
@@ -40,59 +46,76 @@ const CHILD_SCRIPT = ((): string => {
   return path.resolve(__dirname, "../../../dist/grader/sandbox/child.js");
 })();
 
-/** One student module loaded in a sandboxed child process, respawned on demand. */
-export class StudentModule {
+/** Resident memory of a process in MB from /proc (null where /proc is not available). */
+function residentMb(pid: number): number | null {
+  try {
+    const pages = Number(readFileSync(`/proc/${pid}/statm`, "utf8").split(" ")[1]);
+    return Number.isFinite(pages) ? (pages * 4096) / (1024 * 1024) : null;
+  } catch {
+    return null;
+  }
+}
+
+function fmtSeconds(ms: number): string {
+  const s = ms / 1000;
+  return `${Number.isInteger(s) ? s : s.toFixed(1)} s`;
+}
+
+type Reply = ChildMessage | { type: "timeout" } | { type: "died"; why: string };
+
+/** One sandboxed child process holding any number of loaded student files. */
+export class SandboxProcess {
   private child: ChildProcess | null = null;
   private stderrHead = "";
-  /** Bytes the student printed to stdout/stderr since the last spawn (all discarded past the cap). */
-  outputBytes = 0;
-  private loadError: string | null = null;
+  private pending: ((m: ChildMessage | { type: "exit"; code: number | null; signal: string | null } | { type: "bad" }) => void) | null = null;
+  private memoryKill = false;
+  /** highest resident memory seen during the current exchange, MB */
+  private peakMb = 0;
+  /** files loaded in the current child: key → exported names */
+  readonly loaded = new Map<string, { exports: string[]; hasDefault: boolean }>();
   private nextId = 1;
-  private pending: ((m: ChildMessage | { type: "exit"; code: number | null; signal: string | null }) => void) | null =
-    null;
 
   constructor(
-    private readonly js: string,
-    private readonly filename: string,
-    private readonly exportName: string,
     private readonly readDirs: string[],
-    private readonly limits: SandboxLimits = DEFAULT_LIMITS,
+    private readonly limits: SandboxLimits,
   ) {}
 
+  /** Is a child running now? */
+  get alive(): boolean {
+    return this.child !== null;
+  }
+
   private spawn(): ChildProcess {
-    // Node 20 grants a folder only with a trailing wildcard; the child script itself must be readable.
-    // One flag per folder: on Node 20 a comma-separated list honours only its last wildcard entry.
+    // Node 20 grants a folder only with a trailing wildcard, one flag per folder (a comma list
+    // honours only its last wildcard entry). The child script's own folder must be readable.
     const allow = [path.dirname(CHILD_SCRIPT), ...this.readDirs].map((d) => `--allow-fs-read=${path.resolve(d)}${path.sep}*`);
     const child = fork(CHILD_SCRIPT, [], {
-      execArgv: [
-        "--experimental-permission",
-        ...allow,
-        `--max-old-space-size=${this.limits.heapMb}`,
-        "--stack-size=900",
-        "--no-warnings",
-      ],
+      execArgv: ["--experimental-permission", ...allow, `--max-old-space-size=${this.limits.heapMb}`, "--stack-size=900", "--no-warnings"],
       serialization: "json",
       stdio: ["ignore", "pipe", "pipe", "ipc"],
       env: {},
       cwd: this.readDirs[0] ?? path.dirname(CHILD_SCRIPT),
     });
     this.stderrHead = "";
-    this.outputBytes = 0;
-    const onData = (isErr: boolean) => (d: Buffer) => {
-      this.outputBytes += d.length;
-      if (isErr && this.stderrHead.length < 16_384) this.stderrHead += d.toString("utf8", 0, Math.min(d.length, 16_384));
-    };
-    child.stdout!.on("data", onData(false));
-    child.stderr!.on("data", onData(true));
-    // A killed child's late messages and exit must not answer the next child's request.
-    child.on("message", (m: unknown) => {
+    this.memoryKill = false;
+    this.loaded.clear();
+    // Output bypassing the child's counters (direct fd writes) is drained and dropped here.
+    child.stdout!.on("data", () => undefined);
+    child.stderr!.on("data", (d: Buffer) => {
+      if (this.stderrHead.length < 16_384) this.stderrHead += d.toString("utf8", 0, Math.min(d.length, 16_384));
+    });
+    // A replaced child's late messages and exit must not answer the next child's request.
+    child.on("message", (raw: unknown) => {
       if (this.child !== child) return;
       const p = this.pending;
-      if (p && isChildMessage(m)) p(m);
+      if (!p) return;
+      const m = parseChildMessage(raw);
+      p(m ?? { type: "bad" });
     });
     child.on("exit", (code, signal) => {
       if (this.child !== child) return;
       this.child = null;
+      this.loaded.clear();
       const p = this.pending;
       if (p) p({ type: "exit", code, signal });
     });
@@ -104,45 +127,59 @@ export class StudentModule {
   }
 
   private describeDeath(code: number | null, signal: string | null): string {
+    if (this.memoryKill) return `ran out of memory (used more than ${this.limits.memoryMb} MB)`;
     if (/heap out of memory|Allocation failed|Reached heap limit|invalid array length|Array buffer allocation failed/i.test(this.stderrHead))
       return "ran out of memory";
     if (signal) return `the process was killed by ${signal}`;
-    if (code === 70) return "an uncaught error or unhandled promise rejection escaped (from a timer, callback or promise)";
     return `the process exited (code ${code ?? "?"}) — do not call process.exit`;
   }
 
-  /** Send one message and wait for a reply of the wanted kind, a death, or the deadline. */
-  private exchange(
-    msg: ParentMessage,
-    want: (m: ChildMessage) => boolean,
-    timeoutMs: number,
-  ): Promise<ChildMessage | { type: "timeout" } | { type: "died"; why: string }> {
+  /** Send one message and wait for the reply it asks for, a death, or the deadline. */
+  private exchange(msg: ParentMessage, want: (m: ChildMessage) => boolean, timeoutMs: number): Promise<Reply> {
     const child = this.child ?? this.spawn();
+    this.peakMb = 0;
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
+      let settled = false;
+      const finish = (r: Reply): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        clearInterval(watch);
         this.pending = null;
+        resolve(r);
+      };
+      const timer = setTimeout(() => {
         this.kill();
-        resolve({ type: "timeout" });
-      }, timeoutMs);
+        finish({ type: "timeout" });
+      }, Math.max(1, timeoutMs));
+      // The heap limit does not cover buffers: watch the whole process's resident memory.
+      const watch = setInterval(() => {
+        const pid = child.pid;
+        const mb = pid !== undefined ? residentMb(pid) : null;
+        if (mb !== null) this.peakMb = Math.max(this.peakMb, mb);
+        if (mb !== null && mb > this.limits.memoryMb) {
+          this.memoryKill = true;
+          try {
+            child.kill("SIGKILL");
+          } catch {
+            /* already gone */
+          }
+        }
+      }, 50);
       this.pending = (m) => {
         if (m.type === "exit") {
+          // Give stderr a moment to flush so an out-of-memory message is seen.
+          setTimeout(() => finish({ type: "died", why: this.describeDeath(m.code, m.signal) }), 20);
           clearTimeout(timer);
-          this.pending = null;
-          // Give stderr a moment to flush so the OOM message is seen.
-          setTimeout(() => resolve({ type: "died", why: this.describeDeath(m.code, m.signal) }), 20);
+          clearInterval(watch);
           return;
         }
-        if (m.type === "fault") {
-          clearTimeout(timer);
-          this.pending = null;
+        if (m.type === "bad") {
           this.kill();
-          resolve({ type: "died", why: typeof m.error === "string" ? m.error.slice(0, 300) : "an uncaught error escaped" });
+          finish({ type: "died", why: "the student process sent a malformed reply" });
           return;
         }
-        if (!want(m)) return;
-        clearTimeout(timer);
-        this.pending = null;
-        resolve(m);
+        if (want(m)) finish(m);
       };
       try {
         child.send(msg);
@@ -152,49 +189,29 @@ export class StudentModule {
     });
   }
 
-  private async ensureLoaded(): Promise<string | null> {
-    if (this.loadError) return this.loadError;
-    if (this.child) return null;
-    this.spawn();
-    const r = await this.exchange(
-      { type: "load", js: this.js, filename: this.filename, exportName: this.exportName },
-      (m) => m.type === "loaded",
-      this.limits.loadTimeoutMs,
-    );
-    if (r.type === "timeout") this.loadError = `loading the file timed out after ${fmtSeconds(this.limits.loadTimeoutMs)}`;
-    else if (r.type === "died") this.loadError = `loading the file failed: ${r.why}`;
-    else if (r.type === "loaded" && !r.ok) {
-      this.kill();
-      this.loadError = typeof r.error === "string" ? r.error.slice(0, 500) : "the file failed to load";
-    }
-    return this.loadError;
+  /** Load a compiled file under `key`; the outcome says what it exports or why it failed. */
+  async load(key: string, js: string, filename: string, timeoutMs: number): Promise<Reply> {
+    const r = await this.exchange({ type: "load", key, js, filename }, (m) => m.type === "loaded" && m.key === key, timeoutMs);
+    if (r.type === "loaded" && r.ok) this.loaded.set(key, { exports: r.exports, hasDefault: r.hasDefault });
+    return r;
   }
 
-  /** Call the student's export on `args` and return the validated output or a feedback line. */
-  async call(args: unknown[]): Promise<CallOutcome> {
-    const loadErr = await this.ensureLoaded();
-    if (loadErr) return { ok: false, error: loadErr };
+  /** Call an export of a loaded file. */
+  call(key: string, exportName: string, args: unknown[], timeoutMs: number): Promise<Reply> {
     const id = this.nextId++;
-    const r = await this.exchange(
-      { type: "call", id, args },
-      (m) => m.type === "result" && m.id === id,
-      this.limits.caseTimeoutMs,
-    );
-    if (r.type === "timeout") return { ok: false, error: `timed out after ${fmtSeconds(this.limits.caseTimeoutMs)}` };
-    if (r.type === "died") return { ok: false, error: r.why };
-    if (r.type !== "result") return { ok: false, error: "the student process sent an unexpected reply" };
-    if (!r.ok) return { ok: false, error: typeof r.error === "string" ? r.error.slice(0, 500) : "failed" };
-    try {
-      return { ok: true, output: decodeOutput(r.value), mutated: typeof r.mutated === "string" ? r.mutated.slice(0, 200) : null };
-    } catch (e) {
-      return { ok: false, error: (e as Error).message };
-    }
+    return this.exchange({ type: "call", id, key, exportName, args }, (m) => m.type === "result" && m.id === id, timeoutMs);
+  }
+
+  /** Did the last exchange fill the heap (a timeout then means garbage-collection thrashing)? */
+  get heapWasFull(): boolean {
+    return this.peakMb >= this.limits.heapMb;
   }
 
   /** Stop the child (idempotent). */
   kill(): void {
     const c = this.child;
     this.child = null;
+    this.loaded.clear();
     if (c && c.exitCode === null && c.signalCode === null) {
       try {
         c.kill("SIGKILL");
@@ -205,16 +222,149 @@ export class StudentModule {
   }
 }
 
-function fmtSeconds(ms: number): string {
-  const s = ms / 1000;
-  return `${Number.isInteger(s) ? s : s.toFixed(1)} s`;
+/** A compiled student file the runner can load. */
+export interface RunnableFile {
+  js: string;
+  /** shown in stack traces and feedback, e.g. "01-local-rules.ts" */
+  filename: string;
 }
 
-function isChildMessage(m: unknown): m is ChildMessage {
-  if (m === null || typeof m !== "object") return false;
-  const t = (m as { type?: unknown }).type;
-  if (t === "loaded") return typeof (m as { ok?: unknown }).ok === "boolean";
-  if (t === "result")
-    return typeof (m as { id?: unknown }).id === "number" && typeof (m as { ok?: unknown }).ok === "boolean";
-  return t === "fault";
+/** Describe a missing export the way a student can fix it. */
+function missingExport(exportName: string, info: { exports: string[]; hasDefault: boolean }): string {
+  if (info.hasDefault && !info.exports.includes(exportName))
+    return `\`${exportName}\` must be a named export (\`export function ${exportName}\`), not a default export`;
+  const found = info.exports.slice(0, 8);
+  return `no export named \`${exportName}\`${found.length ? ` (found: ${found.join(", ")})` : " (the file exports nothing)"}`;
+}
+
+/**
+ * All the student processes one submission needs: a shared child, plus a dedicated child for any
+ * file whose top-level code changed built-ins. Every call returns a validated outcome; nothing a
+ * student does makes it throw.
+ */
+export class SubmissionRunner {
+  private readonly shared: SandboxProcess;
+  private readonly dedicated = new Map<string, SandboxProcess>();
+  private readonly files = new Map<string, RunnableFile>();
+  /** load failures are permanent: a file whose top level fails fails the same way every time */
+  private readonly loadErrors = new Map<string, { error: string; where?: JsLocation }>();
+
+  constructor(
+    private readonly readDirs: string[],
+    private readonly limits: SandboxLimits = DEFAULT_LIMITS,
+  ) {
+    this.shared = new SandboxProcess(readDirs, limits);
+  }
+
+  /** Make a compiled file available under `key`. */
+  register(key: string, file: RunnableFile): void {
+    this.files.set(key, file);
+  }
+
+  private processFor(key: string): SandboxProcess {
+    return this.dedicated.get(key) ?? this.shared;
+  }
+
+  /** Load `key` into its process if needed; returns an error outcome or the export list. */
+  private async ensureLoaded(key: string, timeoutMs: number): Promise<{ exports: string[]; hasDefault: boolean } | Extract<CallOutcome, { ok: false }>> {
+    const known = this.loadErrors.get(key);
+    if (known) return { ok: false, kind: "load", error: known.error, ...(known.where ? { where: known.where } : {}), tampered: [], printed: 0 };
+    const file = this.files.get(key);
+    if (!file) return { ok: false, kind: "load", error: "internal: file not registered", tampered: [], printed: 0 };
+    for (;;) {
+      const proc = this.processFor(key);
+      const info = proc.loaded.get(key);
+      if (info) return info;
+      const limit = Math.min(this.limits.loadTimeoutMs, timeoutMs);
+      const r = await proc.load(key, file.js, file.filename, limit);
+      if (r.type === "loaded" && r.ok) {
+        if (r.tampered.length > 0 && proc === this.shared) {
+          // Its top level changed built-ins: give the file a child of its own and start the
+          // shared one afresh, so the change cannot reach the submission's other files.
+          this.shared.kill();
+          this.dedicated.set(key, new SandboxProcess(this.readDirs, this.limits));
+          continue;
+        }
+        if (r.dirty && proc === this.shared) {
+          // Timers or handles left by the top level: keep them out of the shared child too.
+          this.shared.kill();
+          this.dedicated.set(key, new SandboxProcess(this.readDirs, this.limits));
+          continue;
+        }
+        return { exports: r.exports, hasDefault: r.hasDefault };
+      }
+      let failure: { error: string; where?: JsLocation };
+      if (r.type === "timeout")
+        failure = { error: limit < this.limits.loadTimeoutMs ? "not run: the submission used up its total time" : `loading the file timed out after ${fmtSeconds(limit)}` };
+      else if (r.type === "died") failure = { error: `loading the file failed: ${r.why}` };
+      else if (r.type === "loaded" && !r.ok) failure = { error: r.error, ...(r.where ? { where: r.where } : {}) };
+      else failure = { error: "the student process sent an unexpected reply" };
+      proc.kill();
+      if (r.type !== "timeout" || limit >= this.limits.loadTimeoutMs) this.loadErrors.set(key, failure);
+      return { ok: false, kind: "load", ...failure, tampered: [], printed: 0 };
+    }
+  }
+
+  /**
+   * Call `exportName` of file `key` on `args` within `timeoutMs` (at most the case limit). A
+   * process that died, overran, or was left dirty is replaced before the next call.
+   */
+  async call(key: string, exportName: string, args: unknown[], timeoutMs = this.limits.caseTimeoutMs): Promise<CallOutcome> {
+    const loaded = await this.ensureLoaded(key, timeoutMs);
+    if ("ok" in loaded) return loaded;
+    if (!loaded.exports.includes(exportName)) return { ok: false, kind: "load", error: missingExport(exportName, loaded), tampered: [], printed: 0 };
+    const proc = this.processFor(key);
+    const limit = Math.min(this.limits.caseTimeoutMs, timeoutMs);
+    const r = await proc.call(key, exportName, args, limit);
+    if (r.type === "timeout") {
+      const why =
+        limit < this.limits.caseTimeoutMs
+          ? "stopped: the submission used up its total time"
+          : proc.heapWasFull
+            ? `ran out of memory (the heap limit of ${this.limits.heapMb} MB was reached; stopped after ${fmtSeconds(limit)})`
+            : `timed out after ${fmtSeconds(limit)}`;
+      return { ok: false, kind: "timeout", error: why, tampered: [], printed: 0 };
+    }
+    if (r.type === "died") return { ok: false, kind: "died", error: r.why, tampered: [], printed: 0 };
+    if (r.type !== "result") {
+      proc.kill();
+      return { ok: false, kind: "died", error: "the student process sent an unexpected reply", tampered: [], printed: 0 };
+    }
+    if (r.dirty) proc.kill();
+    if (!r.ok) return { ok: false, kind: "call", error: r.error, ...(r.where ? { where: r.where } : {}), tampered: r.tampered, printed: r.printed };
+    try {
+      return { ok: true, output: decodeOutput(r.value), mutated: r.mutated, tampered: r.tampered, printed: r.printed };
+    } catch (e) {
+      return { ok: false, kind: "call", error: (e as Error).message, tampered: r.tampered, printed: r.printed };
+    }
+  }
+
+  /** Stop every child (idempotent). */
+  dispose(): void {
+    this.shared.kill();
+    for (const p of this.dedicated.values()) p.kill();
+  }
+}
+
+/**
+ * One exported function in a sandboxed child, for tests and one-off checks: compiled JavaScript
+ * in, validated outcomes out.
+ */
+export class StudentModule {
+  private readonly runner: SubmissionRunner;
+
+  constructor(js: string, filename: string, private readonly exportName: string, readDirs: string[], limits: SandboxLimits = DEFAULT_LIMITS) {
+    this.runner = new SubmissionRunner(readDirs, limits);
+    this.runner.register("module", { js, filename });
+  }
+
+  /** Call the export on `args`. */
+  call(args: unknown[]): Promise<CallOutcome> {
+    return this.runner.call("module", this.exportName, args);
+  }
+
+  /** Stop the child. */
+  kill(): void {
+    this.runner.dispose();
+  }
 }

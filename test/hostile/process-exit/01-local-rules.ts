@@ -42,6 +42,7 @@ export function sigmoidBackward(x: number, g: number): number {
 /** relu passes the gradient where the unit was active and blocks it elsewhere. */
 export function reluBackward(x: number, g: number): number {
   process.exit(0);
+  return 0;
 }
 
 /** d(sin x)/dx = cos x. */
