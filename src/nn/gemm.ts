@@ -37,7 +37,7 @@ const JS_PACKED_MIN_MNK = 32768;
 
 interface WasmKernel {
   memory: WebAssembly.Memory;
-  tiles: (pa: number, pb: number, pc: number, mp: number, np: number, kc: number, ldc: number) => void;
+  tiles: (pa: number, pb: number, pc: number, mp: number, np: number, kc: number, ldc: number, store: number) => void;
   /** A view of the whole memory; replaced after every grow (growing detaches the old buffer). */
   f64: Float64Array;
 }
@@ -184,37 +184,45 @@ export function gemm(
   m: number, n: number, k: number,
   tA: boolean, tB: boolean, accumulate: boolean,
 ): void {
-  if (!accumulate) C.fill(0, 0, m * n);
-  if (m === 0 || n === 0 || k === 0) return;
+  if (m === 0 || n === 0 || k === 0) {
+    if (!accumulate) C.fill(0, 0, m * n);
+    return;
+  }
   const mnk = m * n * k;
-  if (m < 4 || n < 4) gemmSmall(C, A, B, m, n, k, tA, tB);
-  else if (backend === "wasm" && wasm !== undefined) {
-    if (mnk >= WASM_MIN_MNK && k >= WASM_MIN_K) gemmWasm(wasm, C, A, B, m, n, k, tA, tB);
-    else gemmSmall(C, A, B, m, n, k, tA, tB);
-  } else if (mnk >= JS_PACKED_MIN_MNK) gemmPackedJs(C, A, B, m, n, k, tA, tB);
+  if (backend === "wasm" && wasm !== undefined && m >= 4 && n >= 4 && mnk >= WASM_MIN_MNK && k >= WASM_MIN_K) {
+    gemmWasm(wasm, C, A, B, m, n, k, tA, tB, accumulate);
+    return;
+  }
+  if (!accumulate) C.fill(0, 0, m * n);
+  if (backend === "js" && m >= 4 && n >= 4 && mnk >= JS_PACKED_MIN_MNK) gemmPackedJs(C, A, B, m, n, k, tA, tB);
   else gemmSmall(C, A, B, m, n, k, tA, tB);
 }
 
 function gemmWasm(
   w: WasmKernel, C: Float64Array, A: Float64Array, B: Float64Array,
-  m: number, n: number, k: number, tA: boolean, tB: boolean,
+  m: number, n: number, k: number, tA: boolean, tB: boolean, accumulate: boolean,
 ): void {
   const mp = (m + 3) >> 2, np = (n + 3) >> 2;
   const kc0 = Math.min(KC, k);
   const ldc = np * 4;
-  // Layout in wasm memory (float64 indices): packed A, packed B, then the padded C.
+  // Layout in wasm memory (float64 indices): packed A, packed B, then the padded C. The first
+  // k-block stores its tiles, later ones add, so the padded C never needs zeroing.
   const pa = 0, pb = mp * 4 * kc0, pc = pb + np * 4 * kc0;
   const mem = wasmView(w, pc + mp * 4 * ldc);
-  mem.fill(0, pc, pc + mp * 4 * ldc);
   for (let k0 = 0; k0 < k; k0 += KC) {
     const kc = Math.min(KC, k - k0);
     packA(mem, pa, A, m, k, tA, k0, kc);
     packB(mem, pb, B, n, k, tB, k0, kc);
-    w.tiles(pa * 8, pb * 8, pc * 8, mp, np, kc, ldc);
+    w.tiles(pa * 8, pb * 8, pc * 8, mp, np, kc, ldc, k0 === 0 ? 1 : 0);
+  }
+  if (!accumulate && ldc === n) {
+    C.set(mem.subarray(pc, pc + m * n));
+    return;
   }
   for (let i = 0; i < m; i++) {
     const src = pc + i * ldc, dst = i * n;
-    for (let j = 0; j < n; j++) C[dst + j] = (C[dst + j] as number) + (mem[src + j] as number);
+    if (accumulate) for (let j = 0; j < n; j++) C[dst + j] = (C[dst + j] as number) + (mem[src + j] as number);
+    else for (let j = 0; j < n; j++) C[dst + j] = mem[src + j] as number;
   }
 }
 

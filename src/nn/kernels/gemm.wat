@@ -3,8 +3,8 @@
 ;; Source of src/nn/kernels/gemm-wasm.ts: run `node scripts/build-gemm-wasm.mjs` after editing
 ;; this file (test/nn/gemm.test.ts fails while the two disagree).
 ;;
-;; `tiles` computes C += Ã B̃ for operands that src/nn/gemm.ts has already packed into this
-;; module's memory:
+;; `tiles` computes C += Ã B̃ (or C = Ã B̃ when $store is 1, so the first k-block needs no zeroed C)
+;; for operands that src/nn/gemm.ts has already packed into this module's memory:
 ;;   Ã: mp panels of 4 rows, each kc steps long, stored k-major: panel ip, step p, row r at
 ;;      pa + 8·((ip·kc + p)·4 + r)
 ;;   B̃: np panels of 4 columns, stored the same way: panel jp, step p, column s at
@@ -17,7 +17,7 @@
   (memory (export "memory") 1)
   (func (export "tiles")
     (param $pa i32) (param $pb i32) (param $pc i32)
-    (param $mp i32) (param $np i32) (param $kc i32) (param $ldc i32)
+    (param $mp i32) (param $np i32) (param $kc i32) (param $ldc i32) (param $store i32)
     (local $ip i32) (local $jp i32) (local $p i32)
     (local $a i32) (local $b i32) (local $c i32)
     (local $panel i32) (local $rowBytes i32)
@@ -68,24 +68,38 @@
                 (local.set $b (i32.add (local.get $b) (i32.const 32)))
                 (local.set $p (i32.sub (local.get $p) (i32.const 1)))
                 (br $steps)))
-            ;; C[4ip + r, 4jp .. 4jp+3] += tile row r
+            ;; C[4ip + r, 4jp .. 4jp+3] = (or +=) tile row r
             (local.set $c
               (i32.add (local.get $pc)
                 (i32.shl
                   (i32.add (i32.mul (i32.shl (local.get $ip) (i32.const 2)) (local.get $ldc))
                            (i32.shl (local.get $jp) (i32.const 2)))
                   (i32.const 3))))
-            (v128.store (local.get $c) (f64x2.add (v128.load (local.get $c)) (local.get $c0l)))
-            (v128.store offset=16 (local.get $c) (f64x2.add (v128.load offset=16 (local.get $c)) (local.get $c0h)))
-            (local.set $c (i32.add (local.get $c) (local.get $rowBytes)))
-            (v128.store (local.get $c) (f64x2.add (v128.load (local.get $c)) (local.get $c1l)))
-            (v128.store offset=16 (local.get $c) (f64x2.add (v128.load offset=16 (local.get $c)) (local.get $c1h)))
-            (local.set $c (i32.add (local.get $c) (local.get $rowBytes)))
-            (v128.store (local.get $c) (f64x2.add (v128.load (local.get $c)) (local.get $c2l)))
-            (v128.store offset=16 (local.get $c) (f64x2.add (v128.load offset=16 (local.get $c)) (local.get $c2h)))
-            (local.set $c (i32.add (local.get $c) (local.get $rowBytes)))
-            (v128.store (local.get $c) (f64x2.add (v128.load (local.get $c)) (local.get $c3l)))
-            (v128.store offset=16 (local.get $c) (f64x2.add (v128.load offset=16 (local.get $c)) (local.get $c3h)))
+            (if (local.get $store)
+              (then
+                (v128.store (local.get $c) (local.get $c0l))
+                (v128.store offset=16 (local.get $c) (local.get $c0h))
+                (local.set $c (i32.add (local.get $c) (local.get $rowBytes)))
+                (v128.store (local.get $c) (local.get $c1l))
+                (v128.store offset=16 (local.get $c) (local.get $c1h))
+                (local.set $c (i32.add (local.get $c) (local.get $rowBytes)))
+                (v128.store (local.get $c) (local.get $c2l))
+                (v128.store offset=16 (local.get $c) (local.get $c2h))
+                (local.set $c (i32.add (local.get $c) (local.get $rowBytes)))
+                (v128.store (local.get $c) (local.get $c3l))
+                (v128.store offset=16 (local.get $c) (local.get $c3h)))
+              (else
+                (v128.store (local.get $c) (f64x2.add (v128.load (local.get $c)) (local.get $c0l)))
+                (v128.store offset=16 (local.get $c) (f64x2.add (v128.load offset=16 (local.get $c)) (local.get $c0h)))
+                (local.set $c (i32.add (local.get $c) (local.get $rowBytes)))
+                (v128.store (local.get $c) (f64x2.add (v128.load (local.get $c)) (local.get $c1l)))
+                (v128.store offset=16 (local.get $c) (f64x2.add (v128.load offset=16 (local.get $c)) (local.get $c1h)))
+                (local.set $c (i32.add (local.get $c) (local.get $rowBytes)))
+                (v128.store (local.get $c) (f64x2.add (v128.load (local.get $c)) (local.get $c2l)))
+                (v128.store offset=16 (local.get $c) (f64x2.add (v128.load offset=16 (local.get $c)) (local.get $c2h)))
+                (local.set $c (i32.add (local.get $c) (local.get $rowBytes)))
+                (v128.store (local.get $c) (f64x2.add (v128.load (local.get $c)) (local.get $c3l)))
+                (v128.store offset=16 (local.get $c) (f64x2.add (v128.load offset=16 (local.get $c)) (local.get $c3h)))))
             (local.set $jp (i32.add (local.get $jp) (i32.const 1)))
             (br $cols)))
         (local.set $ip (i32.add (local.get $ip) (i32.const 1)))
