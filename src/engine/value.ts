@@ -29,8 +29,15 @@ type NodeRule = UnaryRule | BinaryRule | SumRule;
 
 const NO_INPUTS: readonly Value[] = Object.freeze([]);
 
-/** Stamp of the latest graph walk (see `nodes()`); grows by 2 per walk. */
+/** Stamp of the latest graph walk (see `walk`); grows by 2 per walk. */
 let walkStamp = 0;
+
+// Scratch buffers reused by every walk and backward (neither re-enters the other), so a training
+// loop does not regrow three arrays of the graph's size at every step. Emptied slots hold null,
+// so no graph is kept alive by them.
+const scratchStack: (Value | null)[] = [];
+const scratchOrder: (Value | null)[] = [];
+const scratchSaved: number[] = [];
 
 /**
  * One node of a scalar computation graph. Leaves are made with `new Value(x)` or `Value.from(x)`;
@@ -202,36 +209,53 @@ export class Value implements ScalarOps<Value> {
    * length work.
    */
   nodes(): Value[] {
-    // Depth-first, post-order, with a stamp per walk instead of a visited set: mark < base means
-    // not reached yet, base means expanded (inputs pushed, waiting for them), base + 1 means
-    // emitted. A node may sit on the stack twice; the second copy is popped without effect.
-    const base = (walkStamp += 2);
     const order: Value[] = [];
-    const stack: Value[] = [this];
-    while (stack.length > 0) {
-      const node = stack[stack.length - 1] as Value;
+    this.walk(order, null);
+    return order;
+  }
+
+  /**
+   * Depth-first, post-order walk with a stamp per walk instead of a visited set: mark < base means
+   * not reached yet, base means expanded (inputs pushed, waiting for them), base + 1 means
+   * emitted. A node may sit on the stack twice; the second copy is popped without effect. When
+   * `saved` is given, each emitted node's grad is moved into it (backward's fresh start), while
+   * the node is at hand anyway.
+   */
+  private walk(order: (Value | null)[], saved: number[] | null): number {
+    const base = (walkStamp += 2);
+    const stack = scratchStack;
+    let top = 0;
+    let n = 0;
+    stack[0] = this;
+    while (top >= 0) {
+      const node = stack[top] as Value;
       if (node.mark < base) {
         node.mark = base;
         const rule = node.rule;
         if (rule === null) continue;
         if (rule.arity === "n") {
           const xs = node.xs as readonly Value[];
-          for (let i = xs.length - 1; i >= 0; i--) if ((xs[i] as Value).mark < base) stack.push(xs[i] as Value);
+          for (let i = xs.length - 1; i >= 0; i--) if ((xs[i] as Value).mark < base) stack[++top] = xs[i] as Value;
         } else {
           const x = node.x as Value;
           const y = node.y;
-          if (y !== null && y.mark < base) stack.push(y);
-          if (x.mark < base) stack.push(x);
+          if (y !== null && y.mark < base) stack[++top] = y;
+          if (x.mark < base) stack[++top] = x;
         }
       } else {
-        stack.pop();
+        stack[top--] = null;
         if (node.mark === base) {
           node.mark = base + 1;
-          order.push(node);
+          order[n] = node;
+          if (saved !== null) {
+            saved[n] = node.grad;
+            node.grad = 0;
+          }
+          n++;
         }
       }
     }
-    return order;
+    return n;
   }
 
   /**
@@ -264,19 +288,28 @@ export class Value implements ScalarOps<Value> {
    * doubles every grad, and calling it on two roots that share nodes adds their gradients. (Each
    * call computes its gradients afresh and then adds them, unlike micrograd, where a second call
    * re-seeds the root with 1 but lets intermediate grads compound on the way down.)
+   *
+   * If a local rule throws (the infinite slope of x^k at 0), the grads of this graph are left
+   * part-way: call zeroGrad() before trying again.
    */
   backward(): void {
-    const order = this.nodes();
-    const n = order.length;
-    const before = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      const v = order[i] as Value;
-      before[i] = v.grad;
-      v.grad = 0;
-    }
+    const order = scratchOrder;
+    const before = scratchSaved;
+    const n = this.walk(order, before);
     this.grad = 1;
-    for (let i = n - 1; i >= 0; i--) (order[i] as Value).localBackward();
-    for (let i = 0; i < n; i++) (order[i] as Value).grad += before[i] as number;
+    let i = n - 1;
+    try {
+      for (; i >= 0; i--) {
+        const v = order[i] as Value;
+        v.localBackward();
+        // v's consumers all came earlier in this sweep, so its fresh gradient is complete: add
+        // back what it held before the call.
+        v.grad += before[i] as number;
+        order[i] = null; // the scratch buffer must not keep the graph alive
+      }
+    } finally {
+      for (; i >= 0; i--) order[i] = null;
+    }
   }
 
   /** Sets grad to 0 on every node this value depends on, before a fresh backward(). */
