@@ -5,7 +5,9 @@
 // with softmax cross-entropy averaged over the batch, one fixed batch, plain SGD with lr 0.01
 // (biases on, everything updated). TensorFlow.js has no float64 on its cpu backend, so it runs in
 // float32 (which favours it). Figures are medians over samples taken after a warm-up; a sample
-// times enough consecutive steps to last about a millisecond.
+// times enough consecutive steps to last about a millisecond. Time is the process's CPU time, not
+// the wall clock: every contender runs on one thread, and on a machine shared with other jobs the
+// CPU time is what the step costs while the wall clock also counts waiting for a core.
 //
 // Rows: mlp-small-step (2-16-16-2, batch 32), mlp-mnist-step (784-256-128-10, batch 128), each
 // in µs per step with a samples-per-second row; mlp-backward-forward-ratio on the larger net;
@@ -39,18 +41,35 @@ function median(xs) {
   return s[Math.floor(s.length / 2)];
 }
 
-/** Median µs per call of fn over `reps` samples, each sample long enough (~1 ms) to time well. */
-async function timeUs(fn, reps) {
-  for (let i = 0; i < Math.max(3, Math.round(reps / 10)); i++) await fn();
-  let t = performance.now();
-  await fn();
-  const once = Math.max(performance.now() - t, 1e-4);
+/** CPU time of this process in µs (user + system). */
+function cpuUs() {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+}
+
+/**
+ * Median CPU µs per call of fn over `reps` samples. A warm-up of at least `warmMs` lets the JIT
+ * finish optimising (its compiler threads would otherwise count as our CPU time); each sample then
+ * repeats fn enough times to last about a millisecond.
+ */
+function timeUs(fn, reps, warmMs = 300) {
+  const start = performance.now();
+  let calls = 0;
+  let t = start;
+  while (calls < 3 || t - start < warmMs) {
+    fn();
+    calls++;
+    t = performance.now();
+  }
+  const t0 = performance.now();
+  fn();
+  const once = Math.max(performance.now() - t0, 1e-4);
   const inner = Math.max(1, Math.floor(1 / once));
   const samples = [];
   for (let r = 0; r < reps; r++) {
-    t = performance.now();
-    for (let i = 0; i < inner; i++) await fn();
-    samples.push(((performance.now() - t) * 1000) / inner);
+    const c = cpuUs();
+    for (let i = 0; i < inner; i++) fn();
+    samples.push((cpuUs() - c) / inner);
   }
   return median(samples);
 }
@@ -145,18 +164,18 @@ export default async function mlpBench(ctx = { quick: false, wants: () => true, 
     const w = WORK[key];
     ctx.log(`${w.name}: ours…`);
     const o = ourStep(lib, w);
-    const stepUs = await timeUs(o.step, ctx.reps(w.reps, 5));
+    const stepUs = timeUs(o.step, ctx.reps(w.reps, 5));
     rows.push({ name: w.name, unit: "µs/step", value: stepUs, note: `${fmt(w)}, ${lib.gemmBackend()} kernel` });
     rows.push({ name: `${w.name}/samples-per-s`, unit: "samples/s", value: (w.batch / stepUs) * 1e6 });
     if (key === "mnist") {
-      const fwd = await timeUs(o.forward, ctx.reps(w.reps, 5));
-      const bwd = await timeUs(o.backward, ctx.reps(w.reps, 5));
+      const fwd = timeUs(o.forward, ctx.reps(w.reps, 5));
+      const bwd = timeUs(o.backward, ctx.reps(w.reps, 5));
       rows.push({ name: "mlp-backward-forward-ratio", unit: "×", value: bwd / fwd, note: `784-256-128-10: forward ${fwd.toFixed(0)} µs, backward ${bwd.toFixed(0)} µs (target ≤ 2)` });
     }
     if (lib.gemmBackend() === "wasm") {
       const prev = lib.setGemmBackend("js");
       try {
-        const js = await timeUs(ourStep(lib, w).step, ctx.reps(Math.ceil(w.reps / 2), 3));
+        const js = timeUs(ourStep(lib, w).step, ctx.reps(Math.ceil(w.reps / 2), 3));
         rows.push({ name: `${w.name}/js-kernel`, unit: "µs/step", value: js, note: "ours with the JavaScript kernel instead of WebAssembly SIMD" });
       } finally {
         lib.setGemmBackend(prev);
@@ -164,7 +183,7 @@ export default async function mlpBench(ctx = { quick: false, wants: () => true, 
     }
     try {
       ctx.log(`${w.name}: TensorFlow.js…`);
-      const tUs = await timeUs(await tfjsStep(w), ctx.reps(w.tfReps, 3));
+      const tUs = timeUs(await tfjsStep(w), ctx.reps(w.tfReps, 3));
       rows.push({ name: `${w.name}/tfjs`, unit: "µs/step", value: tUs, note: "TensorFlow.js cpu backend, float32 (it has no float64)" });
       rows.push({ name: `${w.name}/ratio-vs-tfjs`, unit: "×", value: tUs / stepUs });
     } catch (e) {

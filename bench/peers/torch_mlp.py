@@ -5,7 +5,9 @@ on one thread, for exactly the networks the JavaScript side times:
 with torch.optim.SGD(lr=0.01). Usage: torch_mlp.py REPS_SMALL REPS_MNIST.
 Prints one JSON object: {"small": us_per_step, "mnist": us_per_step, "torch": version, "blas": lib}.
 Each figure is the median over REPS samples; a sample times enough consecutive steps to last about
-a millisecond, so the timer's resolution does not matter for the small net."""
+a millisecond, so the timer's resolution does not matter for the small net. Like the JavaScript
+side it measures the process's CPU time (time.process_time), which waiting for a core on a busy
+machine does not inflate."""
 import json
 import os
 import sys
@@ -38,19 +40,22 @@ def make_step(sizes, batch):
     return step
 
 
-def median_us(step, reps):
-    for _ in range(max(3, reps // 10)):
+def median_us(step, reps, warm_s=0.3):
+    start = time.perf_counter()
+    calls = 0
+    while calls < 3 or time.perf_counter() - start < warm_s:
         step()
+        calls += 1
     t = time.perf_counter()
     step()
     once = time.perf_counter() - t
     inner = max(1, int(1e-3 / max(once, 1e-7)))
     samples = []
     for _ in range(reps):
-        t = time.perf_counter()
+        t = time.process_time()
         for _ in range(inner):
             step()
-        samples.append((time.perf_counter() - t) / inner)
+        samples.append((time.process_time() - t) / inner)
     samples.sort()
     return samples[len(samples) // 2] * 1e6
 
