@@ -145,12 +145,26 @@ function stepFor(xi: number, h: number, relative: boolean): number {
   return relative ? h * Math.max(1, Math.abs(xi)) : h;
 }
 
-/** Evaluates g with coordinate i set to v, then restores it. */
+/**
+ * Thrown by `evalAt` when f itself throws at a perturbed point (a domain error such as the log of
+ * a negative number once the step crosses 0), carrying where it happened.
+ */
+class PerturbedPointError extends Error {
+  constructor(index: number, side: "+" | "−", at: number, reason: unknown) {
+    super(`f threw at x[${index}] ${side} h = ${Number(at.toPrecision(6))}: ${reason instanceof Error ? reason.message : String(reason)}`);
+  }
+}
+
+/** Evaluates g with coordinate i set to v, then restores it (also when g throws). */
 function evalAt(g: (x: Float64Array) => number, work: Float64Array, i: number, v: number, x0: number): number {
   work[i] = v;
-  const y = g(work);
-  work[i] = x0;
-  return y;
+  try {
+    return g(work);
+  } catch (e) {
+    throw new PerturbedPointError(i, v > x0 ? "+" : "−", v, e);
+  } finally {
+    work[i] = x0;
+  }
 }
 
 /** The two evaluations around coordinate i at step s, kept so the kink test can reuse them. */
@@ -193,7 +207,14 @@ export function numericGradient(
   const work = toFloat64(x, "x");
   const grad = new Float64Array(work.length);
   for (let i = 0; i < work.length; i++) {
-    grad[i] = centralOf(probe(f, work, i, stepFor(work[i] as number, h, relative)));
+    try {
+      grad[i] = centralOf(probe(f, work, i, stepFor(work[i] as number, h, relative)));
+    } catch (e) {
+      if (e instanceof PerturbedPointError) {
+        throw new RangeError(`numericGradient: ${e.message} (the step crosses the edge of f's domain; use a smaller h or another point)`);
+      }
+      throw e;
+    }
   }
   return grad;
 }
@@ -265,7 +286,15 @@ function testKink(g: (x: Float64Array) => number, work: Float64Array, i: number,
   if (!(Math.abs(gap1) > Math.max(tol * scale1, 2 * noise))) {
     return { kink: false, lo: Math.min(dm1, dp1), hi: Math.max(dm1, dp1) };
   }
-  const [dm2, dp2] = oneSidedOf(probe(g, work, i, s / 2), f0);
+  let half: Probe;
+  try {
+    half = probe(g, work, i, s / 2);
+  } catch (e) {
+    // f failed closer to x than where it worked: no evidence of a kink to weigh.
+    if (e instanceof PerturbedPointError) return { kink: false, lo: Math.min(dm1, dp1), hi: Math.max(dm1, dp1) };
+    throw e;
+  }
+  const [dm2, dp2] = oneSidedOf(half, f0);
   const gap2 = dp2 - dm2;
   const jumpPersists = Math.abs(gap2) > 0.75 * Math.abs(gap1);
   const all = [dm1, dp1, dm2, dp2];
@@ -334,7 +363,12 @@ function buildReport(
   }
   if (!(tolerance > 0)) throw new RangeError(`${kind}: tolerance must be positive, got ${tolerance}`);
 
-  const f0 = g(work);
+  let f0: number;
+  try {
+    f0 = g(work);
+  } catch (e) {
+    throw new RangeError(`${kind}: f threw at the point itself: ${e instanceof Error ? e.message : String(e)}`);
+  }
   const floor = options?.floor ?? 1e-4 * Math.max(1, Number.isFinite(f0) ? Math.abs(f0) : 1);
   const detect = options?.detectKinks ?? true;
 
@@ -342,8 +376,15 @@ function buildReport(
   for (let i = 0; i < n; i++) {
     const s = stepFor(work[i] as number, h, relative);
     const a = analytic[i] as number;
-    const p = probe(g, work, i, s);
-    const num = centralOf(p);
+    let p: Probe | undefined;
+    let thrown: PerturbedPointError | undefined;
+    try {
+      p = probe(g, work, i, s);
+    } catch (e) {
+      if (!(e instanceof PerturbedPointError)) throw e;
+      thrown = e;
+    }
+    const num = p === undefined ? NaN : centralOf(p);
     const entry: GradCheckEntry = {
       index: unravel(i, shape),
       flatIndex: i,
@@ -353,7 +394,9 @@ function buildReport(
       kink: false,
     };
     if (names !== undefined) entry.name = names[i] as string;
-    if (!Number.isFinite(a)) {
+    if (thrown !== undefined || p === undefined) {
+      entry.note = `${thrown?.message ?? "f threw"}; the step crosses the edge of f's domain: use a smaller h or move the point`;
+    } else if (!Number.isFinite(a)) {
       entry.note = `analytic value is ${a}`;
     } else if (!Number.isFinite(num)) {
       entry.note = `f is not finite near x (numeric ${num})`;

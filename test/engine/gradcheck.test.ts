@@ -8,6 +8,7 @@ import {
   relativeError,
 } from "../../src/engine/gradcheck";
 import { Rng } from "../../src/engine/random";
+import { Value } from "../../src/engine/value";
 
 // Expected derivatives below are derived by hand (calculus), never produced by the code under test.
 
@@ -397,5 +398,44 @@ describe("seeded property sweep of the verdict", () => {
       const invalid = [1.8, -0.2, 2.3][r.int(3)]!;
       expect(checkGradient(f, [x0], [invalid]).ok, `at ${x0} with ${invalid}`).toBe(false);
     }
+  });
+});
+
+describe("f throwing at a perturbed point (the step crosses the edge of its domain)", () => {
+  // log x at x = 3e-6: the default step 1e-5 reaches x − h < 0, where a Value-built f throws.
+  const logOf = (v: Float64Array) => {
+    if (!(v[0]! > 0)) throw new RangeError(`log: argument must be positive, got ${v[0]}`);
+    return Math.log(v[0]!) + v[1]! ** 2;
+  };
+  it("checkGradient reports the entry as failing, naming the coordinate, the side and f's message", () => {
+    const r = checkGradient(logOf, [3e-6, 0.5], [1 / 3e-6, 1]);
+    expect(r.ok).toBe(false);
+    expect(r.failures).toBe(1);
+    const e = r.entries[0]!;
+    expect(e.note).toMatch(/^f threw at x\[0\] − h = -0\.000007: log: argument must be positive, got -0\.00000700+\d*; the step crosses the edge of f's domain/);
+    expect(r.entries[1]!.relError).toBeLessThan(1e-7); // the other coordinate is still checked
+    expect(r.summary).toContain("f threw at x[0]");
+  });
+  it("a smaller step at the same point passes (1/x = 333 333.3…)", () => {
+    expect(checkGradient(logOf, [3e-6, 0.5], [1 / 3e-6, 1], { h: 1e-8, relativeStep: false }).ok).toBe(true);
+  });
+  it("numericGradient throws a RangeError with the same context", () => {
+    expect(() => numericGradient(logOf, [3e-6, 0.5])).toThrow(/numericGradient: f threw at x\[0\] − h = -0\.000007: log: .*use a smaller h/);
+  });
+  it("f throwing at the point itself is reported as such", () => {
+    expect(() => checkGradient(logOf, [-1, 0], [0, 0])).toThrow(/checkGradient: f threw at the point itself: log: argument must be positive, got -1/);
+  });
+  it("with an f built from Values, the engine's own domain error is the one reported", () => {
+    const f = (v: Float64Array) => new Value(v[0]!).log().data;
+    const r = checkGradient(f, [3e-6], [1 / 3e-6]);
+    expect(r.ok).toBe(false);
+    expect(r.entries[0]!.note).toMatch(/^f threw at x\[0\] − h = -0\.000007: log: argument must be positive/);
+  });
+  it("the caller's point is restored even when f throws", () => {
+    const x = new Float64Array([3e-6, 0.5]);
+    const seen: number[] = [];
+    checkGradient((v) => { seen.push(v[0]!); return logOf(v); }, x, [1 / 3e-6, 1]);
+    expect(Array.from(x)).toEqual([3e-6, 0.5]);
+    expect(seen[seen.length - 1]).toBe(3e-6);
   });
 });
