@@ -72,6 +72,11 @@ export function graphSvg(root: GraphNodeLike, opts: GraphOptions = {}): string {
   checkSize(order, "graphSvg", opts.maxNodes);
   const depth = new Map<GraphNodeLike, number>();
   for (const v of order) depth.set(v, Math.max(0, ...inputsOf(v).map((c) => (depth.get(c) ?? 0) + 1)));
+  // A leaf (an input or parameter) sits just left of the first node that uses it, not in column 0:
+  // a parameter of the last layer then appears next to that layer instead of across the picture.
+  const firstUse = new Map<GraphNodeLike, number>();
+  for (const v of order) for (const c of inputsOf(v)) firstUse.set(c, Math.min(firstUse.get(c) ?? Infinity, depth.get(v)!));
+  for (const v of order) if (inputsOf(v).length === 0 && firstUse.has(v)) depth.set(v, Math.max(0, firstUse.get(v)! - 1));
   const cols = new Map<number, GraphNodeLike[]>();
   for (const v of order) {
     const d = depth.get(v)!;
