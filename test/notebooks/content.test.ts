@@ -65,3 +65,42 @@ describe("course notebooks", () => {
     });
   }
 });
+
+describe("every notebook", () => {
+  const all = readdirSync(dir).filter((f) => f.endsWith(".ipynb")).sort();
+  it.each(all)("%s imports the library by its package name only, and has unique cell ids", (f) => {
+    const nb = load(f) as { cells: (Cell & { id?: string })[] };
+    const code = nb.cells.filter((c) => c.cell_type === "code").map(text).join("\n");
+    for (const m of code.matchAll(/(?:from\s+|require\(\s*|import\s+)["']([^"']+)["']/g)) expect(m[1], f).toBe("backprop-lab");
+    expect(code).not.toMatch(/\.\.\/(src|dist)\b/);
+    const ids = nb.cells.map((c) => c.id);
+    expect(ids.every((id) => typeof id === "string" && id.length > 0), `${f}: cells without an id`).toBe(true);
+    expect(new Set(ids).size, `${f}: duplicate cell ids`).toBe(ids.length);
+  });
+});
+
+describe("the display gallery", () => {
+  // Every helper a notebook author calls. The rest of src/display's exports are plumbing (capture for
+  // tests, HTML builders the helpers use, constants) or work only outside Jupyter (htmlFile, which the
+  // gallery explains in prose). A new export must be added to one list or the other.
+  const shown = [
+    "md", "html", "tex", "texString", "texMatrix", "texNumber", "texWith", "showDeltaStep", "plot", "linePlot", "scatterPlot",
+    "histogram", "heatmap", "decisionBoundary", "liveLossCurve", "progressBar", "showGraph", "showBackwardSteps", "matrixTable", "namedTable",
+  ];
+  const plumbing = [
+    "inNotebook", "captureOutput", "captureActive", "setHtmlPageHead", "htmlFile", "htmlFilePath", "emitHtml", "emitMarkdown", "newSlot",
+    "escapeHtml", "formatNumber", "toRows", "deltaStepTex", "namedTableHtml", "namedTableText", "matrixTableHtml", "PLOTLY_NBEXTENSION",
+    "plotlyBundlePath", "resetPlotlyBundle", "plotHtml", "layoutFrom", "progressHtml", "progressText", "MAX_GRAPH_NODES", "graphOrder", "graphSvg",
+  ];
+
+  it("calls every display helper, and every export of src/display is accounted for", async () => {
+    const exports = Object.keys(await import("../../src/display")).sort();
+    expect(exports).toEqual([...shown, ...plumbing].sort());
+    const nb = load("00-display-gallery.ipynb");
+    const code = nb.cells.filter((c) => c.cell_type === "code").map(text).join("\n");
+    const prose = nb.cells.filter((c) => c.cell_type === "markdown").map(text).join("\n");
+    for (const name of shown) expect(code, `the gallery never calls ${name}`).toMatch(new RegExp(`\\b${name}\\(`));
+    expect(prose).toContain("htmlFile(");
+    expect(prose).toContain("BACKPROP_LAB_HTML");
+  });
+});
