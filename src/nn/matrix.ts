@@ -337,7 +337,7 @@ export function matmulInto(
     throw new RangeError(`matmul: ${shapeString(A)}${tA ? "ᵀ" : ""}·${shapeString(B)}${tB ? "ᵀ" : ""}: inner sizes ${k} and ${kB} differ`);
   }
   requireShape("matmulInto", out, m, n, "the product");
-  if (out.data === A.data || out.data === B.data) throw new RangeError("matmulInto: the output must not share storage with an input");
+  if (out.data === A.data || out.data === B.data) throw new RangeError(`matmulInto: the output ${shapeString(out)} must not share storage with an input (${shapeString(A)}·${shapeString(B)})`);
   gemm(out.data, A.data, B.data, m, n, k, tA, tB, options.accumulate === true);
   return out;
 }

@@ -213,6 +213,7 @@ export class DenseNetwork {
       for (let i = 0; i < W.length; i++) W[i] = (W[i] as number) - learningRate * (g[i] as number);
       if (this.useBias) {
         const b = (this.b[l] as Matrix).data, gb = (grads.db[l] as Matrix).data;
+        if (gb.length !== b.length) throw new RangeError(`sgdStep: ∂L/∂b^(${l}) is ${shapeString(grads.db[l] as Matrix)} but b^(${l}) is ${shapeString(this.b[l] as Matrix)}`);
         for (let i = 0; i < b.length; i++) b[i] = (b[i] as number) - learningRate * (gb[i] as number);
       }
     }

@@ -121,6 +121,6 @@ describe("Matrix API a notebook uses", () => {
     expect(() => new Matrix(-1, 2)).toThrow("Matrix: rows must be a non-negative integer, got -1");
     expect(() => Matrix.fromColumns([[1, 2], [3]])).toThrow("Matrix.fromColumns: column 1 has 1 entries but column 0 has 2");
     const X = new Matrix(2, 2);
-    expect(() => matmulInto(X, X, new Matrix(2, 2))).toThrow("matmulInto: the output must not share storage with an input");
+    expect(() => matmulInto(X, X, new Matrix(2, 2))).toThrow("matmulInto: the output (2×2) must not share storage with an input ((2×2)·(2×2))");
   });
 });

@@ -249,4 +249,6 @@ test("construction errors say what is wrong", () => {
   const cache = net.forward(new Matrix(2, 4));
   expect(() => net.backward({ z: cache.z.slice(0, 2), a: cache.a.slice(0, 2) }, new Matrix(1, 4))).toThrow("backward: the cache has 1 layers but the network has 2");
   expect(() => net.backward(cache, new Matrix(1, 4), { weightDecay: -1 })).toThrow("backward: weightDecay must be a finite number ≥ 0, got -1");
+  const other = new DenseNetwork([2, 5, 1]);
+  expect(() => net.sgdStep(other.backward(other.forward(new Matrix(2, 4)), new Matrix(1, 4)), 0.1)).toThrow("sgdStep: ∂L/∂W^(1) is (5×2) but W^(1) is (3×2)");
 });
