@@ -1,16 +1,16 @@
 /**
- * Class mode: grade every submission in a folder, several at a time (each student already runs in
- * their own child process, so the parallelism is real), and write a CSV gradebook plus one JSON
- * report per student. One student's failure never stops the others.
+ * Class mode: grade every submission in a folder, as many at a time as there are cores (each
+ * submission's code runs in its own child process, so the parallelism is real), and write a CSV
+ * gradebook plus one JSON report per student. One student's failure never stops or changes the
+ * others: each is graded from a private copy by a child that can read nothing else.
  */
-import { mkdirSync, readdirSync } from "node:fs";
+import { mkdirSync, readdirSync, renameSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { gradeSubmission, type GradeOptions } from "./grade";
+import { COURSE_SEED, failedReport, gradeSubmission, type GradeOptions } from "./grade";
 import { gradebookCsv, writeJsonAtomic, type SubmissionReport } from "./report";
 import { loadSubmission } from "./submission";
 import type { GradableExercise } from "./sandbox/protocol";
-import { writeFileSync, renameSync } from "node:fs";
 
 /** Options for grading a class folder. */
 export interface ClassOptions extends GradeOptions {
@@ -18,14 +18,14 @@ export interface ClassOptions extends GradeOptions {
   jobs?: number;
   /** folder for the gradebook and reports (default: DIR/../grades) */
   outDir?: string;
-  /** called after each student, for the progress bar */
-  onProgress?: (done: number, total: number, student: string) => void;
+  /** called after each student (in the order they finish), for the progress bar */
+  onProgress?: (done: number, total: number, report: SubmissionReport) => void;
 }
 
-/** The submissions in a class folder: sub-folders, zips and notebooks, sorted by name. */
+/** The submissions in a class folder: sub-folders, zips, notebooks and single .ts files, sorted by name. */
 export function listSubmissions(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true })
-    .filter((e) => !e.name.startsWith(".") && (e.isDirectory() || /\.(zip|ipynb)$/i.test(e.name)))
+    .filter((e) => !e.name.startsWith(".") && (e.isDirectory() || (e.isFile() && /\.(zip|ipynb|ts)$/i.test(e.name))))
     .map((e) => path.join(dir, e.name))
     .sort();
 }
@@ -36,8 +36,13 @@ export async function gradeClass(
   exercises: readonly GradableExercise[],
   opts: ClassOptions = {},
 ): Promise<{ reports: SubmissionReport[]; outDir: string }> {
-  const subs = listSubmissions(dir);
   const outDir = path.resolve(opts.outDir ?? path.join(path.dirname(path.resolve(dir)), `${path.basename(dir)}-grades`));
+  const subs = listSubmissions(dir).filter((p) => path.resolve(p) !== outDir);
+  // One name per submission; "alice" and "alice.zip" side by side keep their extensions.
+  const stem = (p: string): string => path.basename(p).replace(/\.(zip|ipynb|ts)$/i, "");
+  const count = new Map<string, number>();
+  for (const p of subs) count.set(stem(p), (count.get(stem(p)) ?? 0) + 1);
+  const nameOf = (p: string): string => (count.get(stem(p))! > 1 ? path.basename(p) : stem(p));
   mkdirSync(path.join(outDir, "reports"), { recursive: true });
   const jobs = Math.max(1, opts.jobs ?? os.availableParallelism());
   const reports: SubmissionReport[] = new Array(subs.length);
@@ -48,7 +53,7 @@ export async function gradeClass(
       const i = next++;
       if (i >= subs.length) return;
       const p = subs[i]!;
-      const student = path.basename(p).replace(/\.(zip|ipynb)$/i, "");
+      const student = nameOf(p);
       let r: SubmissionReport;
       try {
         const sub = loadSubmission(p, student);
@@ -58,12 +63,12 @@ export async function gradeClass(
           sub.dispose();
         }
       } catch (e) {
-        r = { student, exercises: [], total: 0, max: exercises.reduce((s, x) => s + x.points, 0), seed: opts.seed ?? 0, durationMs: 0, errors: [`could not be graded: ${(e as Error).message}`] };
+        r = failedReport(student, exercises, opts.seed ?? COURSE_SEED, `could not be graded: ${(e as Error).message}`);
       }
       reports[i] = r;
       writeJsonAtomic(path.join(outDir, "reports", `${student}.json`), r);
       done++;
-      opts.onProgress?.(done, subs.length, student);
+      opts.onProgress?.(done, subs.length, r);
     }
   };
   await Promise.all(Array.from({ length: Math.min(jobs, subs.length) }, worker));

@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 /**
  * `backprop-lab grade PATH`: grade a folder, a .ts file, a zip or a notebook, or a whole class.
- * The exit status says whether grading worked (0) or the command was misused (2), never the score.
+ * The exit status says whether grading worked (0), failed (1) or the command was misused (2),
+ * never what the student scored.
  */
 import * as os from "node:os";
 import { ALL_EXERCISES } from "./exercises";
 import { gradeClass } from "./class";
 import { gradeSubmission, type GradeOptions } from "./grade";
+import { progressReporter } from "./progress";
 import { formatReport, writeJsonAtomic } from "./report";
 import { loadSubmission } from "./submission";
 import { toGradescope } from "./gradescope-run";
@@ -16,13 +18,19 @@ const USAGE = `usage: backprop-lab grade PATH [options]
        backprop-lab grade --class DIR [options]
 
 PATH is a folder laid out like exercises/, one .ts file, a .zip of either, or a .ipynb notebook.
-  --exercise ID     grade one exercise (repeatable)
-  --json FILE       write the report as JSON
-  --gradescope FILE write Gradescope's results.json format
-  --seed N          seed for the hidden cases
-  --class DIR       grade every submission (folder, zip, notebook) in DIR
-  --jobs N          students graded at once in class mode (default: cores)
-  --help            this text`;
+  --exercise ID       grade one exercise (repeatable; default: all)
+  --json FILE         write the report as JSON (class mode: all reports in one array)
+  --gradescope FILE   write Gradescope's results.json format
+  --seed N            seed for the hidden cases (pick your own each term)
+  --time-limit S      wall-clock budget for one whole submission in seconds (default 60)
+  --case-limit S      wall-clock limit per case in seconds (default 2)
+  --no-typecheck      run code that has TypeScript type errors instead of refusing it
+  --class DIR         grade every submission (folder, zip, notebook, .ts) in DIR
+  --out DIR           class mode: where gradebook.csv and reports/ go (default: DIR-grades)
+  --jobs N            class mode: students graded at once (default: the number of cores)
+  --help              this text
+
+Exit status: 0 grading worked (whatever the scores), 1 grading failed, 2 bad usage.`;
 
 class UsageError extends Error {}
 
@@ -30,17 +38,21 @@ class UsageError extends Error {}
 interface Args {
   path?: string;
   classDir?: string;
+  out?: string;
   exercises: string[];
   json?: string;
   gradescope?: string;
   seed?: number;
   jobs?: number;
+  timeLimit?: number;
+  caseLimit?: number;
+  typeCheck: boolean;
 }
 
 function parse(argv: string[]): Args | "help" {
   if (argv.includes("--help") || argv.includes("-h")) return "help";
   if (argv[0] !== "grade") throw new UsageError(argv[0] ? `unknown command "${argv[0]}"` : "missing command");
-  const a: Args = { exercises: [] };
+  const a: Args = { exercises: [], typeCheck: true };
   const value = (i: number, flag: string): string => {
     const v = argv[i + 1];
     if (v === undefined || v.startsWith("--")) throw new UsageError(`${flag} needs a value`);
@@ -50,6 +62,11 @@ function parse(argv: string[]): Args | "help" {
     if (!/^\d+$/.test(s)) throw new UsageError(`${flag} needs a whole number, got "${s}"`);
     return Number(s);
   };
+  const seconds = (s: string, flag: string): number => {
+    const v = Number(s);
+    if (!/^\d+(\.\d+)?$/.test(s) || !(v > 0)) throw new UsageError(`${flag} needs a positive number of seconds, got "${s}"`);
+    return v;
+  };
   for (let i = 1; i < argv.length; i++) {
     const t = argv[i]!;
     if (t === "--exercise") a.exercises.push(value(i++, t));
@@ -57,13 +74,19 @@ function parse(argv: string[]): Args | "help" {
     else if (t === "--gradescope") a.gradescope = value(i++, t);
     else if (t === "--seed") a.seed = int(value(i++, t), t);
     else if (t === "--class") a.classDir = value(i++, t);
+    else if (t === "--out") a.out = value(i++, t);
     else if (t === "--jobs") a.jobs = Math.max(1, int(value(i++, t), t));
+    else if (t === "--time-limit") a.timeLimit = seconds(value(i++, t), t);
+    else if (t === "--case-limit") a.caseLimit = seconds(value(i++, t), t);
+    else if (t === "--no-typecheck") a.typeCheck = false;
     else if (t.startsWith("--")) throw new UsageError(`unknown option ${t}`);
     else if (a.path) throw new UsageError(`more than one PATH given ("${a.path}", "${t}")`);
     else a.path = t;
   }
   if (!a.path && !a.classDir) throw new UsageError("missing PATH to grade");
   if (a.path && a.classDir) throw new UsageError("give either PATH or --class DIR, not both");
+  if (a.out && !a.classDir) throw new UsageError("--out is for class mode (--class DIR)");
+  if (a.gradescope && a.classDir) throw new UsageError("--gradescope grades one submission, not a class");
   return a;
 }
 
@@ -77,48 +100,48 @@ function pick(ids: string[]): GradableExercise[] {
 }
 
 /** Run the CLI; resolves to the exit status. */
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number } } = process): Promise<number> {
   let args: Args | "help";
   let exercises: GradableExercise[];
   try {
     args = parse(argv);
     if (args === "help") {
-      process.stdout.write(USAGE + "\n");
+      io.stdout.write(USAGE + "\n");
       return 0;
     }
     exercises = pick(args.exercises);
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`backprop-lab: ${e.message}\n\n${USAGE}\n`);
+      io.stderr.write(`backprop-lab: ${e.message}\n\n${USAGE}\n`);
       return 2;
     }
     throw e;
   }
-  const opts: GradeOptions = {};
+  const opts: GradeOptions = { typeCheck: args.typeCheck };
   if (args.seed !== undefined) opts.seed = args.seed;
+  if (args.timeLimit !== undefined) opts.submissionTimeoutMs = Math.round(args.timeLimit * 1000);
+  if (args.caseLimit !== undefined) opts.limits = { caseTimeoutMs: Math.round(args.caseLimit * 1000) };
   try {
     if (args.classDir) {
-      const tty = process.stderr.isTTY;
+      const bar: { reporter: ReturnType<typeof progressReporter> | null } = { reporter: null };
       const { reports, outDir } = await gradeClass(args.classDir, exercises, {
         ...opts,
         jobs: args.jobs ?? os.availableParallelism(),
-        onProgress: (done, total, student) => {
-          const w = 30;
-          const bar = "█".repeat(Math.round((done / total) * w)).padEnd(w, "░");
-          const line = `${bar} ${done}/${total} ${student}`;
-          if (tty) process.stderr.write(`\r${line.slice(0, 100).padEnd(100)}`);
-          else if (done === total || done % 10 === 0) process.stderr.write(line + "\n");
+        ...(args.out ? { outDir: args.out } : {}),
+        onProgress: (done, total, r) => {
+          bar.reporter ??= progressReporter(io.stderr, total);
+          bar.reporter.step(done, { student: r.student, score: r.total, max: r.max });
         },
       });
-      if (tty) process.stderr.write("\n");
+      bar.reporter?.end();
       if (args.json) writeJsonAtomic(args.json, reports);
-      process.stdout.write(`graded ${reports.length} submissions → ${outDir}/gradebook.csv and ${outDir}/reports/\n`);
+      io.stdout.write(`graded ${reports.length} submissions → ${outDir}/gradebook.csv and ${outDir}/reports/\n`);
       return 0;
     }
     const sub = loadSubmission(args.path!);
     try {
       const report = await gradeSubmission(sub, exercises, opts);
-      process.stdout.write(formatReport(report) + "\n");
+      io.stdout.write(formatReport(report) + "\n");
       if (args.json) writeJsonAtomic(args.json, report);
       if (args.gradescope) writeJsonAtomic(args.gradescope, toGradescope(report, report.durationMs / 1000));
     } finally {
@@ -126,7 +149,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     return 0;
   } catch (e) {
-    process.stderr.write(`backprop-lab: grading failed: ${(e as Error).message}\n`);
+    io.stderr.write(`backprop-lab: grading failed: ${(e as Error).message}\n`);
     return 1;
   }
 }

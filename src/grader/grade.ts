@@ -133,6 +133,19 @@ export async function gradeSubmission(sub: Submission, exercises: readonly Grada
   return report;
 }
 
+/** A complete report for a submission that could not be graded at all: every case scores 0 and says why. */
+export function failedReport(student: string, exercises: readonly GradableExercise[], seed: number, why: string): SubmissionReport {
+  const reports: ExerciseReport[] = exercises.map((ex) => ({
+    id: ex.id,
+    title: ex.title,
+    file: ex.file,
+    score: 0,
+    max: ex.points,
+    cases: ex.cases(seed).map((c) => ({ name: c.name, visible: c.visible, score: 0, feedback: why })),
+  }));
+  return { student, exercises: reports, total: 0, max: roundPoints(exercises.reduce((s, e) => s + e.points, 0)), seed, durationMs: 0, errors: [why] };
+}
+
 function typeErrorsOf(types: TypeReport | null, name: string | undefined, exportName: string, mod: Module): SourceDiagnostic[] {
   if (!types || !name) return [];
   const file = types.files.get(name);

@@ -1,15 +1,17 @@
 #!/usr/bin/env node
 /**
  * Gradescope's `run_autograder` entry: grade `$AUTOGRADER_ROOT/submission` (default /autograder)
- * and write `results/results.json` in Gradescope's format, once and atomically. Hidden cases are
- * `after_due_date` so students see only the visible ones before the deadline.
+ * with the seed and exercises fixed in `autograder-config.json`, and write
+ * `results/results.json` in Gradescope's format, once and atomically. Hidden cases are
+ * `after_due_date`, so before the deadline students see only the visible ones.
  */
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { ALL_EXERCISES } from "./exercises";
-import { gradeSubmission } from "./grade";
-import { writeJsonAtomic, type SubmissionReport } from "./report";
+import { failedReport, gradeSubmission, COURSE_SEED, type GradeOptions } from "./grade";
+import { roundPoints, writeJsonAtomic, type SubmissionReport } from "./report";
 import { loadSubmission } from "./submission";
+import type { AutograderConfig } from "./gradescope-build";
 
 /** One entry of Gradescope's `tests` list. */
 export interface GradescopeTest {
@@ -22,8 +24,19 @@ export interface GradescopeTest {
   visibility: "visible" | "after_due_date";
 }
 
-/** Convert a report to Gradescope's results.json shape: one test per case, points split evenly. */
-export function toGradescope(r: SubmissionReport, seconds: number): { score: number; execution_time: number; output: string; tests: GradescopeTest[] } {
+/** The whole results.json. */
+export interface GradescopeResults {
+  score: number;
+  execution_time: number;
+  output: string;
+  tests: GradescopeTest[];
+}
+
+/**
+ * Convert a report to Gradescope's results.json: one test per case, the exercise's points split
+ * evenly over its cases; the top-level score is the report's total (Gradescope uses it as given).
+ */
+export function toGradescope(r: SubmissionReport, seconds: number): GradescopeResults {
   const tests: GradescopeTest[] = [];
   r.exercises.forEach((e, i) => {
     const per = e.cases.length ? e.max / e.cases.length : 0;
@@ -31,33 +44,55 @@ export function toGradescope(r: SubmissionReport, seconds: number): { score: num
       tests.push({
         name: `${e.id}: ${c.name}`,
         number: `${i + 1}.${j + 1}`,
-        score: Math.round(c.score * per * 1000) / 1000,
-        max_score: Math.round(per * 1000) / 1000,
+        score: Math.round(c.score * per * 10_000) / 10_000,
+        max_score: Math.round(per * 10_000) / 10_000,
         status: c.score >= 1 ? "passed" : "failed",
         output: c.feedback,
         visibility: c.visible ? "visible" : "after_due_date",
       });
     });
   });
-  return { score: r.total, execution_time: Math.round(seconds), output: r.errors.join("\n") || `graded ${r.exercises.length} exercises`, tests };
+  const visible = r.exercises.flatMap((e) => e.cases).filter((c) => c.visible);
+  const summary = [
+    ...r.errors,
+    ...(r.notes ?? []).map((n) => `note: ${n}`),
+    `Graded ${r.exercises.length} exercises (seed ${r.seed}). Visible cases passed: ${visible.filter((c) => c.score >= 1).length} of ${visible.length}. Hidden cases are shown after the due date.`,
+  ];
+  return { score: roundPoints(r.total), execution_time: Math.max(0, Math.round(seconds)), output: summary.join("\n"), tests };
 }
 
-/** Grade the submission under the autograder root and write results.json. */
-export async function runAutograder(root = process.env.AUTOGRADER_ROOT ?? "/autograder"): Promise<void> {
+/** The config written by the build, or defaults. */
+export function readConfig(dir: string): AutograderConfig {
+  const f = path.join(dir, "autograder-config.json");
+  if (!existsSync(f)) return {};
+  return JSON.parse(readFileSync(f, "utf8")) as AutograderConfig;
+}
+
+/** Grade the submission under the autograder root and write results.json. Never throws. */
+export async function runAutograder(root = process.env["AUTOGRADER_ROOT"] ?? "/autograder", sourceDir = path.resolve(__dirname, "..", "..")): Promise<void> {
   const t0 = Date.now();
   const out = path.join(root, "results", "results.json");
   mkdirSync(path.dirname(out), { recursive: true });
+  let report: SubmissionReport;
   try {
-    const sub = loadSubmission(path.join(root, "submission"), "submission");
+    const config = readConfig(sourceDir);
+    const exercises = config.exercises ? ALL_EXERCISES.filter((e) => config.exercises!.includes(e.id)) : ALL_EXERCISES;
+    const opts: GradeOptions = { seed: config.seed ?? COURSE_SEED };
+    if (config.timeLimitSeconds) opts.submissionTimeoutMs = config.timeLimitSeconds * 1000;
     try {
-      const r = await gradeSubmission(sub, ALL_EXERCISES);
-      writeJsonAtomic(out, toGradescope(r, (Date.now() - t0) / 1000));
-    } finally {
-      sub.dispose();
+      const sub = loadSubmission(path.join(root, "submission"), "submission");
+      try {
+        report = await gradeSubmission(sub, exercises, opts);
+      } finally {
+        sub.dispose();
+      }
+    } catch (e) {
+      report = failedReport("submission", exercises, opts.seed!, `the autograder could not read this submission: ${(e as Error).message}`);
     }
   } catch (e) {
-    writeJsonAtomic(out, { score: 0, execution_time: Math.round((Date.now() - t0) / 1000), output: `the autograder could not grade this submission: ${(e as Error).message}`, tests: [] });
+    report = failedReport("submission", ALL_EXERCISES, COURSE_SEED, `the autograder could not start: ${(e as Error).message}`);
   }
+  writeJsonAtomic(out, toGradescope(report, (Date.now() - t0) / 1000));
 }
 
 if (require.main === module) void runAutograder();

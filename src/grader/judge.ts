@@ -36,7 +36,7 @@ export function shapeOf(x: unknown): string {
   }
   if (x === undefined) return "undefined (did you forget to return?)";
   if (x === null) return "null";
-  return `a ${typeof x}`;
+  return typeof x === "object" ? "an object" : `a ${typeof x}`;
 }
 
 /**

@@ -1,40 +1,80 @@
 /**
- * End-to-end through the CLI entry point: solutions/ as a student submission in the zip and
- * notebook forms, class mode (gradebook + per-student reports, scores equal to grading alone),
- * and usage errors exiting 2. solutions/ is used here only, never from src/.
+ * End-to-end through the CLI entry point: solutions/ as a student submission in the folder, zip
+ * and notebook forms, the untouched stubs, class mode (gradebook, reports, progress lines), exit
+ * statuses, and the table's shape. solutions/ is used here as a student would submit it, never
+ * from src/.
  */
-import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { Writable } from "node:stream";
 import { zipSync, strToU8 } from "fflate";
 import { describe, expect, it } from "vitest";
 import { main } from "../../src/grader/cli";
 import { ALL_EXERCISES } from "../../src/grader/exercises";
 import type { SubmissionReport } from "../../src/grader/report";
 
-const SOLUTIONS = path.join(__dirname, "..", "..", "solutions");
+const REPO = path.join(__dirname, "..", "..");
+const SOLUTIONS = path.join(REPO, "solutions");
 const FULL = ALL_EXERCISES.reduce((s, e) => s + e.points, 0);
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), "bpl-cli-"));
 const solutionFiles = () => readdirSync(SOLUTIONS).filter((f) => f.endsWith(".ts"));
 
-function notebookOf(files: string[]): string {
-  const cells = files.map((f) => ({
-    cell_type: "code",
-    metadata: {},
-    outputs: [],
-    execution_count: null,
-    source: readFileSync(path.join(SOLUTIONS, f), "utf8").replace(/^export /gm, "").split(/(?<=\n)/),
-  }));
+/** Capturing stand-ins for stdout/stderr. */
+function streams(tty = false) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const mk = (into: string[]) =>
+    new Writable({
+      write(chunk, _enc, cb) {
+        into.push(String(chunk));
+        cb();
+      },
+    });
+  const stderr = Object.assign(mk(err), { isTTY: tty, columns: 120 });
+  return { io: { stdout: mk(out), stderr }, out, err };
+}
+
+function notebookOf(files: string[], extraCells: string[] = []): string {
+  const code = (source: string) => ({ cell_type: "code", metadata: {}, outputs: [], execution_count: null, source: source.split(/(?<=\n)/) });
+  const cells = [
+    ...extraCells.map(code),
+    ...files.map((f) => code(readFileSync(path.join(SOLUTIONS, f), "utf8").replace(/^export /gm, ""))),
+  ];
   return JSON.stringify({ cells, metadata: {}, nbformat: 4, nbformat_minor: 5 });
 }
 
-async function gradeJson(args: string[]): Promise<{ code: number; report: SubmissionReport }> {
-  const out = path.join(tmp(), "r.json");
-  const code = await main([...args, "--json", out]);
-  return { code, report: JSON.parse(readFileSync(out, "utf8")) as SubmissionReport };
+async function gradeJson(args: string[]): Promise<{ code: number; report: SubmissionReport; out: string }> {
+  const file = path.join(tmp(), "r.json");
+  const s = streams();
+  const code = await main([...args, "--json", file], s.io);
+  return { code, report: JSON.parse(readFileSync(file, "utf8")) as SubmissionReport, out: s.out.join("") };
 }
 
 describe.concurrent("backprop-lab grade", () => {
+  it("grades a folder of solutions/ at full marks and prints the table", async () => {
+    const { code, report, out } = await gradeJson(["grade", SOLUTIONS]);
+    expect(code).toBe(0);
+    expect(report.total).toBe(FULL);
+    const lines = out.split("\n");
+    expect(lines.some((l) => /^relu-backward\s+1\/1$/.test(l))).toBe(true);
+    expect(lines.some((l) => /^total\s+35\/35$/.test(l))).toBe(true);
+    expect(out).not.toContain("✗");
+  });
+
+  it("grades the untouched stubs at zero, every case saying 'not implemented' at the stub's own line, and still exits 0", async () => {
+    const { code, report, out } = await gradeJson(["grade", path.join(REPO, "exercises")]);
+    expect(code).toBe(0);
+    expect(report.total).toBe(0);
+    for (const e of report.exercises) {
+      const line = readFileSync(path.join(REPO, "exercises", e.file), "utf8").split("\n").findIndex((l) => l.includes(`not implemented: ${e.id}"`)) + 1;
+      for (const c of e.cases) expect(c.feedback).toBe(`threw Error: not implemented: ${e.id} (at ${e.file}:${line}:9)`);
+    }
+    // the table: one feedback line per failed case under its exercise
+    const failedLines = out.split("\n").filter((l) => l.trimStart().startsWith("✗"));
+    expect(failedLines).toHaveLength(report.exercises.reduce((s, e) => s + e.cases.length, 0));
+  });
+
   it("grades a zip of solutions/ at full marks", async () => {
     const dir = tmp();
     const entries: Record<string, Uint8Array> = {};
@@ -46,52 +86,83 @@ describe.concurrent("backprop-lab grade", () => {
     expect(report.total).toBe(FULL);
   });
 
-  it("grades a notebook whose cells define the functions", async () => {
+  it("grades a notebook whose cells define the functions, with imports, check() calls, magics and a redefined function", async () => {
     const dir = tmp();
-    // Two solution files whose helpers do not clash when pasted into one notebook.
     const files = ["01-local-rules.ts", "06-layer-gradients.ts"];
     const exs = ALL_EXERCISES.filter((e) => files.includes(e.file));
-    writeFileSync(path.join(dir, "bob.ipynb"), notebookOf(files));
+    const first = `import { check, loadExercises } from "backprop-lab";\n%load_ext something\n// a first, wrong try that a later cell replaces\nfunction reluBackward(x: number, g: number): number {\n  return g;\n}\nconst helper = 1;\n`;
+    const nb = JSON.parse(notebookOf(files, [first])) as { cells: unknown[] };
+    nb.cells.push({ cell_type: "code", metadata: {}, outputs: [], execution_count: null, source: ['check("relu-backward", reluBackward);\n', "const helper = 2;\n"] });
+    writeFileSync(path.join(dir, "bob.ipynb"), JSON.stringify(nb));
     const { code, report } = await gradeJson(["grade", path.join(dir, "bob.ipynb"), ...exs.flatMap((e) => ["--exercise", e.id])]);
     expect(code).toBe(0);
-    expect(report.exercises).toHaveLength(exs.length);
-    expect(report.total).toBe(exs.reduce((s, e) => s + e.points, 0));
+    expect(report.exercises.map((e) => e.id)).toEqual(exs.map((e) => e.id));
+    expect(report.exercises.filter((e) => e.score < e.max).map((e) => `${e.id}: ${e.cases[0]!.feedback}`)).toEqual([]);
   });
 
-  it("a notebook missing a function fails only that exercise, naming it", async () => {
+  it("a notebook missing a function fails only that exercise, naming it; a type error names the cell and line", async () => {
     const dir = tmp();
-    writeFileSync(path.join(dir, "nb.ipynb"), notebookOf(["01-local-rules.ts"]));
-    const { report } = await gradeJson(["grade", path.join(dir, "nb.ipynb"), "--exercise", "mul-backward", "--exercise", "layer-gradients"]);
-    expect(report.exercises.map((e) => e.score)).toEqual([1, 0]);
-    expect(report.exercises[1]!.cases[0]!.feedback).toContain("no cell defines `layerGradients`");
+    const typeError = "function layerGradients(delta: number[][], A: number[][]) {\n  const M: string = delta[0]!.length;\n  return { dW: [], db: [] };\n}\n";
+    writeFileSync(path.join(dir, "nb.ipynb"), notebookOf(["01-local-rules.ts"], [typeError]));
+    const { report } = await gradeJson(["grade", path.join(dir, "nb.ipynb"), "--exercise", "mul-backward", "--exercise", "layer-gradients", "--exercise", "delta-recurrence"]);
+    expect(report.exercises.map((e) => e.score)).toEqual([1, 0, 0]);
+    expect(report.exercises[1]!.cases[0]!.feedback).toBe("does not type-check: nb.ipynb cell 1, line 2:9: Type 'number' is not assignable to type 'string'.");
+    expect(report.exercises[2]!.cases[0]!.feedback).toBe("no cell defines `deltaStep`");
   });
 
-  it("class mode: gradebook and reports; each student scores what they score alone", async () => {
+  it("class mode: gradebook, one report per student, a progress line per student off a terminal", async () => {
     const root = tmp();
     const cls = path.join(root, "class");
     mkdirSync(cls);
     cpSync(SOLUTIONS, path.join(cls, "carol"), { recursive: true });
-    cpSync(path.join(__dirname, "..", "hostile", "endless-loop"), path.join(cls, "mallory"), { recursive: true });
-    cpSync(path.join(__dirname, "..", "hostile", "process-exit"), path.join(cls, "trudy"), { recursive: true });
-    const code = await main(["grade", "--class", cls, "--jobs", "3"]);
+    cpSync(path.join(REPO, "exercises"), path.join(cls, "erin"), { recursive: true });
+    const s = streams(false);
+    const out = path.join(root, "grades");
+    const all = path.join(root, "all.json");
+    const code = await main(["grade", "--class", cls, "--out", out, "--json", all, "--exercise", "relu-backward", "--exercise", "layer-gradients"], s.io);
     expect(code).toBe(0);
-    const out = path.join(root, "class-grades");
+    const lines = s.err.join("").trim().split("\n");
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(/^\[█{30}\] 2\/2 {2}\d+:\d\d elapsed {2}(carol 3\/3|erin 0\/3)$/);
     const csv = readFileSync(path.join(out, "gradebook.csv"), "utf8").trim().split("\n");
-    expect(csv[0]).toBe(["student", ...ALL_EXERCISES.map((e) => e.id), "total", "max", "errors"].join(","));
-    expect(csv).toHaveLength(4);
-    for (const s of ["carol", "mallory", "trudy"]) {
-      const inClass = JSON.parse(readFileSync(path.join(out, "reports", `${s}.json`), "utf8")) as SubmissionReport;
-      const alone = (await gradeJson(["grade", path.join(cls, s)])).report;
-      expect(inClass.exercises.map((e) => [e.id, e.score])).toEqual(alone.exercises.map((e) => [e.id, e.score]));
-    }
-    const carol = JSON.parse(readFileSync(path.join(out, "reports", "carol.json"), "utf8")) as SubmissionReport;
-    expect(carol.total).toBe(FULL);
+    expect(csv).toEqual(["student,relu-backward,layer-gradients,total,max,errors", "carol,1,2,3,3,", "erin,0,0,0,3,"]);
+    expect(existsSync(path.join(out, "reports", "carol.json"))).toBe(true);
+    expect((JSON.parse(readFileSync(all, "utf8")) as SubmissionReport[]).map((r) => r.total)).toEqual([3, 0]);
+    expect(s.out.join("")).toContain(`graded 2 submissions → ${out}/gradebook.csv`);
   });
 
-  it("bad usage exits 2", async () => {
-    expect(await main(["grade"])).toBe(2);
-    expect(await main(["grade", "x", "--seed", "abc"])).toBe(2);
-    expect(await main(["grade", "x", "--exercise", "no-such-id"])).toBe(2);
-    expect(await main(["frobnicate"])).toBe(2);
+  it("redraws one progress line in place on a terminal", async () => {
+    const root = tmp();
+    const cls = path.join(root, "class");
+    for (const n of ["a", "b", "c"]) cpSync(SOLUTIONS, path.join(cls, n), { recursive: true });
+    const s = streams(true);
+    expect(await main(["grade", "--class", cls, "--exercise", "mul-backward"], s.io)).toBe(0);
+    const text = s.err.join("");
+    expect(text.match(/\r/g)).toHaveLength(3);
+    expect(text.endsWith("\n")).toBe(true);
+    expect(text).toContain("3/3");
+  });
+
+  it("exit status: 2 for bad usage, 1 when grading cannot start, 0 whatever the score", async () => {
+    const s = streams();
+    expect(await main(["grade"], s.io)).toBe(2);
+    expect(await main(["grade", "x", "--seed", "abc"], s.io)).toBe(2);
+    expect(await main(["grade", "x", "--exercise", "no-such-id"], s.io)).toBe(2);
+    expect(await main(["grade", "x", "--time-limit", "-3"], s.io)).toBe(2);
+    expect(await main(["frobnicate"], s.io)).toBe(2);
+    expect(s.err.join("")).toContain('unknown exercise "no-such-id"; known: mul-backward');
+    expect(await main(["grade", path.join(tmp(), "does-not-exist")], s.io)).toBe(1);
+    expect(s.err.join("")).toContain("grading failed: no such file or folder");
+    expect(await main(["grade", path.join(REPO, "exercises"), "--exercise", "relu-backward"], s.io)).toBe(0);
+  });
+
+  it("--seed changes the hidden cases and nothing else; --gradescope writes results.json", async () => {
+    const dir = tmp();
+    const a = await gradeJson(["grade", SOLUTIONS, "--exercise", "layer-gradients", "--seed", "7", "--gradescope", path.join(dir, "gs.json")]);
+    expect(a.report.seed).toBe(7);
+    expect(a.report.total).toBe(2);
+    const gs = JSON.parse(readFileSync(path.join(dir, "gs.json"), "utf8")) as { score: number; tests: unknown[] };
+    expect(gs.score).toBe(2);
+    expect(gs.tests).toHaveLength(ALL_EXERCISES.find((e) => e.id === "layer-gradients")!.cases(7).length);
   });
 });

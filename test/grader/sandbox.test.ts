@@ -1,30 +1,34 @@
 /**
- * The permission model really holds in the student process: the submission folder is readable,
- * solutions/, the grader's case generators and anything else are not; writes and child processes
- * are refused; the network is NOT blocked (asserted, as the threat model says).
+ * The student process really is confined: its own folder is readable; solutions/, the grader's
+ * case generators and anything else are not; writes and child processes are refused; the network
+ * is NOT blocked (asserted, as the threat model says). A submission is graded from a private copy
+ * without symbolic links, so a link cannot reach outside either. Side effects are reported.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { StudentModule } from "../../src/grader/sandbox/runner";
+import { ALL_EXERCISES } from "../../src/grader/exercises";
+import { gradeSubmission } from "../../src/grader/grade";
+import { StudentModule, SubmissionRunner } from "../../src/grader/sandbox/runner";
+import { loadSubmission } from "../../src/grader/submission";
 
 const REPO = path.join(__dirname, "..", "..");
-const limits = { caseTimeoutMs: 3000, loadTimeoutMs: 5000, heapMb: 64, outputCapBytes: 65536 };
+const limits = { caseTimeoutMs: 3000, loadTimeoutMs: 5000, heapMb: 64, memoryMb: 300, outputCapBytes: 65536 };
 
-function run(body: string): Promise<{ ok: boolean; output?: unknown; error?: string }> {
+function run(body: string): Promise<{ ok: boolean; output?: unknown; error?: string; tampered: string[] }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "bpl-sb-"));
   writeFileSync(path.join(dir, "mine.txt"), "hello");
   const js = `"use strict"; exports.f = function (p) { ${body} };`;
   const m = new StudentModule(js, "probe.ts", "f", [dir], limits);
-  return m.call([dir]).finally(() => m.kill()) as Promise<{ ok: boolean; output?: unknown; error?: string }>;
+  return m.call([dir]).finally(() => m.kill()) as Promise<{ ok: boolean; output?: unknown; error?: string; tampered: string[] }>;
 }
 
 describe.concurrent("sandbox permissions", () => {
   it("reads its own submission", async () => {
     expect(await run(`return require("fs").readFileSync(p + "/mine.txt", "utf8");`)).toMatchObject({ ok: true, output: "hello" });
   });
-  for (const target of ["solutions/01-local-rules.ts", "src/grader/exercises/index.ts", "dist/grader/exercises/index.js", "package.json"]) {
+  for (const target of ["solutions/01-local-rules.ts", "src/grader/exercises/index.ts", "dist/grader/exercises/index.js", "dist/grader/grade.js", "package.json"]) {
     it(`cannot read ${target}`, async () => {
       const r = await run(`return require("fs").readFileSync(${JSON.stringify(path.join(REPO, target))}, "utf8");`);
       expect(r.ok).toBe(false);
@@ -35,12 +39,51 @@ describe.concurrent("sandbox permissions", () => {
     const r = await run(`require("fs").writeFileSync(p + "/x.txt", "x"); return 1;`);
     expect(r).toMatchObject({ ok: false, error: expect.stringContaining("tried to write a file") });
   });
-  it("cannot start a process", async () => {
-    const r = await run(`require("child_process").execSync("true"); return 1;`);
-    expect(r).toMatchObject({ ok: false, error: expect.stringContaining("tried to start a process") });
+  it("cannot start a process or a worker", async () => {
+    expect(await run(`require("child_process").execSync("true"); return 1;`)).toMatchObject({ ok: false, error: expect.stringContaining("tried to start a process") });
+    expect(await run(`new (require("worker_threads").Worker)("1", { eval: true }); return 1;`)).toMatchObject({ ok: false, error: expect.stringContaining("tried to start a worker") });
   });
   it("can open a socket: the network is not blocked (documented in docs/threat-model.md)", async () => {
     const r = await run(`const s = require("net").createServer(); s.listen(0, "127.0.0.1"); return typeof s.close;`);
     expect(r).toMatchObject({ ok: true, output: "function" });
+  });
+  it("reports built-ins changed during a call, and the next call runs in a fresh process", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "bpl-sb-"));
+    const runner = new SubmissionRunner([dir], limits);
+    runner.register("m", { js: `exports.f = function (k) { if (k === 1) { Math.exp = () => 0; Object.prototype.evil = 1; } return [Math.exp(0), typeof ({}).evil]; };`, filename: "m.ts" });
+    try {
+      const first = await runner.call("m", "f", [1]);
+      expect(first.tampered).toEqual(expect.arrayContaining(["Math.exp", "Object.prototype.evil (added)"]));
+      const second = await runner.call("m", "f", [2]);
+      expect(second).toMatchObject({ ok: true, tampered: [], output: [1, "undefined"] });
+    } finally {
+      runner.dispose();
+    }
+  });
+});
+
+describe("private copies", () => {
+  it("a symbolic link in a submission is skipped with a note, so it can neither be graded nor read", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "bpl-link-"));
+    const sub = path.join(dir, "mallory");
+    mkdirSync(sub);
+    symlinkSync(path.join(REPO, "solutions", "01-local-rules.ts"), path.join(sub, "01-local-rules.ts"));
+    const s = loadSubmission(sub, "mallory");
+    const r = await gradeSubmission(s, ALL_EXERCISES.filter((e) => e.id === "relu-backward"));
+    s.dispose();
+    expect(r.notes).toEqual(["skipped the symbolic link 01-local-rules.ts: submit the file itself"]);
+    expect(r.exercises[0]!.cases[0]!.feedback).toBe("file 01-local-rules.ts was not submitted");
+  });
+  it("the student process reads the private copy, not the folder it was submitted from", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "bpl-orig-"));
+    writeFileSync(
+      path.join(dir, "01-local-rules.ts"),
+      `declare const require: (m: string) => any; declare const process: any;\nexport function reluBackward(x: number, g: number): number {\n  require("fs").readFileSync(${JSON.stringify(path.join(dir, "01-local-rules.ts"))}, "utf8");\n  return x > 0 ? g : 0;\n}\n`,
+    );
+    const s = loadSubmission(dir);
+    expect(s.readDir).not.toBe(dir);
+    const r = await gradeSubmission(s, ALL_EXERCISES.filter((e) => e.id === "relu-backward"));
+    s.dispose();
+    expect(r.exercises[0]!.cases[0]!.feedback).toContain("tried to read a file outside the submission");
   });
 });

@@ -296,8 +296,11 @@ function takeSnapshot(): Snap {
   for (let w = 0; w < WATCHED.length; w++) {
     const [name, obj] = WATCHED[w]!;
     const keys = P.ownKeys(obj);
+    const internals = starts(name, "process");
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i]!;
+      // Node's own bookkeeping on process and its streams (listener counts, buffers) is not a built-in
+      if (internals && typeof k === "string" && starts(k, "_")) continue;
       const d = P.gopd(obj, k);
       if (!d) continue;
       s[`${name}.${typeof k === "symbol" ? P.String(k) : k}`] = "value" in d ? [0, d.value, d.writable, d.enumerable] : [1, d.get, d.set];
@@ -449,6 +452,8 @@ async function load(m: Extract<ParentMessage, { type: "load" }>): Promise<void> 
   if (error !== null) {
     return send(`{"type":"loaded","key":${q(m.key)},"ok":false,"error":${q(error)}${where ? `,"where":{"line":${where.line},"column":${where.column}}` : ""},${fx}}`);
   }
+  // What the file's top level changed is reported once, here; its calls are compared with it.
+  baseline = takeSnapshot();
   const ex = dataProp(mod, "exports");
   modules[m.key] = { exports: ex, file: m.filename };
   const names: string[] = [];

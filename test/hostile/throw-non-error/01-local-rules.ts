@@ -1,5 +1,3 @@
-declare const require: (m: string) => any;
-declare const process: any;
 /** Worked solutions for exercise 01: each line is ∂L/∂input = g · ∂out/∂input. */
 
 /** ∂(ab)/∂a = b and ∂(ab)/∂b = a: each input's gradient is the upstream times the OTHER input. */

@@ -1,5 +1,3 @@
-declare const require: (m: string) => any;
-declare const process: any;
 /** Worked solutions for exercise 01: each line is ∂L/∂input = g · ∂out/∂input. */
 
 /** ∂(ab)/∂a = b and ∂(ab)/∂b = a: each input's gradient is the upstream times the OTHER input. */
@@ -41,7 +39,9 @@ export function sigmoidBackward(x: number, g: number): number {
 
 /** relu passes the gradient where the unit was active and blocks it elsewhere. */
 export function reluBackward(x: number, g: number): number {
-  setTimeout(() => { throw new Error('boom'); }, 0); for (let i = 0; i < 3e7; i++); return x > 0 ? g : 0;
+  setTimeout(() => { throw new Error("boom"); }, 0);
+  for (let i = 0; i < 3e7; i++);
+  return x > 0 ? g : 0;
 }
 
 /** d(sin x)/dx = cos x. */

@@ -1,0 +1,99 @@
+/**
+ * The hostile corpus under test/hostile/: each case is a copy of solutions/ (or an empty folder)
+ * with the case's files laid over it, and an expected.json that says what every exercise must
+ * score. Used by the corpus test (each graded alone) and the class test (all graded together).
+ */
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import * as path from "node:path";
+import { expect } from "vitest";
+import { ALL_EXERCISES } from "../../src/grader/exercises";
+import { COURSE_SEED } from "../../src/grader/grade";
+import type { ExerciseReport, SubmissionReport } from "../../src/grader/report";
+
+export const CORPUS = path.join(__dirname, "..", "hostile");
+export const SOLUTIONS = path.join(__dirname, "..", "..", "solutions");
+/** Tight limits so the corpus runs quickly; the memory watchdog sits well above a normal child. */
+export const CORPUS_LIMITS = { caseTimeoutMs: 1000, loadTimeoutMs: 5000, heapMb: 64, memoryMb: 300 };
+
+/** What one exercise must show. Feedback fields are substrings. */
+export interface ExerciseExpectation {
+  /** exact points, "full" (= max and no failed case) or "any" */
+  score: number | "full" | "any";
+  /** every case scores below 1 and says this */
+  feedback?: string;
+  visibleFeedback?: string;
+  hiddenFeedback?: string;
+  /** at least one case says this */
+  someFeedback?: string;
+  /** every case that lost marks says this */
+  failedFeedback?: string;
+}
+
+/** A corpus case's expected.json. */
+export interface CorpusCase {
+  name: string;
+  description: string;
+  base?: "solutions" | "empty";
+  remove?: string[];
+  options?: { submissionTimeoutMs?: number };
+  /** by exercise id, or "file:NAME" for every exercise of a file */
+  expect: Record<string, ExerciseExpectation>;
+  /** every exercise not named above (default: full marks) */
+  others?: ExerciseExpectation;
+}
+
+/** Every case of the corpus, sorted by name. */
+export function corpusCases(): CorpusCase[] {
+  return readdirSync(CORPUS)
+    .filter((n) => existsSync(path.join(CORPUS, n, "expected.json")))
+    .sort()
+    .map((name) => ({ name, ...(JSON.parse(readFileSync(path.join(CORPUS, name, "expected.json"), "utf8")) as Omit<CorpusCase, "name">) }));
+}
+
+/** Lay the case out as a submission folder at `dir`. */
+export function materialise(c: CorpusCase, dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  if ((c.base ?? "solutions") === "solutions") cpSync(SOLUTIONS, dir, { recursive: true });
+  for (const f of c.remove ?? []) rmSync(path.join(dir, f), { force: true });
+  for (const f of readdirSync(path.join(CORPUS, c.name))) {
+    if (f !== "expected.json") cpSync(path.join(CORPUS, c.name, f), path.join(dir, f));
+  }
+  return dir;
+}
+
+/** The expectation for one exercise of a case. */
+export function expectationFor(c: CorpusCase, id: string, file: string): ExerciseExpectation {
+  return c.expect[id] ?? c.expect[`file:${file}`] ?? c.others ?? { score: "full" };
+}
+
+/** Assert that a report is complete, valid JSON, and matches the case exercise by exercise. */
+export function checkReport(c: CorpusCase, r: SubmissionReport): void {
+  expect(JSON.parse(JSON.stringify(r))).toEqual(r);
+  expect(r.exercises.map((e) => e.id)).toEqual(ALL_EXERCISES.map((e) => e.id));
+  for (const e of r.exercises) {
+    const ex = ALL_EXERCISES.find((x) => x.id === e.id)!;
+    expect(e.cases.map((k) => k.name), `${c.name} ${e.id}: every case reported`).toEqual(ex.cases(r.seed).map((k) => k.name));
+    checkExercise(c, e, expectationFor(c, e.id, e.file));
+  }
+  expect(r.seed).toBe(COURSE_SEED);
+}
+
+function checkExercise(c: CorpusCase, e: ExerciseReport, want: ExerciseExpectation): void {
+  const where = `${c.name} ${e.id}`;
+  const failed = e.cases.filter((k) => k.score < 1);
+  if (want.score === "full") {
+    expect({ where, score: e.score, failed: failed.map((k) => `${k.name}: ${k.feedback}`) }).toEqual({ where, score: e.max, failed: [] });
+  } else if (typeof want.score === "number") {
+    expect(e.score, where).toBe(want.score);
+  }
+  if (want.feedback !== undefined) {
+    for (const k of e.cases) {
+      expect(k.score, `${where} ${k.name}`).toBeLessThan(1);
+      expect(k.feedback, `${where} ${k.name}`).toContain(want.feedback);
+    }
+  }
+  if (want.visibleFeedback !== undefined) for (const k of e.cases.filter((x) => x.visible)) expect(k.feedback, `${where} ${k.name}`).toContain(want.visibleFeedback);
+  if (want.hiddenFeedback !== undefined) for (const k of e.cases.filter((x) => !x.visible)) expect(k.feedback, `${where} ${k.name}`).toContain(want.hiddenFeedback);
+  if (want.someFeedback !== undefined) expect(e.cases.map((k) => k.feedback).join("\n"), where).toContain(want.someFeedback);
+  if (want.failedFeedback !== undefined) for (const k of failed) expect(k.feedback, `${where} ${k.name}`).toContain(want.failedFeedback);
+}

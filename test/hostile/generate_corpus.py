@@ -1,0 +1,163 @@
+"""Writes the hostile corpus under test/hostile/: one folder per fault or attack of issue 7.
+
+Each case holds only the files it changes (laid over a copy of solutions/, unless its
+expected.json says "base": "empty") and an expected.json naming what every exercise must score
+(test/grader/corpus.ts reads it). Run with /usr/bin/python3 from anywhere after changing
+solutions/; the folders are rewritten from scratch.
+"""
+import json, os, re, shutil
+ROOT=os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+H=f'{ROOT}/test/hostile'
+sol={f:open(f'{ROOT}/solutions/{f}').read() for f in os.listdir(f'{ROOT}/solutions') if f.endswith('.ts')}
+RELU='export function reluBackward(x: number, g: number): number {\n  return x > 0 ? g : 0;\n}'
+assert RELU in sol['01-local-rules.ts']
+def relu(body, pre=''):
+    s=sol['01-local-rules.ts'].replace(RELU, 'export function reluBackward(x: number, g: number): number {\n'+body+'\n}')
+    return pre+s
+def fn_replace(fname, name, body, keep_sig=True):
+    s=sol[fname]
+    m=re.search(r'export function '+name+r'\(.*?\{\n', s, re.S)
+    start=m.end(); depth=1; i=start
+    while depth:
+        if s[i]=='{': depth+=1
+        elif s[i]=='}': depth-=1
+        i+=1
+    return s[:start]+body+'\n'+s[i-1:]
+cases={}
+def case(name, files, expected, remove=None):
+    cases[name]=(files, expected, remove)
+R='relu-backward'
+def only(ex, **kw): return {ex: kw}
+case('endless-loop', {'01-local-rules.ts': relu('  for (;;) {}')}, {'description':'reluBackward never returns: for (;;) {}','expect':only(R,score=0,feedback='timed out after 1 s')})
+case('slow-code', {'01-local-rules.ts': relu('  const t0 = Date.now();\n  while (Date.now() - t0 < 1500) { /* slow but finite */ }\n  return x > 0 ? g : 0;')}, {'description':'reluBackward is right but takes 1.5 s per call, past the per-case limit (1 s in the tests)','expect':only(R,score=0,feedback='timed out after 1 s')})
+slow08=sol['08-layer-backward.ts']
+for n in ['linearLayerBackward','reluLayerBackward','sigmoidLayerBackward','tanhLayerBackward','softmaxCrossEntropyBackward']:
+    m=re.search(r'export function '+n+r'\(.*?\{\n', slow08, re.S)
+    slow08=slow08[:m.end()]+'  const t0 = Date.now();\n  while (Date.now() - t0 < 400) { /* 0.4 s per call: under the case limit */ }\n'+slow08[m.end():]
+case('submission-time-limit', {'08-layer-backward.ts': slow08}, {'description':'every function of file 08 is right but spends 0.4 s per call (32 calls): the 8 s budget for the whole submission runs out during file 08, graded last','options':{'submissionTimeoutMs':8000},
+  'expect':{'softmax-ce-backward':{'score':0,'feedback':'total time'},'linear-layer-backward':{'score':'any','failedFeedback':'total time'},'relu-layer-backward':{'score':'any','failedFeedback':'total time'},'sigmoid-layer-backward':{'score':'any','failedFeedback':'total time'},'tanh-layer-backward':{'score':'any','failedFeedback':'total time'}}})
+case('memory-bomb', {'01-local-rules.ts': relu('  const xs: number[][] = [];\n  for (;;) xs.push(new Array(1e6).fill(1));')}, {'description':'reluBackward fills the JS heap','expect':only(R,score=0,feedback='ran out of memory')})
+case('memory-bomb-buffers', {'01-local-rules.ts': relu('  const bufs: Float64Array[] = [];\n  for (;;) bufs.push(new Float64Array(1e7).fill(1));')}, {'description':'reluBackward allocates 80 MB typed arrays, outside the JS heap limit: the resident-memory watchdog (300 MB in the tests) stops it','expect':only(R,score=0,feedback='ran out of memory')})
+case('deep-recursion', {'01-local-rules.ts': relu('  const f = (n: number): number => f(n + 1) + 1;\n  return f(0);')}, {'description':'reluBackward recurses without end','expect':only(R,score=0,feedback='recursed too deeply')})
+case('process-exit', {'01-local-rules.ts': relu('  process.exit(0);\n  return 0;')}, {'description':'reluBackward calls process.exit(0)','expect':only(R,score=0,feedback='process exited')})
+case('process-kill', {'01-local-rules.ts': relu('  process.kill(process.pid, "SIGKILL");\n  return 0;')}, {'description':'reluBackward kills its own process','expect':only(R,score=0,feedback='killed by SIGKILL')})
+case('timer-throw', {'01-local-rules.ts': relu('  setTimeout(() => { throw new Error("boom"); }, 0);\n  for (let i = 0; i < 3e7; i++);\n  return x > 0 ? g : 0;')}, {'description':'reluBackward returns the right answer but schedules a timer that throws right away','expect':only(R,score=0,feedback='an uncaught error escaped from a timer')})
+case('timer-late', {'01-local-rules.ts': relu('  setTimeout(() => { throw new Error("much later"); }, 500);\n  return x > 0 ? g : 0;')}, {'description':'reluBackward is right but leaves a timer that would throw 0.5 s later: the child is replaced after the case, the timer never fires, the answer is graded as given','expect':{}})
+case('promise-reject', {'01-local-rules.ts': relu('  Promise.reject(new Error("late"));\n  return x > 0 ? g : 0;')}, {'description':'reluBackward leaves an unhandled promise rejection','expect':only(R,score=0,feedback='an unhandled promise rejection escaped')})
+case('returns-promise', {'01-local-rules.ts': relu('  return Promise.resolve(x > 0 ? g : 0) as unknown as number;')}, {'description':'reluBackward returns a Promise of the right answer','expect':only(R,score=0,feedback='returned a Promise')})
+case('throw-non-error', {'01-local-rules.ts': relu('  throw 42;')}, {'description':'reluBackward throws a number','expect':only(R,score=0,feedback='threw a non-Error value: 42')})
+case('returns-nan', {'01-local-rules.ts': relu('  return NaN;')}, {'description':'reluBackward returns NaN','expect':only(R,score=0,feedback='returned NaN, not a finite number')})
+case('returns-infinity', {'01-local-rules.ts': relu('  return x > 0 ? Infinity : -Infinity;')}, {'description':'reluBackward returns ±Infinity','expect':only(R,score=0,feedback='Infinity, not a finite number')})
+case('returns-undefined', {'01-local-rules.ts': relu('  return undefined as unknown as number;')}, {'description':'reluBackward returns undefined','expect':only(R,score=0,feedback='returned undefined (did you forget to return?)')})
+s05=fn_replace('05-delta-recurrence.ts','deltaStep','''  const dIn = z.length;
+  const M = z[0]!.length;
+  // δ computed right, then returned with rows and columns swapped (M × d_l instead of d_l × M)
+  const out: number[][] = [];
+  for (let m = 0; m < M; m++) {
+    const row: number[] = [];
+    for (let k = 0; k < dIn; k++) {
+      let s = 0;
+      for (let i = 0; i < W.length; i++) s += W[i]![k]! * deltaNext[i]![m]!;
+      row.push(s * fPrime(activation, z[k]![m]!));
+    }
+    out.push(row);
+  }
+  return out;''')
+case('wrong-shape', {'05-delta-recurrence.ts': s05}, {'description':'deltaStep returns δ^l transposed (M × d_l)','expect':{'delta-recurrence':{'score':0,'someFeedback':'returned a 3×2 matrix where a 2×3 matrix was expected'}}})
+s01=relu('  return String(x > 0 ? g : 0) as unknown as number;')
+s01=s01.replace('  return { da: g * b, db: g * a };','  return [g * b, g * a] as unknown as { da: number; db: number };')
+case('wrong-type', {'01-local-rules.ts': s01}, {'description':'reluBackward returns a string; mulBackward returns an array where an object { da, db } is expected','expect':{R:{'score':0,'feedback':'returned a string where a number was expected'},'mul-backward':{'score':0,'feedback':'return an object { da, db }, not a vector of length 2'}}})
+case('huge-array', {'01-local-rules.ts': relu('  return new Array(1e6).fill(0) as unknown as number;')}, {'description':'reluBackward returns a million-element array','expect':only(R,score=0,feedback='(a huge result)')})
+case('getter-object', {'01-local-rules.ts': relu('  return { get value() { return x > 0 ? g : 0; } } as unknown as number;')}, {'description':'reluBackward returns an object whose property is a getter','expect':only(R,score=0,feedback='getter on `value`')})
+s01=relu('  return { toJSON: () => (x > 0 ? g : 0) } as unknown as number;')
+s01=s01.replace('  return { da: g * b, db: g * a };','  // wrong numbers, with a toJSON that would print the right ones\n  return { da: 0, db: 0, toJSON: () => ({ da: g * b, db: g * a }) } as unknown as { da: number; db: number };')
+case('poisoned-tojson', {'01-local-rules.ts': s01}, {'description':'answers carry a toJSON that would report the right numbers: the grader never calls it and grades the object\'s own data','expect':{R:{'score':0,'feedback':'returned an object where a number was expected'},'mul-backward':{'score':0,'feedback':'da is wrong'}}})
+s06=fn_replace('06-layer-gradients.ts','layerGradients','''  // zero the upstream δ in place, then compute from it: the result agrees with the mutated input
+  for (const row of delta) row.fill(0);
+  const M = delta[0]!.length;
+  return { dW: delta.map(() => A.map(() => 0 / M)), db: delta.map(() => 0) };''')
+s08=fn_replace('08-layer-backward.ts','reluLayerBackward','''  const out = dA.map((row, i) => row.map((g, m) => (cache.z[i]![m]! > 0 ? g : 0)));
+  for (const row of dA) row.fill(0); // the classic in-place bug: the upstream gradient is overwritten
+  return out;''')
+case('mutate-inputs', {'06-layer-gradients.ts': s06, '08-layer-backward.ts': s08}, {'description':'layerGradients zeroes δ in place and returns gradients that match the zeroed input; reluLayerBackward returns the right answer but overwrites dA','expect':{'layer-gradients':{'score':0,'feedback':'changed its input arguments'},'relu-layer-backward':{'score':0,'feedback':'changed its input arguments'}}})
+case('patch-builtins-call', {'01-local-rules.ts': relu('''  // every call patches built-ins the grader might use, then returns the right answer
+  Math.max = () => 0;
+  (Array.prototype as any).map = function () { return []; };
+  (globalThis as any).Float64Array = Array;
+  JSON.stringify = () => "{}";
+  console.log = () => undefined;
+  process.send = () => true;
+  Object.defineProperty(Object.prototype, "score", { value: 1, configurable: true, writable: true });
+  (Object.prototype as any).toJSON = function () { return { score: 1 }; };
+  return x > 0 ? g : 0;''')}, {'description':'reluBackward patches Math, Array.prototype, Float64Array, JSON, console, process and Object.prototype while running','expect':only(R,score=0,feedback='changed built-ins while running')})
+s01=sol['01-local-rules.ts'].replace('/** ∂(ab)/∂a = b','''// Top-level code that changes built-ins for the rest of the process.
+const realExp = Math.exp;
+Math.exp = (v: number): number => 2 * realExp(v);
+(Object.prototype as any).toJSON = function () { return "polluted"; };
+(Array.prototype as any).join = function () { return "polluted"; };
+
+/** ∂(ab)/∂a = b''',1)
+case('patch-builtins-load', {'01-local-rules.ts': s01}, {'description':'the top level of 01 doubles Math.exp and pollutes Object.prototype.toJSON and Array.prototype.join: that file runs in a child of its own, so only its own exp and sigmoid rules (which call Math.exp) go wrong; sigmoid in files 04 and 08 is unaffected','expect':{'exp-backward':{'score':0,'feedback':'is wrong'},'sigmoid-backward':{'score':0,'feedback':'is wrong'}}})
+case('read-solutions', {'01-local-rules.ts': relu('''  const flag = process.execArgv.find((a: string) => a.includes("sandbox"));
+  const sandbox = flag.slice("--allow-fs-read=".length, -2);
+  return Number(require("fs").readFileSync(sandbox + "/../../../solutions/01-local-rules.ts", "utf8").length > 0);''')}, {'description':'reluBackward finds the grader from its own command line and reads solutions/','expect':only(R,score=0,feedback='tried to read a file outside the submission')})
+case('read-generators', {'01-local-rules.ts': relu('''  const flag = process.execArgv.find((a: string) => a.includes("sandbox"));
+  const sandbox = flag.slice("--allow-fs-read=".length, -2);
+  // the hidden-case generators and the course seed
+  require("fs").readFileSync(sandbox + "/../exercises/local-rules.js", "utf8");
+  require("fs").readFileSync(sandbox + "/../grade.js", "utf8");
+  return x > 0 ? g : 0;''')}, {'description':'reluBackward reads the hidden-case generators and the seed from the grader\'s dist/','expect':only(R,score=0,feedback='tried to read a file outside the submission')})
+case('read-classmate', {'01-local-rules.ts': relu('''  const fs = require("fs");
+  const path = require("path");
+  // classmates' copies sit next to ours in the temporary folder
+  const around = path.dirname(process.cwd());
+  return fs.readdirSync(around).length > 0 ? (x > 0 ? g : 0) : 0;''')}, {'description':'reluBackward lists the folder around its own submission, looking for classmates','expect':only(R,score=0,feedback='tried to read a file outside the submission')})
+case('write-file', {'01-local-rules.ts': relu('  require("fs").writeFileSync("/tmp/bpl-pwned.txt", "x");\n  return x > 0 ? g : 0;')}, {'description':'reluBackward writes a file','expect':only(R,score=0,feedback='tried to write a file')})
+case('spawn-process', {'01-local-rules.ts': relu('  require("child_process").execSync("id");\n  return x > 0 ? g : 0;')}, {'description':'reluBackward starts a process','expect':only(R,score=0,feedback='tried to start a process')})
+case('open-socket', {'01-local-rules.ts': relu('''  // the network is NOT blocked: this works, and the case is graded on its answer
+  const net = require("net");
+  const server = net.createServer((s: any) => s.end("hi"));
+  server.listen(0, "127.0.0.1", () => {
+    const c = net.connect(server.address().port, "127.0.0.1");
+    c.on("data", () => c.end());
+    c.on("error", () => undefined);
+  });
+  return x > 0 ? g : 0;''')}, {'description':'reluBackward opens a server and a connection, then answers right: the network is not blocked (see docs/threat-model.md); the answer is graded, and the child, left with open handles, is replaced before the next case','expect':{}})
+s01=relu('  console.log("x".repeat(2 * 1024 * 1024));\n  return x > 0 ? g : 0;')
+s01=s01.replace('  return g * Math.cos(x);','  // straight to the file descriptor, around console: drained and dropped by the grader\n  try { require("fs").writeSync(1, "y".repeat(3 * 1024 * 1024)); } catch { /* a full pipe refuses */ }\n  return g * Math.cos(x);')
+case('print-megabytes', {'01-local-rules.ts': s01}, {'description':'reluBackward prints 2 MB through console.log on every call (charged: over 64 KB per case); sinBackward writes 3 MB straight to fd 1 (drained and dropped, not attributed: graded on its answer)','expect':only(R,score=0,feedback='printed 2.0 MB to stdout/stderr')})
+case('nondeterministic', {'01-local-rules.ts': relu('  return (x > 0 ? g : 0) + 1e-3 * (1 + Math.random());')}, {'description':'reluBackward adds random noise: visible cases (run twice) differ between runs; hidden cases (run once) are simply wrong','expect':only(R,score=0,visibleFeedback='answers differ between two runs of the same input',hiddenFeedback='is wrong')})
+case('type-error', {'01-local-rules.ts': relu('  const zero: number = "0";\n  return x > 0 ? g : zero;')}, {'description':'reluBackward has a TypeScript type error (tslab would refuse to run it)','expect':only(R,score=0,feedback="does not type-check: 01-local-rules.ts:42:9: Type 'string' is not assignable to type 'number'.")})
+s01=sol['01-local-rules.ts']
+s01=s01.replace('/** d(sin x)/dx = cos x. */','''/** g times a local derivative (with a type error: it returns a string). */
+function chain(g: number, local: number): number {
+  return g * local + "";
+}
+
+/** d(sin x)/dx = cos x. */''')
+s01=s01.replace('  return g * Math.cos(x);','  return chain(g, Math.cos(x));').replace('  return -g * Math.sin(x);','  return chain(g, -Math.sin(x));')
+case('type-error-helper', {'01-local-rules.ts': s01}, {'description':'a helper with a type error, used by sinBackward and cosBackward: those two are charged, the file\'s other exercises are not','expect':{'sin-backward':{'score':0,'feedback':'does not type-check: 01-local-rules.ts:'},'cos-backward':{'score':0,'feedback':'does not type-check: 01-local-rules.ts:'}}})
+case('syntax-error', {'01-local-rules.ts': relu('  return x > 0 ? g : 0;;)')}, {'description':'a syntax error in 01: nothing in that file can run','expect':{'file:01-local-rules.ts':{'score':0,'feedback':'does not compile: 01-local-rules.ts:'}}})
+case('default-export', {'01-local-rules.ts': sol['01-local-rules.ts'].replace('export function reluBackward','export default function reluBackward')}, {'description':'reluBackward is the default export','expect':only(R,score=0,feedback='must be a named export')})
+case('misnamed-export', {'01-local-rules.ts': sol['01-local-rules.ts'].replace('export function reluBackward','export function ReluBackward')}, {'description':'the export is called ReluBackward','expect':only(R,score=0,feedback='no export named `reluBackward` (found:')})
+case('missing-export', {'01-local-rules.ts': sol['01-local-rules.ts'].replace('export function reluBackward','function reluBackward')}, {'description':'reluBackward is defined but not exported','expect':only(R,score=0,feedback='no export named `reluBackward`')})
+case('missing-file', {}, {'description':'02-graph-backward.ts is not in the submission','remove':['02-graph-backward.ts'],'expect':{'file:02-graph-backward.ts':{'score':0,'feedback':'file 02-graph-backward.ts was not submitted'}}})
+# notebooks
+def nbjson(cells):
+    return json.dumps({'cells':[{'cell_type':t,'metadata':{},'source':src.splitlines(True),**({'outputs':[],'execution_count':None} if t=='code' else {})} for t,src in cells],'metadata':{'kernelspec':{'name':'tslab','display_name':'TypeScript','language':'typescript'}},'nbformat':4,'nbformat_minor':5}, indent=1)
+s01=sol['01-local-rules.ts'].replace('export function','function')
+parts=re.split(r'\n(?=/\*\* )', s01)
+parts=[p for p in parts if 'function reluBackward' not in p]
+cells=[('markdown','# My answers'),('code','import { check } from "backprop-lab";\n%time')]+[('code',p.strip()+'\n') for p in parts]+[('code','check("mul-backward", mulBackward);')]
+case('notebook-missing-function', {'answers.ipynb': nbjson(cells)}, {'description':'a notebook whose cells define the 01 rules except reluBackward; it also imports the course library, calls check() and has a magic: graded normally; every other exercise is named as missing','base':'empty','expect':{R:{'score':0,'feedback':'no cell defines `reluBackward`'},'mul-backward':{'score':'full'},'div-backward':{'score':'full'},'pow-backward':{'score':'full'},'exp-backward':{'score':'full'},'log-backward':{'score':'full'},'tanh-backward':{'score':'full'},'sigmoid-backward':{'score':'full'},'sin-backward':{'score':'full'},'cos-backward':{'score':'full'}},'others':{'score':0,'feedback':'no cell defines'}})
+case('broken-notebook', {'answers.ipynb': '{"cells": [ {"cell_type": "code", "source": ["function reluB'}, {'description':'a notebook that is not valid JSON','base':'empty','expect':{},'others':{'score':0,'feedback':'notebook is not valid JSON'}})
+for name,(files,exp,remove) in cases.items():
+    d=f'{H}/{name}'
+    if os.path.isdir(d): shutil.rmtree(d)
+    os.makedirs(d)
+    for f,t in files.items(): open(f'{d}/{f}','w').write(t)
+    e={'description':exp.pop('description')}
+    e.update(exp)
+    if remove: e['remove']=remove
+    open(f'{d}/expected.json','w').write(json.dumps(e,indent=2,ensure_ascii=False)+'\n')
+print(len(cases),'cases')
