@@ -108,9 +108,10 @@ async function tfjsStep(w) {
   };
 }
 
-function torchPeer(ctx, env) {
+function torchPeer(ctx, keys, env) {
   const script = path.join(root, "bench/peers/torch_mlp.py");
-  const out = execFileSync("/usr/bin/python3", [script, String(ctx.reps(WORK.small.reps, 10)), String(ctx.reps(WORK.mnist.reps, 5))], {
+  const reps = (key, min) => (keys.includes(key) ? ctx.reps(WORK[key].reps, min) : 0);
+  const out = execFileSync("/usr/bin/python3", [script, String(reps("small", 10)), String(reps("mnist", 5))], {
     encoding: "utf8",
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, OMP_NUM_THREADS: "1", OPENBLAS_NUM_THREADS: "1", ...env },
@@ -140,7 +141,7 @@ export default async function mlpBench(ctx = { quick: false, wants: () => true, 
   if (can === true) {
     try {
       ctx.log("PyTorch peer…");
-      const t = torchPeer(ctx, {});
+      const t = torchPeer(ctx, keys, {});
       peers.push({ id: "pytorch", data: t, note: `PyTorch ${t.torch} float64, 1 thread, BLAS ${t.blas}` });
     } catch (e) {
       rows.push({ name: "mlp/pytorch", unit: "error", value: NaN, note: `PyTorch peer failed: ${String(e.message).split("\n")[0]}` });
@@ -149,7 +150,7 @@ export default async function mlpBench(ctx = { quick: false, wants: () => true, 
     if (blasDir) {
       try {
         ctx.log(`PyTorch peer on ${blasDir}…`);
-        const t = torchPeer(ctx, { LD_LIBRARY_PATH: [blasDir, process.env.LD_LIBRARY_PATH].filter(Boolean).join(":") });
+        const t = torchPeer(ctx, keys, { LD_LIBRARY_PATH: [blasDir, process.env.LD_LIBRARY_PATH].filter(Boolean).join(":") });
         const id = /openblas/i.test(t.blas) ? "pytorch-openblas" : "pytorch-blas2";
         peers.push({ id, data: t, note: `PyTorch ${t.torch} float64, 1 thread, BLAS ${t.blas} (BPL_TORCH_BLAS_DIR)` });
       } catch (e) {

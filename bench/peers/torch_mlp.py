@@ -2,7 +2,7 @@
 on one thread, for exactly the networks the JavaScript side times:
   small  2-16-16-2    at batch 32,  relu hidden layers, linear logits, softmax cross-entropy (mean)
   mnist  784-256-128-10 at batch 128, same activations and loss
-with torch.optim.SGD(lr=0.01). Usage: torch_mlp.py REPS_SMALL REPS_MNIST.
+with torch.optim.SGD(lr=0.01). Usage: torch_mlp.py REPS_SMALL REPS_MNIST (0 skips a workload: null).
 Prints one JSON object: {"small": us_per_step, "mnist": us_per_step, "torch": version, "blas": lib}.
 Each figure is the median over REPS samples; a sample times enough consecutive steps to last about
 a millisecond, so the timer's resolution does not matter for the small net. Like the JavaScript
@@ -74,8 +74,8 @@ def blas_library():
 reps_small = int(sys.argv[1]) if len(sys.argv) > 1 else 200
 reps_mnist = int(sys.argv[2]) if len(sys.argv) > 2 else 30
 print(json.dumps({
-    "small": median_us(make_step([2, 16, 16, 2], 32), reps_small),
-    "mnist": median_us(make_step([784, 256, 128, 10], 128), reps_mnist),
+    "small": median_us(make_step([2, 16, 16, 2], 32), reps_small) if reps_small > 0 else None,
+    "mnist": median_us(make_step([784, 256, 128, 10], 128), reps_mnist) if reps_mnist > 0 else None,
     "torch": torch.__version__,
     "blas": blas_library(),
 }))
