@@ -5,6 +5,12 @@ import type { Exercise } from "../../src/grader/contract";
 import * as s01 from "../../solutions/01-local-rules";
 import * as s05 from "../../solutions/05-delta-recurrence";
 import * as s06 from "../../solutions/06-layer-gradients";
+import * as s02 from "../../solutions/02-graph-backward";
+import * as s03 from "../../solutions/03-toy-chain";
+import * as s04 from "../../solutions/04-output-deltas";
+import * as s07 from "../../solutions/07-mlp-backward";
+import * as s08 from "../../solutions/08-layer-backward";
+import { ALL_EXERCISES } from "../../src/grader/exercises";
 import * as planted from "./planted/mistakes";
 
 type Fn = (...args: never[]) => unknown;
@@ -67,13 +73,61 @@ describe("planted pitfalls lose marks and are named", () => {
     ["linear-layer-backward", "transposed-dW", planted.linearLayerTransposedDW],
     ["softmax-ce-backward", "forgot-batch-mean", planted.softmaxCeNoMean],
     ["sigmoid-layer-backward", "used-a-for-z", planted.sigmoidLayerAppliedTwice],
+    // forgetting f′(z), wherever an activation is differentiated
+    ["relu-backward", "forgot-fprime", planted.reluForgotFprime],
+    ["tanh-backward", "forgot-fprime", planted.tanhForgotFprime],
+    ["sigmoid-backward", "forgot-fprime", planted.sigmoidForgotFprime],
+    ["exp-backward", "forgot-local-derivative", planted.expForgotLocal],
+    ["relu-layer-backward", "forgot-fprime", planted.reluLayerForgotFprime],
+    ["tanh-layer-backward", "forgot-fprime", planted.tanhLayerForgotFprime],
+    ["mlp-backward", "forgot-fprime", planted.mlpForgotFprime],
+    // the outer product the wrong way round
+    ["mlp-backward", "transposed-dW", planted.mlpTransposedDW],
+    // a bias gradient not summed over the batch
+    ["linear-layer-backward", "bias-not-summed", planted.linearLayerBiasNotSummed],
+    ["mlp-backward", "bias-not-summed", planted.mlpBiasNotSummed],
+    // dividing by the batch size twice
+    ["linear-layer-backward", "divided-by-batch-twice", planted.linearLayerDividedTwice],
+    ["softmax-ce-backward", "divided-by-batch-twice", planted.softmaxCeDividedTwice],
+    ["mlp-backward", "divided-by-batch-twice", planted.mlpDividedTwice],
+    // using a where z was needed
+    ["sigmoid-backward", "used-a-for-z", planted.sigmoidUsedInput],
+    ["delta-sigmoid-squared", "used-a-for-z", planted.deltaSigmoidSquaredUsedA],
+    ["mlp-backward", "used-a-for-z", planted.mlpUsedAForZ],
+    // an off-by-one layer
+    ["mlp-backward", "off-by-one-layer", planted.mlpWrongLayerInput],
+    // rule-specific slips
+    ["pow-backward", "power-not-lowered", planted.powExponentKept],
+    ["mul-backward", "swapped-inputs", planted.mulSwapped],
+    ["delta-sigmoid-bce", "extra-fprime", planted.deltaBceExtraFprime],
+    ["delta-softmax-ce", "forgot-softmax", planted.deltaSoftmaxRawScores],
   ];
   it.each(cases)("%s: %s", (id, diagnosis, fn) => {
-    const vs = grade(exerciseById(id), fn);
+    const ex = exerciseById(id);
+    const vs = grade(ex, fn);
     expect(total(vs)).toBeLessThan(1);
     const named = vs.filter((v) => v.diagnosis === diagnosis);
     expect(named.length).toBeGreaterThan(0);
-    for (const v of named) expect(v.score).toBeLessThan(1);
+    for (const v of named) {
+      expect(v.score).toBeLessThan(1);
+      // the feedback says what to look at, never the answer: no numbers of the right answer in it
+      expect(v.feedback).not.toMatch(/\d\.\d{3}/);
+    }
+  });
+  it("every exercise judged by gradients diagnoses a sign error: the solution with every number negated", () => {
+    const solutionsByFile: Record<string, Record<string, unknown>> = { "01-local-rules.ts": s01, "02-graph-backward.ts": s02, "03-toy-chain.ts": s03, "04-output-deltas.ts": s04, "05-delta-recurrence.ts": s05, "06-layer-gradients.ts": s06, "07-mlp-backward.ts": s07, "08-layer-backward.ts": s08 };
+    const checked: string[] = [];
+    for (const ex of ALL_EXERCISES) {
+      if (ex.id === "topological-order") continue; // returns an ordering, not numbers
+      const fn = solutionsByFile[ex.file]![ex.exportName] as (...a: unknown[]) => unknown;
+      const vs = grade(ex, ((...a: unknown[]) => planted.negated(fn(...a))) as Fn);
+      expect(total(vs), ex.id).toBeLessThan(1);
+      const named = vs.filter((v) => v.diagnosis === "sign-error");
+      expect(named.length, ex.id).toBeGreaterThan(0);
+      for (const v of named) expect(v.feedback, ex.id).toContain("opposite sign");
+      checked.push(ex.id);
+    }
+    expect(checked).toHaveLength(ALL_EXERCISES.length - 1);
   });
   it("the transposed dW feedback names the outer product, not the answer", () => {
     const v = grade(exerciseById("layer-gradients"), planted.layerTransposedDW).find((x) => x.diagnosis === "transposed-dW")!;
@@ -86,7 +140,23 @@ describe("valid conventions keep full marks", () => {
   const full = (id: string, fn: Fn) => {
     for (const seed of [1, 5, 9]) for (const v of grade(exerciseById(id), fn, seed)) expect(v, v.feedback).toMatchObject({ score: 1 });
   };
-  it("relu′(0) = 1 instead of 0", () => full("relu-backward", planted.reluGradAtZeroIsOne));
+  it("relu′(0) = 1 and relu′(0) = 0 in the local rule, on a visible case exactly at the kink", () => {
+    const kink = exerciseById("relu-backward").cases(1).filter((c) => c.args[0] === 0);
+    expect(kink).toHaveLength(1);
+    full("relu-backward", planted.reluGradAtZeroIsOne);
+    full("relu-backward", planted.reluGradAtZeroIsZero);
+    // and the kink is not a free pass: g/2 (the central difference there) is neither convention
+    expect(exerciseById("relu-backward").judge(kink[0]!, 0.75).score).toBe(0);
+  });
+  it("relu′(0) either way in the relu layer, on a visible case with z = 0", () => {
+    expect(exerciseById("relu-layer-backward").cases(1).some((c) => (c.args[1] as { z: number[][] }).z.some((r) => r.includes(0)))).toBe(true);
+    full("relu-layer-backward", planted.reluLayerAtZeroIsOne);
+    full("relu-layer-backward", planted.reluLayerAtZeroIsZero);
+  });
+  it("an extra harmless clone of the inputs, typed arrays and column vectors in the answer", () => {
+    full("linear-layer-backward", planted.linearLayerWithClone);
+    full("mlp-backward", planted.mlpWithClone);
+  });
   it("db as a one-column matrix and dW as Float64Array rows", () => full("layer-gradients", planted.layerColumnBias));
   it("δ returned from an extra defensive clone of the inputs", () => full("delta-recurrence", planted.deltaWithClone));
   it("and the worked solutions, for reference", () => {

@@ -122,3 +122,96 @@ export const mlpDroppedFirstLayer = (p: MlpParams, X: number[][], Y: number[][],
   const g = mlpBackward(p, X, Y, act, lambda);
   return { dW: g.dW.slice(1), db: g.db.slice(1) };
 };
+
+// ---- the remaining pitfalls of issue 6, planted where they apply ----
+
+/** Activation rules that pass g through: the local derivative left out. */
+export const reluForgotFprime = (_x: number, g: number): number => g;
+export const tanhForgotFprime = (_x: number, g: number): number => g;
+export const sigmoidForgotFprime = (_x: number, g: number): number => g;
+export const expForgotLocal = (_x: number, g: number): number => g;
+export const sigmoidUsedInput = (x: number, g: number): number => g * x * (1 - x);
+export const powExponentKept = (x: number, n: number, g: number): number => g * n * x ** n;
+export const mulSwapped = (a: number, b: number, g: number) => ({ da: g * a, db: g * b });
+export const reluGradAtZeroIsZero = (x: number, g: number): number => (x > 0 ? g : 0);
+
+export const reluLayerForgotFprime = (dA: number[][], _c: { z: number[][] }): number[][] => dA.map((r) => [...r]);
+export const tanhLayerForgotFprime = (dA: number[][], _c: { a: number[][] }): number[][] => dA.map((r) => [...r]);
+export const reluLayerAtZeroIsOne = (dA: number[][], c: { z: number[][] }): number[][] => dA.map((r, i) => r.map((g, m) => (c.z[i]![m]! >= 0 ? g : 0)));
+export const reluLayerAtZeroIsZero = (dA: number[][], c: { z: number[][] }): number[][] => dA.map((r, i) => r.map((g, m) => (c.z[i]![m]! > 0 ? g : 0)));
+
+const linear = (dZ: number[][], c: { X: number[][]; W: number[][] }) => ({
+  dX: c.X.map((_, k) => dZ[0]!.map((_, m) => c.W.reduce((s, row, i) => s + row[k]! * dZ[i]![m]!, 0))),
+  dW: dZ.map((zr) => c.X.map((xr) => zr.reduce((s, v, m) => s + v * xr[m]!, 0))),
+  db: dZ.map((r) => r.reduce((s, v) => s + v, 0)),
+});
+export const linearLayerBiasNotSummed = (dZ: number[][], c: { X: number[][]; W: number[][] }) => ({ ...linear(dZ, c), db: dZ.map((r) => [...r]) });
+export const linearLayerDividedTwice = (dZ: number[][], c: { X: number[][]; W: number[][] }) => {
+  const g = linear(dZ, c);
+  const M = dZ[0]!.length;
+  return { dX: g.dX, dW: g.dW.map((r) => r.map((v) => v / M)), db: g.db.map((v) => v / M) };
+};
+/** An extra, harmless defensive copy of the cache before computing. */
+export const linearLayerWithClone = (dZ: number[][], c: { X: number[][]; W: number[][] }) => linear(structuredClone(dZ), { X: c.X.map((r) => r.slice()), W: c.W.map((r) => Float64Array.from(r) as unknown as number[]) });
+
+export const softmaxCeDividedTwice = (Z: number[][], y: number[]): number[][] => {
+  const M = Z[0]!.length;
+  return softmaxCeNoMean(Z, y).map((r) => r.map((v) => v / (M * M)));
+};
+
+export const deltaSigmoidSquaredUsedA = (Z: number[][], Y: number[][]): number[][] =>
+  Z.map((r, i) => r.map((z, m) => { const a = sg(z); const s = sg(a); return (a - Y[i]![m]!) * s * (1 - s); }));
+export const deltaBceExtraFprime = (Z: number[][], Y: number[][]): number[][] => Z.map((r, i) => r.map((z, m) => { const a = sg(z); return (a - Y[i]![m]!) * a * (1 - a); }));
+export const deltaSoftmaxRawScores = (Z: number[][], Y: number[][]): number[][] => Z.map((r, i) => r.map((z, m) => z - Y[i]![m]!));
+
+/** A whole-network backward with one deliberate slip, written independently of the grader's models. */
+function mlpWith(slip: "transpose" | "bias" | "twice" | "fprime" | "a-for-z" | "layer-input") {
+  return (p: MlpParams, X: number[][], Y: number[][], act: ToyAct, lambda: number) => {
+    const { W, b } = p;
+    const L = W.length;
+    const M = X[0]!.length;
+    const mul = (A: number[][], B: number[][]) => A.map((row) => B[0]!.map((_, j) => row.reduce((s, v, k) => s + v * B[k]![j]!, 0)));
+    const tr = (A: number[][]) => A[0]!.map((_, j) => A.map((row) => row[j]!));
+    const zs: number[][][] = [];
+    const as: number[][][] = [X];
+    for (let l = 0; l < L; l++) {
+      zs[l] = mul(W[l]!, as[l]!).map((row, i) => row.map((v) => v + b[l]![i]!));
+      as[l + 1] = l === L - 1 ? zs[l]! : zs[l]!.map((row) => row.map((v) => toyA(act, v)));
+    }
+    const scale = slip === "twice" ? 1 / (M * M) : 1 / M;
+    let delta = as[L]!.map((row, i) => row.map((v, m) => (v - Y[i]![m]!) * scale));
+    const dW: number[][][] = [];
+    const db: (number[] | number[][])[] = [];
+    for (let l = L - 1; l >= 0; l--) {
+      const input = slip === "layer-input" ? as[l + 1]! : as[l]!;
+      dW[l] = slip === "transpose"
+        ? mul(input, tr(delta)).map((row, k) => row.map((v, i) => v + lambda * W[l]![i]![k]!))
+        : mul(delta, tr(input)).map((row, i) => row.map((v, k) => v + lambda * (W[l]![i]![k] ?? 0)));
+      db[l] = slip === "bias" ? delta.map((r) => [...r]) : delta.map((r) => r.reduce((s, v) => s + v, 0));
+      if (l > 0) {
+        const back = mul(tr(W[l]!), delta);
+        delta = slip === "fprime" ? back : back.map((row, i) => row.map((v, m) => v * toyDA(act, slip === "a-for-z" ? as[l]![i]![m]! : zs[l - 1]![i]![m]!)));
+      }
+    }
+    return { dW, db };
+  };
+}
+export const mlpTransposedDW = mlpWith("transpose");
+export const mlpBiasNotSummed = mlpWith("bias");
+export const mlpDividedTwice = mlpWith("twice");
+export const mlpForgotFprime = mlpWith("fprime");
+export const mlpUsedAForZ = mlpWith("a-for-z");
+export const mlpWrongLayerInput = mlpWith("layer-input");
+export const mlpWithClone = (p: MlpParams, X: number[][], Y: number[][], act: ToyAct, lambda: number) => {
+  const g = mlpBackward(structuredClone(p), X.map((r) => [...r]), Y, act, lambda);
+  return { dW: g.dW.map((w) => w.map((r) => Float64Array.from(r))), db: g.db.map((v) => v.map((x) => [x])) };
+};
+
+/** Every number in a JSON-like answer negated: a sign error everywhere. */
+export function negated(x: unknown): unknown {
+  if (typeof x === "number") return -x;
+  if (Array.isArray(x)) return x.map(negated);
+  if (ArrayBuffer.isView(x)) return Array.from(x as Float64Array, (v) => -v);
+  if (x !== null && typeof x === "object") return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, negated(v)]));
+  return x;
+}
