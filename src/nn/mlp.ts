@@ -169,7 +169,11 @@ export class DenseNetwork {
 
     // δ^L = ∂L/∂a^L ⊙ f′(z^L), or the fused (ŷ − y)/M of sigmoid+BCE and softmax+CE.
     const dL = delta[L] as Matrix;
-    if (this.loss.fusedDelta?.(aL, Y, fL.name, dL) === undefined) fL.mulDf(this.loss.grad(aL, Y, dL), zL, aL);
+    const fused = this.loss.fusedDelta?.(aL, Y, fL.name, dL);
+    if (fused === undefined) {
+      this.loss.grad(aL, Y, dL); // ∂L/∂a^L
+      fL.mulDf(dL, zL, aL); //      ⊙ f′(z^L)
+    }
 
     for (let l = L; l >= 1; l--) {
       const dl = delta[l] as Matrix, Wl = this.W[l] as Matrix;
