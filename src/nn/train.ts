@@ -28,9 +28,15 @@ export function toColumns(data: ToyDataset, classes: number): ColumnData {
 
 /** One epoch's figures, handed to the callback. */
 export interface EpochReport {
+  /** 1-based epoch number. */
   epoch: number;
+  /** Mean training loss over the epoch's minibatches (as optimised, weight-decay penalty included). */
   loss: number;
+  /** Accuracy on the whole training set after the epoch (classification data only). */
   trainAccuracy?: number;
+  /** Loss on the held-out split after the epoch, penalty included like `loss`, so the curves compare. */
+  testLoss?: number;
+  /** Accuracy on the held-out split after the epoch (classification data only). */
   testAccuracy?: number;
 }
 
@@ -51,6 +57,23 @@ export function accuracy(net: DenseNetwork, data: ColumnData): number {
   if (data.labels.length !== data.X.cols) throw new RangeError(`accuracy: ${data.labels.length} labels for X ${shapeString(data.X)} (one per column)`);
   const pred = net.predict(data.X).argmaxCols();
   return pred.filter((p, j) => p === data.labels![j]).length / pred.length;
+}
+
+/**
+ * The loss of `net` on a whole data set (one forward pass), plus λ Σ W² when a weight decay is
+ * given: the held-out figure that tells over-fitting from under-fitting.
+ */
+export function lossOn(net: DenseNetwork, data: ColumnData, weightDecay = 0): number {
+  let value = net.loss.value(net.predict(data.X), data.Y);
+  if (weightDecay !== 0) {
+    for (let l = 1; l <= net.L; l++) {
+      const w = (net.W[l] as Matrix).data;
+      let sq = 0;
+      for (let i = 0; i < w.length; i++) sq += (w[i] as number) * (w[i] as number);
+      value += weightDecay * sq;
+    }
+  }
+  return value;
 }
 
 /**
@@ -90,7 +113,10 @@ export function train(net: DenseNetwork, data: ColumnData, options: TrainOptions
     }
     const report: EpochReport = { epoch, loss: n === 0 ? NaN : total / n };
     if (data.labels) report.trainAccuracy = accuracy(net, data);
-    if (options.test?.labels) report.testAccuracy = accuracy(net, options.test);
+    if (options.test !== undefined) {
+      report.testLoss = lossOn(net, options.test, weightDecay);
+      if (options.test.labels) report.testAccuracy = accuracy(net, options.test);
+    }
     reports.push(report);
     options.onEpoch?.(report);
   }

@@ -13,6 +13,15 @@ test("2-16-16-2 on two moons reaches ≥ 97% held-out accuracy (seed 1)", () => 
   expect(seen).toEqual(reports);
   expect(reports[reports.length - 1]!.testAccuracy).toBeGreaterThanOrEqual(0.97);
   expect(reports[reports.length - 1]!.loss).toBeLessThan(reports[0]!.loss);
+  expect(reports[reports.length - 1]!.testLoss!).toBeLessThan(reports[0]!.testLoss!);
+});
+
+test("the held-out loss is the loss of the trained network on the test split, penalty included", () => {
+  const { train: tr, test: te } = trainTestSplit(moons(200, { noise: 0.1, seed: 5 }), 0.25, 5);
+  const net = new DenseNetwork([2, 6, 2], { output: "softmax", loss: "softmaxCrossEntropy", seed: 5 });
+  const testData = toColumns(te, 2);
+  const [r] = train(net, toColumns(tr, 2), { optimizer: adam(0.01), epochs: 1, weightDecay: 0.01, seed: 5, test: testData });
+  expect(r!.testLoss).toBeCloseTo(net.backward(net.forward(testData.X), testData.Y, { weightDecay: 0.01 }).loss, 14);
 });
 
 test("momentum SGD also lowers the loss", () => {
