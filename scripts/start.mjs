@@ -36,7 +36,7 @@ for (let i = 0; i < argv.length; i++) {
 }
 
 ensureNodeModules();
-ensureBuild();
+ensureBuild({ strict: false });
 ensureSelfLink();
 ensureJupyter();
 ensureKernel();

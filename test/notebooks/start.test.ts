@@ -33,7 +33,10 @@ describe.skipIf(gate.skip)("npm start", () => {
     const urlPattern = new RegExp(`${base.replace(/[.]/g, "\\.")}/\\?token=([0-9a-f]{16,})`);
     try {
       // The URL a student copies into the browser, with the server's own token.
-      for (let i = 0; i < 480 && !urlPattern.test(output); i++) await new Promise((r) => setTimeout(r, 250));
+      let gone = false;
+      void exited.then(() => (gone = true));
+      for (let i = 0; i < 480 && !urlPattern.test(output) && !gone; i++) await new Promise((r) => setTimeout(r, 250));
+      expect(gone, `start.mjs exited before serving; output:\n${output}`).toBe(false);
       const m = urlPattern.exec(output);
       expect(m, `no URL with a token printed; output:\n${output}`).not.toBeNull();
       const token = m![1];
