@@ -88,6 +88,8 @@ export interface DeltaStepInput {
   deltaNext: MatrixInput;
   /** f′(z^(l)), d_l × M: the fixed gains of the reversed network. */
   fprime: MatrixInput;
+  /** TeX name of layer l's activation, e.g. "\\sigma" to print σ′(z); default "f". */
+  activation?: string;
 }
 
 /**
@@ -110,7 +112,7 @@ export function deltaStepTex(step: DeltaStepInput, opts: { precision?: number } 
   const delta = back.map((r, i) => r.map((v, c) => v * F[i][c]));
   const p = { precision: opts.precision };
   const tex =
-    `\\boldsymbol\\delta^{(${l})} = \\Big(\\big(\\mathbf W^{(${l + 1})}\\big)^{\\!\\top}\\boldsymbol\\delta^{(${l + 1})}\\Big)\\odot f'\\big(\\mathbf z^{(${l})}\\big)` +
+    `\\boldsymbol\\delta^{(${l})} = \\Big(\\big(\\mathbf W^{(${l + 1})}\\big)^{\\!\\top}\\boldsymbol\\delta^{(${l + 1})}\\Big)\\odot ${step.activation ?? "f"}'\\big(\\mathbf z^{(${l})}\\big)` +
     ` = \\Big(${texMatrix(Wt, p)}${texMatrix(D, p)}\\Big)\\odot${texMatrix(F, p)}` +
     ` = ${texMatrix(back, p)}\\odot${texMatrix(F, p)} = ${texMatrix(delta, p)}`;
   return { tex, delta };

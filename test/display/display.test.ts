@@ -192,6 +192,8 @@ describe("formulas with numbers put in", () => {
     // the intermediate (W⁽³⁾)ᵀδ⁽³⁾ = [0.8, 1.0, 1.2] from the document's answer is in the formula
     expect(t).toContain("\\begin{bmatrix} 0.8 \\\\ 1 \\\\ 1.2 \\end{bmatrix}\\odot");
     expect(texString(t)).not.toContain("katex-error");
+    expect(t).toContain("\\odot f'\\big(\\mathbf z^{(2)}\\big)");
+    expect(deltaStepTex({ layer: 1, W: [[2]], deltaNext: [1], fprime: [0.25], activation: "\\sigma" }).tex).toContain("\\odot \\sigma'\\big(\\mathbf z^{(1)}\\big)");
     expect(() => deltaStepTex({ layer: 2, W: [[1, 2, 3], [-1, 0, 1]], deltaNext: [0.5, -0.3, 1], fprime: [1, 0, 0] }))
       .toThrow("deltaStepTex: W^(3) is 2×3 so δ^(3) needs 2 rows, got 3×1");
     expect(() => deltaStepTex({ layer: 2, W: [[1, 2, 3], [-1, 0, 1]], deltaNext: [0.5, -0.3], fprime: [1, 0] }))
