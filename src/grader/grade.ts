@@ -5,7 +5,7 @@
  * own copy of the inputs) score it. Every failure costs only the case or exercise it hits; the
  * report is always complete.
  */
-import { compileStudentSource, describeDiagnostics, originalPosition, typeCheck, typeErrorsFor, type CompiledSource, type SourceDiagnostic, type TypeReport } from "./compile";
+import { compileSubmissionCached, describeDiagnostics, originalPosition, typeErrorsFor, type CompiledFile, type SourceDiagnostic } from "./compile";
 import { roundPoints, type CaseReport, type ExerciseReport, type SubmissionReport } from "./report";
 import { DEFAULT_LIMITS, SubmissionRunner, type CallOutcome, type SandboxLimits } from "./sandbox/runner";
 import type { GradableCase, GradableExercise, JsLocation } from "./sandbox/protocol";
@@ -35,7 +35,7 @@ const NOTEBOOK_REDEFINITIONS = new Set(["Duplicate function implementation.", "D
 interface Module {
   key: string;
   src: SubmissionSource;
-  compiled: CompiledSource | { error: string };
+  compiled: CompiledFile | { error: string };
 }
 
 /** Grade `exercises` against a loaded submission. Never throws for anything the student did. */
@@ -46,7 +46,8 @@ export async function gradeSubmission(sub: Submission, exercises: readonly Grada
   const budget = opts.submissionTimeoutMs ?? DEFAULT_SUBMISSION_TIMEOUT_MS;
   const deadline = started + budget;
 
-  // 1. Sources, each distinct one compiled once.
+  // 1. Sources: each distinct one is compiled once, and all of them in one program that also
+  //    type-checks them (what tslab would refuse to run).
   const modules = new Map<string, Module>();
   const sourceOf = new Map<string, Module | { missing: string }>();
   for (const ex of exercises) {
@@ -58,37 +59,26 @@ export async function gradeSubmission(sub: Submission, exercises: readonly Grada
     const id = `${src.displayName}\u0000${src.source}`;
     let mod = modules.get(id);
     if (!mod) {
-      let compiled: Module["compiled"];
-      try {
-        const r = compileStudentSource(src.source, src.displayName);
-        compiled = r.js !== undefined ? r : { error: `does not compile: ${describe(src, r.diagnostics)}` };
-      } catch (e) {
-        compiled = { error: `could not be compiled: ${(e as Error).message}` };
-      }
-      mod = { key: `m${modules.size}`, src, compiled };
+      mod = { key: `m${modules.size}`, src, compiled: { error: "not compiled" } };
       modules.set(id, mod);
     }
     sourceOf.set(ex.id, mod);
   }
-
-  // 2. One type check for the whole submission (what tslab would refuse to run).
-  let types: TypeReport | null = null;
-  const checkNames = new Map<Module, string>();
-  if (opts.typeCheck !== false) {
-    const files = [...modules.values()].filter((m) => !("error" in m.compiled));
-    const used = new Set<string>();
-    for (const m of files) {
-      let name = m.src.displayName.replace(/\.ipynb$/i, ".ts");
-      if (!name.endsWith(".ts")) name += ".ts";
-      while (used.has(name)) name = name.replace(/\.ts$/, "_.ts");
-      used.add(name);
-      checkNames.set(m, name);
-    }
-    try {
-      types = typeCheck(files.map((m) => ({ name: checkNames.get(m)!, source: m.src.source })));
-    } catch {
-      types = null; // a checker failure must not cost the student anything
-    }
+  const typeCheck = opts.typeCheck !== false;
+  const names = new Map<Module, string>();
+  for (const m of modules.values()) names.set(m, m.src.displayName);
+  let compiled: Map<string, CompiledFile> | null = null;
+  let compileFailure = "";
+  try {
+    compiled = compileSubmissionCached([...modules.values()].map((m) => ({ name: names.get(m)!, source: m.src.source })), { typeCheck });
+  } catch (e) {
+    compileFailure = (e as Error).message;
+  }
+  for (const m of modules.values()) {
+    const r = compiled?.get(names.get(m)!);
+    if (!r) m.compiled = { error: `could not be compiled: ${compileFailure || "the compiler failed"}` };
+    else if (r.js === undefined) m.compiled = { error: `does not compile: ${describe(m.src, r.diagnostics)}` };
+    else m.compiled = r;
   }
 
   // 3. Run the cases.
@@ -108,7 +98,7 @@ export async function gradeSubmission(sub: Submission, exercises: readonly Grada
       if ("missing" in mod) failAll(mod.missing);
       else if ("error" in mod.compiled) failAll(mod.compiled.error);
       else {
-        const typeErrors = typeErrorsOf(types, checkNames.get(mod), ex.exportName, mod);
+        const typeErrors = typeErrorsOf(ex.exportName, mod);
         if (typeErrors.length > 0) failAll(`does not type-check: ${describe(mod.src, typeErrors)}`);
         else {
           for (const c of cases) {
@@ -146,11 +136,9 @@ export function failedReport(student: string, exercises: readonly GradableExerci
   return { student, exercises: reports, total: 0, max: roundPoints(exercises.reduce((s, e) => s + e.points, 0)), seed, durationMs: 0, errors: [why] };
 }
 
-function typeErrorsOf(types: TypeReport | null, name: string | undefined, exportName: string, mod: Module): SourceDiagnostic[] {
-  if (!types || !name) return [];
-  const file = types.files.get(name);
-  if (!file) return [];
-  const errs = typeErrorsFor(file, exportName);
+function typeErrorsOf(exportName: string, mod: Module): SourceDiagnostic[] {
+  if ("error" in mod.compiled || !mod.compiled.types) return [];
+  const errs = typeErrorsFor(mod.compiled.types, exportName);
   return mod.src.cellStarts ? errs.filter((e) => ![...NOTEBOOK_REDEFINITIONS].some((p) => e.message.startsWith(p))) : errs;
 }
 

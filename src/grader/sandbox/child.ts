@@ -44,14 +44,12 @@ const P = {
   indexOf: String.prototype.indexOf,
   includes: String.prototype.includes,
   startsWith: String.prototype.startsWith,
-  endsWith: String.prototype.endsWith,
 };
 /** String and array helpers that keep working when the student patches the prototypes. */
 const cut = (s: string, a: number, b?: number): string => P.apply(P.slice, s, b === undefined ? [a] : [a, b]) as string;
 const has = (s: string, part: string): boolean => P.apply(P.includes, s, [part]) as boolean;
 const find = (s: string, part: string, from = 0): number => P.apply(P.indexOf, s, [part, from]) as number;
 const starts = (s: string, part: string): boolean => P.apply(P.startsWith, s, [part]) as boolean;
-const ends = (s: string, part: string): boolean => P.apply(P.endsWith, s, [part]) as boolean;
 const MAX_ELEMENTS = 200_000;
 const MAX_DEPTH = 8;
 const MAX_STRING = 10_000;
@@ -289,51 +287,84 @@ const WATCHED: [string, object][] = [
   ["process.stdout", process.stdout],
   ["process.stderr", process.stderr],
 ];
-type Snap = Record<string, unknown[]>;
+/** The watched objects' own properties at a point in time, in `ownKeys` order. */
+interface ObjectState {
+  keys: (string | symbol)[];
+  /** per key: [0, value, writable, enumerable] for data, [1, get, set] for accessors */
+  parts: unknown[][];
+}
+type Snap = ObjectState[];
+
+function stateOf(name: string, obj: object): ObjectState {
+  const all = P.ownKeys(obj);
+  // Node's own bookkeeping on process and its streams (listener counts, buffers) is not a built-in
+  const internals = starts(name, "process");
+  const keys: (string | symbol)[] = [];
+  const parts: unknown[][] = [];
+  for (let i = 0; i < all.length; i++) {
+    const k = all[i]!;
+    if (internals && typeof k === "string" && starts(k, "_")) continue;
+    const d = P.gopd(obj, k);
+    if (!d) continue;
+    keys[keys.length] = k;
+    parts[parts.length] = "value" in d ? [0, d.value, d.writable, d.enumerable] : [1, d.get, d.set];
+  }
+  return { keys, parts };
+}
 
 function takeSnapshot(): Snap {
-  const s: Snap = Object.create(null) as Snap;
-  for (let w = 0; w < WATCHED.length; w++) {
-    const [name, obj] = WATCHED[w]!;
-    const keys = P.ownKeys(obj);
-    const internals = starts(name, "process");
-    for (let i = 0; i < keys.length; i++) {
-      const k = keys[i]!;
-      // Node's own bookkeeping on process and its streams (listener counts, buffers) is not a built-in
-      if (internals && typeof k === "string" && starts(k, "_")) continue;
-      const d = P.gopd(obj, k);
-      if (!d) continue;
-      s[`${name}.${typeof k === "symbol" ? P.String(k) : k}`] = "value" in d ? [0, d.value, d.writable, d.enumerable] : [1, d.get, d.set];
-    }
-  }
+  const s: Snap = [];
+  for (let w = 0; w < WATCHED.length; w++) s[w] = stateOf(WATCHED[w]![0], WATCHED[w]![1]);
   return s;
 }
-let baseline: Snap = Object.create(null) as Snap;
+let baseline: Snap = [];
 
-/** What changed since the baseline; lazy globals turning from accessor into data are not changes. */
+const keyName = (k: string | symbol): string => (typeof k === "symbol" ? P.String(k) : k);
+const sameParts = (a: unknown[], b: unknown[]): boolean => a[0] === b[0] && P.is(a[1], b[1]) && P.is(a[2], b[2]) && P.is(a[3], b[3]);
+const indexIn = (keys: (string | symbol)[], k: string | symbol): number => {
+  for (let i = 0; i < keys.length; i++) if (keys[i] === k) return i;
+  return -1;
+};
+
+/**
+ * What changed since the baseline. Lazy globals turning from accessor into data are not changes,
+ * and neither are new globals (the student's own); anything else on a built-in is. The common
+ * case (nothing changed, keys in the same order) costs one descriptor read per property.
+ */
 function tamperedSince(): string[] {
-  const now = takeSnapshot();
   const out: string[] = [];
-  for (const k in now) {
-    const a = baseline[k];
-    const b = now[k]!;
-    if (a === undefined) {
-      out[out.length] = `${k} (added)`;
-    } else if (a[0] !== b[0]) {
-      if (!(a[0] === 1 && b[0] === 0 && starts(k, "globalThis."))) out[out.length] = k;
-    } else if (!P.is(a[1], b[1]) || !P.is(a[2], b[2]) || !P.is(a[3], b[3])) {
-      out[out.length] = k;
+  for (let w = 0; w < WATCHED.length && out.length < 8; w++) {
+    const [name, obj] = WATCHED[w]!;
+    const before = baseline[w]!;
+    const now = stateOf(name, obj);
+    const isGlobal = name === "globalThis";
+    let aligned = now.keys.length === before.keys.length;
+    for (let i = 0; aligned && i < now.keys.length; i++) aligned = now.keys[i] === before.keys[i];
+    if (aligned) {
+      for (let i = 0; i < now.keys.length; i++) {
+        const a = before.parts[i]!;
+        const b = now.parts[i]!;
+        if (sameParts(a, b)) continue;
+        if (isGlobal && a[0] === 1 && b[0] === 0) continue;
+        out[out.length] = `${name}.${keyName(now.keys[i]!)}`;
+      }
+      continue;
     }
-    if (out.length >= 8) break;
+    // keys added, deleted or reordered: compare by name
+    for (let i = 0; i < now.keys.length; i++) {
+      const j = indexIn(before.keys, now.keys[i]!);
+      if (j < 0) {
+        if (!isGlobal) out[out.length] = `${name}.${keyName(now.keys[i]!)} (added)`;
+        continue;
+      }
+      const a = before.parts[j]!;
+      const b = now.parts[i]!;
+      if (sameParts(a, b) || (isGlobal && a[0] === 1 && b[0] === 0)) continue;
+      out[out.length] = `${name}.${keyName(now.keys[i]!)}`;
+    }
+    for (let j = 0; j < before.keys.length; j++) if (indexIn(now.keys, before.keys[j]!) < 0) out[out.length] = `${name}.${keyName(before.keys[j]!)} (deleted)`;
   }
-  if (out.length < 8) for (const k in baseline) if (!(k in now)) out[out.length] = `${k} (deleted)`;
-  // additions to globalThis are the student's own globals, not a change to a built-in
-  const real: string[] = [];
-  for (let i = 0; i < out.length; i++) {
-    const k = out[i]!;
-    if (!(starts(k, "globalThis.") && ends(k, " (added)"))) real[real.length] = k;
-  }
-  return real;
+  return out;
 }
 
 // ---- async work left behind ------------------------------------------------------------------------
