@@ -2,12 +2,14 @@
  * Checking exercises inside a notebook: run an exercise's cases in this process against a
  * function and show a result table. Failures are displayed, never thrown, so a notebook with
  * unfinished exercises still runs top to bottom. `loadExercises` recompiles the current file on
- * every call, so an edit to exercises/*.ts takes effect in the next cell without a kernel restart.
+ * every call, so an edit to exercises/*.ts takes effect in the next cell without a kernel restart,
+ * and it type-checks the files as the autograder does: an export with a type error is reported
+ * here exactly as the grader will report it.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { CaseVerdict, Exercise } from "./contract";
-import { compileStudentSource, describeDiagnostics } from "./compile";
+import { compileSubmission, describeDiagnostics, typeErrorsFor } from "./compile";
 import { ALL_EXERCISES, exerciseById } from "./exercises";
 import { plainData } from "./judge";
 
@@ -47,10 +49,12 @@ export function loadExercises(target?: string): ExerciseModule {
     ? fs.readdirSync(where).filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts")).sort().map((f) => path.join(where, f))
     : [where];
   const merged: ExerciseModule = {};
-  for (const file of files) {
-    const source = fs.readFileSync(file, "utf8");
-    const name = path.basename(file);
-    const out = compileStudentSource(source, name);
+  const typeErrors = new Map<string, string>();
+  const sources = files.map((file) => ({ name: path.basename(file), source: fs.readFileSync(file, "utf8") }));
+  // One program for all the files: syntax errors, JavaScript, and the type errors the grader would refuse.
+  const compiled = compileSubmission(sources, { typeCheck: true });
+  for (const { name } of sources) {
+    const out = compiled.get(name)!;
     if (out.js === undefined) throw new Error(`${name} does not compile: ${describeDiagnostics(name, out.diagnostics)}`);
     const module = { exports: {} as ExerciseModule };
     const refuse = (id: string): never => {
@@ -59,9 +63,19 @@ export function loadExercises(target?: string): ExerciseModule {
     // eslint-disable-next-line @typescript-eslint/no-implied-eval
     new Function("exports", "require", "module", out.js)(module.exports, refuse, module);
     Object.assign(merged, module.exports);
+    if (out.types) {
+      for (const exportName of Object.keys(module.exports)) {
+        const errs = typeErrorsFor(out.types, exportName);
+        if (errs.length > 0) typeErrors.set(exportName, `does not type-check: ${describeDiagnostics(name, errs)}`);
+      }
+    }
   }
+  Object.defineProperty(merged, TYPE_ERRORS, { value: typeErrors, enumerable: false });
   return merged;
 }
+
+/** Where `loadExercises` leaves the type errors of each export (the grader refuses such code, as tslab does). */
+const TYPE_ERRORS = Symbol.for("backprop-lab.typeErrors");
 
 /** Run every case of one exercise against `fn` in this process; thrown errors cost only their case. */
 export function runInline(ex: Exercise, fn: unknown, seed = 0): InlineResult {
@@ -85,8 +99,14 @@ export function runInline(ex: Exercise, fn: unknown, seed = 0): InlineResult {
 export function checkResults(ids: string | string[], implementation?: unknown, seed = 0): InlineResult[] {
   const list = ids === "all" ? ALL_EXERCISES.map((e) => e.id) : Array.isArray(ids) ? ids : [ids];
   const mod = implementation === undefined ? loadExercises() : implementation;
+  const typeErrors = mod !== null && typeof mod === "object" ? ((mod as Record<symbol, unknown>)[TYPE_ERRORS] as Map<string, string> | undefined) : undefined;
   return list.map((id) => {
     const ex = exerciseById(id);
+    const refused = typeErrors?.get(ex.exportName);
+    if (refused) {
+      const cases = ex.cases(seed).map((c) => ({ name: c.name, visible: c.visible, score: 0, feedback: refused }));
+      return { id: ex.id, exportName: ex.exportName, points: ex.points, earned: 0, cases };
+    }
     const fn = typeof mod === "function" ? mod : mod !== null && typeof mod === "object" ? (mod as ExerciseModule)[ex.exportName] : undefined;
     return runInline(ex, fn, seed);
   });

@@ -24,6 +24,17 @@ describe("loadExercises", () => {
     expect(after.earned).toBe(after.points);
     fs.rmSync(dir, { recursive: true });
   });
+  it("reports an export with a type error the way the grader does, and only that export", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bpl-inline-"));
+    const file = path.join(dir, "01-local-rules.ts");
+    const src = fs.readFileSync(path.join(root, "solutions/01-local-rules.ts"), "utf8").replace("return x > 0 ? g : 0;", 'const zero: number = "0";\n  return x > 0 ? g : zero;');
+    fs.writeFileSync(file, src);
+    const [relu, mul] = checkResults(["relu-backward", "mul-backward"], loadExercises(file));
+    expect(relu!.earned).toBe(0);
+    for (const c of relu!.cases) expect(c.feedback).toBe("does not type-check: 01-local-rules.ts:42:9: Type 'string' is not assignable to type 'number'.");
+    expect(mul!.earned).toBe(mul!.points);
+    fs.rmSync(dir, { recursive: true });
+  });
   it("names the file and line when the file does not parse, and refuses run-time imports", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bpl-inline-"));
     fs.writeFileSync(path.join(dir, "bad.ts"), "export function f( {\n");
