@@ -85,9 +85,13 @@ export function graphSvg(root: GraphNodeLike, opts: GraphOptions = {}): string {
   }
   const W = 150, H = 58, GX = 60, GY = 22;
   const maxRows = Math.max(...[...cols.values()].map((c) => c.length));
+  // An edge that skips a column is drawn as an arc over the boxes, so it cannot be read as an edge
+  // into the node it passes; the arcs need a strip of room at the top.
+  const skips = order.some((v) => inputsOf(v).some((c) => depth.get(v)! - depth.get(c)! > 1));
+  const arcRoom = skips ? 36 : 0;
   const width = cols.size * (W + GX) + 20;
-  const height = maxRows * (H + GY) + 20 + (opts.title ? 20 : 0);
-  const top = opts.title ? 30 : 10;
+  const height = maxRows * (H + GY) + 20 + (opts.title ? 20 : 0) + arcRoom;
+  const top = (opts.title ? 30 : 10) + arcRoom;
   const pos = new Map<GraphNodeLike, { x: number; y: number }>();
   for (const [d, vs] of cols) {
     const offset = ((maxRows - vs.length) * (H + GY)) / 2;
@@ -99,7 +103,13 @@ export function graphSvg(root: GraphNodeLike, opts: GraphOptions = {}): string {
     const p = pos.get(v)!;
     for (const c of inputsOf(v)) {
       const q = pos.get(c)!;
-      parts.push(`<line x1="${q.x + W}" y1="${q.y + H / 2}" x2="${p.x}" y2="${p.y + H / 2}" stroke="#888" marker-end="url(#bpl-arrow)"/>`);
+      const [x1, y1, x2, y2] = [q.x + W, q.y + H / 2, p.x, p.y + H / 2];
+      if (depth.get(v)! - depth.get(c)! > 1) {
+        const arcY = top - arcRoom + 8;
+        parts.push(`<path d="M${x1},${y1} C${x1 + GX},${arcY} ${x2 - GX},${arcY} ${x2},${y2}" fill="none" stroke="#888" marker-end="url(#bpl-arrow)"/>`);
+      } else {
+        parts.push(`<line x1="${x1}" y1="${y1}" x2="${x2}" y2="${y2}" stroke="#888" marker-end="url(#bpl-arrow)"/>`);
+      }
     }
   }
   for (const v of order) {
