@@ -160,6 +160,14 @@ describe("graphs of real Values", () => {
     expect(titles.indexOf("e")).toBeLessThan(titles.indexOf("b"));
   });
 
+  it("draws an edge that skips a column as an arc, and every other edge as a straight line", () => {
+    const x = new Value(0.5, "x"), w = new Value(-1.3, "w");
+    const u4 = w.mul(x), u6 = u4.sigmoid(), u7 = u6.mul(u4); // u4 → u7 skips u6's column
+    const svg = graphSvg(u7);
+    expect(svg.match(/<path d="M/g)).toHaveLength(1);
+    expect(svg.match(/<line /g)).toHaveLength(4); // x→u4, w→u4, u4→u6, u6→u7
+  });
+
   it("orders a 100 000-node chain without overflowing the stack, and refuses to draw it with a clear message", () => {
     let v = new Value(0.5, "x");
     for (let i = 0; i < 100_000; i++) v = v.add(1); // each add also makes a leaf for the constant 1
