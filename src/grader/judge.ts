@@ -259,7 +259,7 @@ export function judgeGradients(
   const m = diagnose();
   const verdict: CaseVerdict = {
     score,
-    feedback: m ? `${m.feedback}${notes.length ? ` (${notes.join("; ")})` : ""}` : notes.join("; "),
+    feedback: m ? `${m.feedback}${notes.length ? `; ${notes.join("; ")}` : ""}` : notes.join("; "),
   };
   if (Number.isFinite(worst)) verdict.relError = worst;
   if (m) verdict.diagnosis = m.id;

@@ -156,6 +156,18 @@ describe.concurrent("backprop-lab grade", () => {
     expect(await main(["grade", path.join(REPO, "exercises"), "--exercise", "relu-backward"], s.io)).toBe(0);
   });
 
+  it("--no-typecheck runs code that tslab would refuse; by default it is refused at the error's line", async () => {
+    const dir = tmp();
+    cpSync(SOLUTIONS, dir, { recursive: true });
+    const file = path.join(dir, "01-local-rules.ts");
+    writeFileSync(file, readFileSync(file, "utf8").replace("return x > 0 ? g : 0;", "const unused: string = 5;\n  return x > 0 ? g : 0;"));
+    const strict = await gradeJson(["grade", dir, "--exercise", "relu-backward", "--exercise", "mul-backward"]);
+    expect(strict.report.exercises.map((e) => e.score)).toEqual([0, 1]);
+    expect(strict.report.exercises[0]!.cases[0]!.feedback).toBe("does not type-check: 01-local-rules.ts:42:9: Type 'number' is not assignable to type 'string'.");
+    const lax = await gradeJson(["grade", dir, "--exercise", "relu-backward", "--exercise", "mul-backward", "--no-typecheck"]);
+    expect(lax.report.exercises.map((e) => e.score)).toEqual([1, 1]);
+  });
+
   it("--seed changes the hidden cases and nothing else; --gradescope writes results.json", async () => {
     const dir = tmp();
     const a = await gradeJson(["grade", SOLUTIONS, "--exercise", "layer-gradients", "--seed", "7", "--gradescope", path.join(dir, "gs.json")]);

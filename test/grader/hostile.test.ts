@@ -4,12 +4,14 @@
  * submission scores exactly what it scores untouched, the report is complete and valid JSON, and
  * the grader's process survives (it is this process).
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ALL_EXERCISES } from "../../src/grader/exercises";
 import { gradeSubmission } from "../../src/grader/grade";
+import type { SubmissionReport } from "../../src/grader/report";
 import { loadSubmission } from "../../src/grader/submission";
 import { CORPUS_LIMITS, checkReport, corpusCases, materialise } from "./corpus";
 
@@ -26,6 +28,28 @@ describe.concurrent("hostile corpus, each submission graded alone", () => {
       "print-megabytes", "nondeterministic", "syntax-error", "type-error", "type-error-helper",
       "missing-export", "misnamed-export", "default-export", "missing-file", "broken-notebook", "notebook-missing-function",
     ]) expect(names).toContain(n);
+  });
+  it("the grader's own process survives the nastiest ones: the CLI, run as a separate process, exits 0 with a complete report", async () => {
+    const cli = path.join(__dirname, "..", "..", "dist", "grader", "cli.js");
+    const nasty = cases.filter((c) => ["process-kill", "memory-bomb-buffers", "patch-builtins-load", "print-megabytes", "notebook-missing-function"].includes(c.name));
+    expect(nasty).toHaveLength(5);
+    await Promise.all(
+      nasty.map(async (c) => {
+        const dir = mkdtempSync(path.join(os.tmpdir(), `bpl-cli-corpus-${c.name}-`));
+        try {
+          const out = path.join(dir, "report.json");
+          const { code } = await new Promise<{ code: number | null }>((resolve) => {
+            const child = spawn(process.execPath, [cli, "grade", materialise(c, path.join(dir, c.name)), "--json", out, "--case-limit", "1"], { stdio: "ignore" });
+            child.on("exit", (code) => resolve({ code }));
+          });
+          expect(code, c.name).toBe(0);
+          checkReport(c, JSON.parse(readFileSync(out, "utf8")) as SubmissionReport);
+          expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      }),
+    );
   });
   for (const c of cases) {
     it(`${c.name}: ${c.description}`, async () => {

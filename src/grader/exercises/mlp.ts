@@ -160,7 +160,7 @@ function judgeMlp(args: Json[], output: unknown): CaseVerdict {
     const w = s.output(args);
     return w !== null && matchesJson(output, w);
   });
-  return m ? { ...v, feedback: `${m.feedback} (${v.feedback})`, diagnosis: m.id } : v;
+  return m ? { ...v, feedback: `${m.feedback}; ${v.feedback}`, diagnosis: m.id } : v;
 }
 
 /** Group 07. */
