@@ -1,11 +1,11 @@
 /**
  * TypeScript → CommonJS for student files, and the type check that tslab would have done.
  *
- * Emit uses `transpileModule` (fast, per file) with a source map, so a run-time error in the
- * sandbox can be reported at the student's own line. Syntax errors stop the file: nothing in it
- * can run. Type errors are found by one type-checking program per submission (lib files parsed
- * once per process and reused) and charged only to the exercises whose code they touch: the
- * exported function itself, or a top-level helper it uses.
+ * All the files of a submission go through ONE program (lib files parsed once per process):
+ * syntax errors stop a file, since nothing in it can run; the JavaScript comes with a source map,
+ * so a run-time error in the sandbox is reported at the student's own line; type errors are
+ * charged only to the exercises whose code they touch: the exported function itself, or a
+ * top-level helper it uses.
  * TypeScript is loaded lazily: the grader's CLI starts fast when it grades nothing.
  */
 import type * as TS from "typescript";
@@ -29,36 +29,6 @@ export interface CompiledSource {
   diagnostics: SourceDiagnostic[];
   /** `lines[jsLine - 1]` = segments [jsColumn, sourceLine, sourceColumn] (all 0-based) */
   lines?: number[][][];
-}
-
-/** Compile one student file; `js` is absent when the file does not parse. */
-export function compileStudentSource(source: string, fileName: string): CompiledSource {
-  const t = ts();
-  const out = t.transpileModule(source, {
-    fileName,
-    reportDiagnostics: true,
-    compilerOptions: {
-      target: t.ScriptTarget.ES2022,
-      module: t.ModuleKind.CommonJS,
-      esModuleInterop: true,
-      sourceMap: true,
-      inlineSourceMap: false,
-    },
-  });
-  const diagnostics: SourceDiagnostic[] = (out.diagnostics ?? []).map((d) => toDiagnostic(t, d));
-  const syntaxBroken = (out.diagnostics ?? []).some((d) => d.category === t.DiagnosticCategory.Error);
-  if (syntaxBroken) return { diagnostics };
-  // transpileModule appends a sourceMappingURL comment naming a file that does not exist.
-  const js = out.outputText.replace(/\n\/\/# sourceMappingURL=.*\s*$/, "\n");
-  const result: CompiledSource = { js, diagnostics };
-  if (out.sourceMapText) {
-    try {
-      result.lines = decodeMappings((JSON.parse(out.sourceMapText) as { mappings: string }).mappings);
-    } catch {
-      /* no map: errors are reported without a line */
-    }
-  }
-  return result;
 }
 
 function toDiagnostic(t: typeof TS, d: TS.Diagnostic): SourceDiagnostic {
@@ -175,12 +145,6 @@ export interface CheckFile {
   /** stable name, e.g. "01-local-rules.ts" */
   name: string;
   source: string;
-}
-
-/** Type errors per file, each with the names of the top-level declarations it sits in. */
-export interface TypeReport {
-  /** file name → its type errors and what they hit */
-  files: Map<string, FileTypeErrors>;
 }
 
 /** The type errors of one file. */
@@ -334,19 +298,6 @@ function fileTypeErrors(t: typeof TS, program: TS.Program, sf: TS.SourceFile): F
       return { ...base, declares: owner ? owner.names : null };
     });
   return { errors, uses, exports };
-}
-
-/** Type-check files together (one program, one checker) without emitting: the type errors per file. */
-export function typeCheck(files: CheckFile[]): TypeReport {
-  const t = ts();
-  const root = "/__submission__/";
-  const { program, sourceNames } = makeProgram(t, files, checkOptions(t), true, root);
-  const report: TypeReport = { files: new Map() };
-  for (const [i, f] of files.entries()) {
-    const sf = program.getSourceFile(root + sourceNames[i]!);
-    if (sf) report.files.set(f.name, fileTypeErrors(t, program, sf));
-  }
-  return report;
 }
 
 /** Which exports a file's type errors reach: an error hits an export whose definition uses, directly or not, the declaration it sits in. */

@@ -4,18 +4,20 @@
  * (directly or through top-level helpers) contains them.
  */
 import { describe, expect, it } from "vitest";
-import { compileStudentSource, originalPosition, typeCheck, typeErrorsFor } from "../../src/grader/compile";
+import { compileSubmission, originalPosition, typeErrorsFor, type CompiledFile } from "../../src/grader/compile";
+
+const compileOne = (source: string, name = "a.ts", typeCheck = true): CompiledFile => compileSubmission([{ name, source }], { typeCheck }).get(name)!;
 import { clock, progressLine } from "../../src/grader/progress";
 
 describe("compile", () => {
   it("reports a syntax error with line and column and emits nothing", () => {
-    const r = compileStudentSource("export function f(x: number) {\n  return x +;\n}\n", "a.ts");
+    const r = compileOne("export function f(x: number) {\n  return x +;\n}\n");
     expect(r.js).toBeUndefined();
     expect(r.diagnostics[0]).toMatchObject({ line: 2, column: 13, message: "Expression expected." });
   });
   it("maps a position in the emitted JavaScript back to the TypeScript line", () => {
     const src = "interface P {\n  x: number;\n  y: number;\n}\ntype Q = P;\nexport function f(p: Q): number {\n  throw new Error('here');\n}\n";
-    const r = compileStudentSource(src, "a.ts");
+    const r = compileOne(src);
     const jsLines = r.js!.split("\n");
     const jsLine = jsLines.findIndex((l) => l.includes("throw new Error")) + 1;
     const col = jsLines[jsLine - 1]!.indexOf("new Error") + 1;
@@ -42,7 +44,7 @@ describe("type errors reach only the exports that use them", () => {
     "const renamed = (x: number): number => x;", // 14
     "export { renamed as alias };", //          15
   ].join("\n");
-  const report = typeCheck([{ name: "a.ts", source }]).files.get("a.ts")!;
+  const report = compileOne(source).types!;
   it("finds both errors", () => {
     expect(report.errors.map((e) => [e.line, e.message])).toEqual([
       [2, "Type 'string' is not assignable to type 'number'."],
@@ -56,8 +58,12 @@ describe("type errors reach only the exports that use them", () => {
     expect(typeErrorsFor(report, "alias")).toEqual([]);
   });
   it("knows the course library and tslab as untyped modules, and the usual globals", () => {
-    const r = typeCheck([{ name: "b.ts", source: 'import { check } from "backprop-lab";\nimport * as tslab from "tslab";\ncheck("x", 1);\nconsole.log(structuredClone([1]));\nexport const y = 1;\n' }]);
-    expect(r.files.get("b.ts")!.errors).toEqual([]);
+    const r = compileOne('import { check } from "backprop-lab";\nimport * as tslab from "tslab";\ncheck("x", 1);\nconsole.log(structuredClone([1]));\nexport const y = 1;\n');
+    expect(r.types!.errors).toEqual([]);
+  });
+  it("keeps files checked together apart: the same top-level names in two files without exports do not clash", () => {
+    const r = compileSubmission([{ name: "a.ts", source: "const x: number = 1;\nfunction h() {}\n" }, { name: "b.ts", source: "const x: number = 2;\nfunction h() {}\n" }], { typeCheck: true });
+    expect([...r.values()].map((f) => f.types!.errors)).toEqual([[], []]);
   });
 });
 
