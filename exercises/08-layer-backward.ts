@@ -12,7 +12,7 @@ export function linearLayerBackward(dZ: number[][], cache: { X: number[][]; W: n
   throw new Error("not implemented: linear-layer-backward");
 }
 
-/** A = relu(Z), cache { z } (the input). Return dZ = dA ⊙ relu′(z). (id: relu-layer-backward) */
+/** A = relu(Z), cache { z } (the input). Return dZ = dA ⊙ relu′(z); at z = 0 either relu′ = 0 or 1 is accepted. (id: relu-layer-backward) */
 export function reluLayerBackward(dA: number[][], cache: { z: number[][] }): number[][] {
   throw new Error("not implemented: relu-layer-backward");
 }
