@@ -25,7 +25,7 @@ describe.concurrent("hostile corpus, each submission graded alone", () => {
       "returns-nan", "returns-infinity", "returns-undefined", "wrong-shape", "wrong-type", "huge-array", "getter-object", "poisoned-tojson",
       "mutate-inputs", "patch-builtins-call", "patch-builtins-load",
       "read-solutions", "read-generators", "read-classmate", "write-file", "spawn-process", "open-socket",
-      "print-megabytes", "nondeterministic", "syntax-error", "type-error", "type-error-helper",
+      "print-megabytes", "nondeterministic", "forged-reply", "syntax-error", "type-error", "type-error-helper",
       "missing-export", "misnamed-export", "default-export", "missing-file", "broken-notebook", "notebook-missing-function",
     ]) expect(names).toContain(n);
   });

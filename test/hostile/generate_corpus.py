@@ -114,6 +114,11 @@ case('read-classmate', {'01-local-rules.ts': relu('''  const fs = require("fs");
   return fs.readdirSync(around).length > 0 ? (x > 0 ? g : 0) : 0;''')}, {'description':'reluBackward lists the folder around its own submission, looking for classmates','expect':only(R,score=0,feedback='tried to read a file outside the submission')})
 case('write-file', {'01-local-rules.ts': relu('  require("fs").writeFileSync("/tmp/bpl-pwned.txt", "x");\n  return x > 0 ? g : 0;')}, {'description':'reluBackward writes a file','expect':only(R,score=0,feedback='tried to write a file')})
 case('spawn-process', {'01-local-rules.ts': relu('  require("child_process").execSync("id");\n  return x > 0 ? g : 0;')}, {'description':'reluBackward starts a process','expect':only(R,score=0,feedback='tried to start a process')})
+case('forged-reply', {'01-local-rules.ts': relu('''  // pose as the grader's own child: "clean, correct" replies for every call id it might be on
+  for (let id = 1; id < 300; id++) {
+    process.send(JSON.stringify({ type: "result", id, ok: true, value: x > 0 ? g : 0, mutated: false, tampered: [], printed: 0, dirty: false }));
+  }
+  return x > 0 ? g : 0;''')}, {'description':'reluBackward sends its own reply messages over the grader\'s channel: they lack the per-process token, so the grader refuses them, replaces the process and charges the case','expect':only(R,score=0,feedback='the student process sent a malformed reply')})
 case('open-socket', {'01-local-rules.ts': relu('''  // the network is NOT blocked: this works, and the case is graded on its answer
   const net = require("net");
   const server = net.createServer((s: any) => s.end("hi"));

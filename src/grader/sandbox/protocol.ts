@@ -32,8 +32,13 @@ export interface GradableExercise {
   judge(c: GradableCase, output: unknown): GradableVerdict;
 }
 
-/** Grader → child. `key` names a loaded module (one per student file). */
+/**
+ * Grader → child. `hello` comes first, before any student code loads, and carries a random token
+ * that every reply must repeat: a message the student's code sends itself cannot pass for one.
+ * `key` names a loaded module (one per student file).
+ */
 export type ParentMessage =
+  | { type: "hello"; token: string }
   | { type: "load"; key: string; js: string; filename: string }
   | { type: "call"; id: number; key: string; exportName: string; args: unknown[] };
 
@@ -84,10 +89,11 @@ function where(x: unknown): JsLocation | undefined {
 }
 
 /**
- * Parse one message from the child. Anything malformed yields null (the grader treats it as an
- * unexpected reply). The `value` of a result is left encoded; `decodeOutput` checks it.
+ * Parse one message from the child. Anything malformed, or without the process's token, yields
+ * null (the grader treats it as an unexpected reply and replaces the process). The `value` of a
+ * result is left encoded; `decodeOutput` checks it.
  */
-export function parseChildMessage(raw: unknown): ChildMessage | null {
+export function parseChildMessage(raw: unknown, token: string): ChildMessage | null {
   if (typeof raw !== "string" || raw.length > MAX_MESSAGE_CHARS) return null;
   let m: unknown;
   try {
@@ -97,6 +103,7 @@ export function parseChildMessage(raw: unknown): ChildMessage | null {
   }
   if (m === null || typeof m !== "object" || Array.isArray(m)) return null;
   const o = m as Record<string, unknown>;
+  if (o["token"] !== token) return null;
   const fx = sideEffects(o);
   if (o["type"] === "loaded") {
     const key = str(o["key"], 500);

@@ -7,6 +7,7 @@
  * child of its own, so the change cannot reach the submission's other files.
  */
 import { fork, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { decodeOutput, parseChildMessage, type ChildMessage, type JsLocation, type ParentMessage } from "./protocol";
@@ -99,6 +100,7 @@ export class SandboxProcess {
     this.stderrHead = "";
     this.memoryKill = false;
     this.loaded.clear();
+    const token = randomBytes(16).toString("hex");
     // Output bypassing the child's counters (direct fd writes) is drained and dropped here.
     child.stdout!.on("data", () => undefined);
     child.stderr!.on("data", (d: Buffer) => {
@@ -109,7 +111,7 @@ export class SandboxProcess {
       if (this.child !== child) return;
       const p = this.pending;
       if (!p) return;
-      const m = parseChildMessage(raw);
+      const m = parseChildMessage(raw, token);
       p(m ?? { type: "bad" });
     });
     child.on("exit", (code, signal) => {
@@ -122,6 +124,8 @@ export class SandboxProcess {
     child.on("error", () => {
       /* reported through exit */
     });
+    // Sent before anything else, so before any student code loads.
+    child.send({ type: "hello", token } satisfies ParentMessage, () => undefined);
     this.child = child;
     return child;
   }
