@@ -14,6 +14,9 @@ import type { Submission, SubmissionSource } from "./submission";
 /** The course's default seed for hidden cases (instructors should pick their own with --seed). */
 export const COURSE_SEED = 20261122;
 
+/** Longest source the grader compiles (TypeScript runs in the grader's own process). */
+export const MAX_SOURCE_CHARS = 512 * 1024;
+
 /** Default wall-clock budget for one whole submission. */
 export const DEFAULT_SUBMISSION_TIMEOUT_MS = 60_000;
 
@@ -51,7 +54,14 @@ export async function gradeSubmission(sub: Submission, exercises: readonly Grada
   const modules = new Map<string, Module>();
   const sourceOf = new Map<string, Module | { missing: string }>();
   for (const ex of exercises) {
-    const src = sub.sourceFor(ex);
+    let src: SubmissionSource | { missing: string };
+    try {
+      src = sub.sourceFor(ex);
+      if (!("missing" in src) && src.source.length > MAX_SOURCE_CHARS)
+        src = { missing: `${src.displayName} is too large to grade (${Math.round(src.source.length / 1024)} KB of code; the limit is ${MAX_SOURCE_CHARS / 1024} KB)` };
+    } catch (e) {
+      src = { missing: `could not read the file for ${ex.exportName}: ${(e as Error).message}` };
+    }
     if ("missing" in src) {
       sourceOf.set(ex.id, src);
       continue;
@@ -106,7 +116,12 @@ export async function gradeSubmission(sub: Submission, exercises: readonly Grada
               caseReports.push({ name: c.name, visible: c.visible, score: 0, feedback: `not run: the submission used up its total time limit of ${Math.round(budget / 1000)} s` });
               continue;
             }
-            caseReports.push(await runCase(ex, c, mod, runner, limits, deadline, opts.checkDeterminism !== false));
+            try {
+              caseReports.push(await runCase(ex, c, mod, runner, limits, deadline, opts.checkDeterminism !== false));
+            } catch (e) {
+              // only the grader's own environment gets here (e.g. no process could be started)
+              caseReports.push({ name: c.name, visible: c.visible, score: 0, feedback: `the grader could not run this case: ${(e as Error).message}` });
+            }
           }
         }
       }

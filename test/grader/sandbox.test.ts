@@ -87,3 +87,14 @@ describe("private copies", () => {
     expect(r.exercises[0]!.cases[0]!.feedback).toContain("tried to read a file outside the submission");
   });
 });
+
+describe("what the grader refuses to compile", () => {
+  it("a source over 512 KB costs its exercises, with the size in the feedback", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "bpl-big-"));
+    writeFileSync(path.join(dir, "01-local-rules.ts"), `export function reluBackward(x: number, g: number): number {\n  return x > 0 ? g : 0;\n}\n${"// padding\n".repeat(60_000)}`);
+    const s = loadSubmission(dir);
+    const r = await gradeSubmission(s, ALL_EXERCISES.filter((e) => e.id === "relu-backward"));
+    s.dispose();
+    expect(r.exercises[0]!.cases[0]!.feedback).toMatch(/^01-local-rules\.ts is too large to grade \(\d+ KB of code; the limit is 512 KB\)$/);
+  });
+});
