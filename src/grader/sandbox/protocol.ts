@@ -65,9 +65,11 @@ export type ChildMessage =
   | ({ type: "result"; id: number; ok: true; value: unknown; mutated: boolean } & SideEffects)
   | ({ type: "result"; id: number; ok: false; error: string; where?: JsLocation } & SideEffects);
 
-/** Caps on what a student can send back. */
+/** Most numbers (and other values) one answer may hold: far above any exercise's real answer. */
 export const MAX_ELEMENTS = 200_000;
+/** Deepest nesting one answer may have (the MLP's { dW: [W¹, …] } needs 4). */
 export const MAX_DEPTH = 8;
+/** Longest string one answer may hold. */
 export const MAX_STRING = 10_000;
 /** Longest message text the grader accepts from the child (a full-size answer fits easily). */
 export const MAX_MESSAGE_CHARS = 8_000_000;
