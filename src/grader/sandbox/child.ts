@@ -8,7 +8,7 @@
  * After every load and call it looks for side effects: built-ins changed (`tampered`), timers or
  * handles left behind (`dirty`: the grader then replaces the process), bytes printed.
  */
-import type { ParentMessage } from "./protocol";
+import { MAX_DEPTH, MAX_ELEMENTS, MAX_STRING, type ParentMessage } from "./protocol";
 
 const util = require("node:util") as typeof import("node:util");
 const vm = require("node:vm") as typeof import("node:vm");
@@ -50,9 +50,6 @@ const cut = (s: string, a: number, b?: number): string => P.apply(P.slice, s, b 
 const has = (s: string, part: string): boolean => P.apply(P.includes, s, [part]) as boolean;
 const find = (s: string, part: string, from = 0): number => P.apply(P.indexOf, s, [part, from]) as number;
 const starts = (s: string, part: string): boolean => P.apply(P.startsWith, s, [part]) as boolean;
-const MAX_ELEMENTS = 200_000;
-const MAX_DEPTH = 8;
-const MAX_STRING = 10_000;
 /** How long timers a call leaves behind may still fire and be charged to it. */
 const GRACE_MS = 25;
 
