@@ -143,13 +143,13 @@ export function ensureKernel() {
  * reopened) can still load plotly from the local server. Served, not enabled: nothing runs on its own.
  */
 export function ensurePlotlyForServer() {
-  const src = join(root, "node_modules", "plotly.js-dist-min", "plotly.min.js");
-  const dest = join(jupyterDirs.data, "nbextensions", "backprop-lab", "plotly.min.js");
+  const src = join(root, "node_modules", "plotly.js-dist", "plotly.js");
+  const dest = join(jupyterDirs.data, "nbextensions", "backprop-lab", "plotly.js");
   if (!existsSync(src)) return;
   if (existsSync(dest) && statSync(dest).size === statSync(src).size && statSync(dest).mtimeMs >= statSync(src).mtimeMs) return;
   mkdirSync(dirname(dest), { recursive: true });
   copyFileSync(src, dest);
-  log("copied plotly.min.js into .jupyter/ for the Notebook server");
+  log("copied plotly.js into .jupyter/ for the Notebook server");
 }
 
 /** Headless Chromium for the browser tests; installs it with apt when root, otherwise says the browser tests will fail. */

@@ -7,6 +7,7 @@
  * folder, where `npm start` puts it; nothing ever comes from the network.
  */
 import { readFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
 import { captureActive, emitHtml, formatNumber, inNotebook, newSlot, setHtmlPageHead } from "./output";
 
 /** A plotly trace; kept open because plotly's schema is large, but `x`/`y` cover the common case. */
@@ -40,29 +41,36 @@ let bundleCache: string | null = null;
 /** Whether this kernel session has already emitted the inline bundle. */
 let bundleSent = false;
 
-/** Where the minified plotly bundle lives; scripts/setup.mjs copies it into the Notebook server's nbextensions. */
+/** Where plotly.js-dist's bundle lives; scripts/setup.mjs copies it into the Notebook server's nbextensions. */
 export function plotlyBundlePath(): string {
-  return require.resolve("plotly.js-dist-min/plotly.min.js");
+  return require.resolve("plotly.js-dist/plotly.js");
 }
 
 /** The URL, relative to the Notebook server's base URL, under which setup serves the bundle. */
-export const PLOTLY_NBEXTENSION = "nbextensions/backprop-lab/plotly.min.js";
+export const PLOTLY_NBEXTENSION = "nbextensions/backprop-lab/plotly.js";
 
-/** The plotly bundle, made safe to sit inside an HTML `<script>` element. */
-function plotlyBundle(): string {
-  if (bundleCache === null) {
-    const path = plotlyBundlePath();
-    bundleCache = readFileSync(path, "utf8").replace(/<\/script/gi, "<\\/script").replace(/<!--/g, "<\\!--");
-  }
+/**
+ * The 10 MB bundle gzipped and base64-encoded (about 2.6 MB): a notebook that carries it stays small
+ * enough to save, share and export. Compressed once per kernel session (≈0.2 s).
+ */
+function plotlyBundleGzipBase64(): string {
+  if (bundleCache === null) bundleCache = gzipSync(readFileSync(plotlyBundlePath()), { level: 6 }).toString("base64");
   return bundleCache;
 }
 
-/** Loader that hides require.js's `define` while plotly evaluates, so classic Notebook doesn't swallow it. */
+/**
+ * Loader that inflates the bundle with the browser's own DecompressionStream and runs it with
+ * require.js's `define` hidden, so classic Notebook does not swallow plotly as an anonymous module.
+ * `window.__bplPlotlyLoading` tells charts (and a second copy of this loader) that plotly is on its way.
+ */
 function loaderScript(): string {
   return (
-    "<script>/*bpl-plotly-bundle*/(function(){if(window.Plotly)return;var d=window.define;window.define=undefined;try{\n" +
-    plotlyBundle() +
-    "\n}finally{window.define=d;}})();</script>"
+    "<script>/*bpl-plotly-bundle*/(function(){var w=window;if(w.Plotly||w.__bplPlotlyLoading)return;" +
+    "if(typeof w.DecompressionStream!=='function'){console.warn('backprop-lab: this browser cannot inflate the plotly bundle (no DecompressionStream)');return;}" +
+    "w.__bplPlotlyLoading=1;var b=atob('" + plotlyBundleGzipBase64() + "');var u=new Uint8Array(b.length);for(var i=0;i<b.length;i++)u[i]=b.charCodeAt(i);" +
+    "new Response(new Blob([u]).stream().pipeThrough(new DecompressionStream('gzip'))).text().then(function(src){" +
+    "if(w.Plotly){w.__bplPlotlyLoading=0;return;}var d=w.define;w.define=undefined;try{var s=document.createElement('script');s.text=src;document.head.appendChild(s);}" +
+    "finally{w.define=d;w.__bplPlotlyLoading=0;}},function(e){w.__bplPlotlyLoading=0;console.error('backprop-lab: could not inflate plotly',e);});})();</script>"
   );
 }
 
@@ -93,7 +101,7 @@ export function plotHtml(traces: readonly Trace[], layout: Layout = {}, opts: { 
   const draw =
     `<script>(function(){var n=0,asked=0;function go(){var el=document.getElementById(${safeJson(id)});if(!el)return;` +
     `if(window.Plotly){window.Plotly.react(el,${safeJson(traces)},${safeJson(fullLayout)},{responsive:true,displaylogo:false});return;}` +
-    `if(!asked&&n>=10){asked=1;fromServer();}` +
+    `if(!asked&&n>=10&&!window.__bplPlotlyLoading){asked=1;fromServer();}` +
     `if(n++<1200){setTimeout(go,50);}else{el.textContent=${safeJson(NOT_LOADED)};}}` +
     `function fromServer(){var b=document.body&&document.body.getAttribute("data-base-url"),r=window.requirejs;` +
     `if(b==null||typeof r!=="function")return;r([b+${safeJson(PLOTLY_NBEXTENSION)}],function(P){if(!window.Plotly)window.Plotly=P;},function(){});}` +

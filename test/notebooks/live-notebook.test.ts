@@ -112,7 +112,7 @@ describe.skipIf(gate.skip)("live classic Notebook", () => {
     const base = `http://127.0.0.1:${port}`;
     expect(await waitForHttp(`${base}/api/status?token=${token}`), "Notebook server did not answer").toBe(true);
     // The server's copy of plotly that charts fall back to (scripts/setup.mjs puts it there).
-    const served = await fetch(`${base}/nbextensions/backprop-lab/plotly.min.js?token=${token}`);
+    const served = await fetch(`${base}/nbextensions/backprop-lab/plotly.js?token=${token}`);
     expect(served.status).toBe(200);
 
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
