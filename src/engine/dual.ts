@@ -9,7 +9,7 @@
  */
 import {
   ADD, COS, DIV, EXP, LOG, MUL, NEG, RELU, SIGMOID, SIN, SUB, TANH,
-  checkExponent, checkResult, describeOperand, powRule,
+  checkExponent, checkResult, describeOperand, gradientOverflow, powRule,
   type BinaryRule, type ScalarOps, type UnaryRule,
 } from "./rules";
 
@@ -26,13 +26,10 @@ export class Dual implements ScalarOps<Dual> {
   /** The directional derivative ∇f(x) · v for the direction v seeded in the inputs. */
   readonly tangent: number;
 
+  /** value + tangent·ε; the tangent defaults to 0, a constant. Both must be finite numbers. */
   constructor(value: number, tangent = 0) {
-    if (typeof value !== "number" || !Number.isFinite(value)) {
-      throw new RangeError(`Dual: value must be a finite number, got ${typeof value === "number" ? value : describeOperand(value)}`);
-    }
-    if (typeof tangent !== "number" || !Number.isFinite(tangent)) {
-      throw new RangeError(`Dual: tangent must be a finite number, got ${typeof tangent === "number" ? tangent : describeOperand(tangent)}`);
-    }
+    checkFinite("value", value);
+    checkFinite("tangent", tangent);
     this.value = value;
     this.tangent = tangent;
   }
@@ -58,7 +55,9 @@ export class Dual implements ScalarOps<Dual> {
       value += d.value;
       tangent += d.tangent;
     }
-    return new Dual(checkResult("sum", value, `${xs.length} terms`), tangent);
+    checkResult("sum", value, `${xs.length} terms`);
+    if (tangent - tangent !== 0) throw new RangeError(`sum: the tangents of ${xs.length} terms add up to ${tangent}, beyond float64`);
+    return new Dual(value, tangent);
   }
 
   /** this + other */
@@ -126,9 +125,15 @@ export class Dual implements ScalarOps<Dual> {
     return unary(COS, this);
   }
 
+  /** Dual(value + tangentε), as the course writes a dual number. */
   toString(): string {
     return `Dual(${this.value} + ${this.tangent}ε)`;
   }
+}
+
+function checkFinite(what: string, v: unknown): void {
+  if (typeof v !== "number") throw new TypeError(`Dual: ${what} must be a finite number, got ${describeOperand(v)}`);
+  if (!Number.isFinite(v)) throw new RangeError(`Dual: ${what} must be a finite number, got ${v}`);
 }
 
 function lift(op: string, x: DualScalar): Dual {
@@ -141,18 +146,34 @@ function lift(op: string, x: DualScalar): Dual {
 // A zero tangent contributes nothing, so its derivative is not evaluated (this also keeps a
 // constant at the infinite-slope point of x^k from throwing, exactly as Value skips a zero grad).
 
+// A tangent that is not a finite float64 throws naming the op, as a gradient does in reverse mode.
+
 function unary(rule: UnaryRule, x: Dual): Dual {
   const out = checkResult(rule.name, rule.value(x.value), String(x.value));
-  const t = x.tangent === 0 ? 0 : x.tangent * rule.derivative(x.value, out);
+  if (x.tangent === 0) return new Dual(out, 0);
+  const d = rule.derivative(x.value, out);
+  const t = x.tangent * d;
+  if (t - t !== 0) throw gradientOverflow(rule.name, "the tangent", `x = ${x.value}`, d, `tangent ${x.tangent}`);
   return new Dual(out, t);
 }
 
 function binary(rule: BinaryRule, x: Dual, other: DualScalar): Dual {
   const y = lift(rule.name, other);
   const out = checkResult(rule.name, rule.value(x.value, y.value), `${x.value}, ${y.value}`);
+  const at = `(x, y) = (${x.value}, ${y.value})`;
   let t = 0;
-  if (x.tangent !== 0) t += x.tangent * rule.dx(x.value, y.value, out);
-  if (y.tangent !== 0) t += y.tangent * rule.dy(x.value, y.value, out);
+  if (x.tangent !== 0) {
+    const d = rule.dx(x.value, y.value, out);
+    t = x.tangent * d;
+    if (t - t !== 0) throw gradientOverflow(rule.name, "the tangent", at, d, `x's tangent ${x.tangent}`);
+  }
+  if (y.tangent !== 0) {
+    const d = rule.dy(x.value, y.value, out);
+    const ty = y.tangent * d;
+    if (ty - ty !== 0) throw gradientOverflow(rule.name, "the tangent", at, d, `y's tangent ${y.tangent}`);
+    t += ty;
+    if (t - t !== 0) throw new RangeError(`${rule.name}: the tangents of x and y at ${at} add up to ${t}, beyond float64`);
+  }
   return new Dual(out, t);
 }
 
@@ -161,6 +182,7 @@ export type DualFunction = (...xs: Dual[]) => Dual;
 
 /** What one Jacobian–vector product gives: f(x), ∇f(x)·v, and the one pass it took. */
 export interface JvpResult {
+  /** f(x). */
   value: number;
   /** The directional derivative ∇f(x) · direction. */
   tangent: number;
@@ -170,7 +192,9 @@ export interface JvpResult {
 
 /** A full gradient by forward mode, with how many passes it took (one per input). */
 export interface ForwardGradientResult {
+  /** f(x). */
   value: number;
+  /** [∂f/∂x₀, ∂f/∂x₁, …], entry i from pass i. */
   grad: number[];
   /** Forward passes used: xs.length (at least 1, to get the value of a function of no inputs). */
   passes: number;

@@ -11,7 +11,9 @@ export type ValueFunction = (...xs: Value[]) => Value;
 
 /** f(x) and ∇f(x) from one forward and one backward pass. */
 export interface ValueAndGrad {
+  /** f(x₀, x₁, …). */
   value: number;
+  /** [∂f/∂x₀, ∂f/∂x₁, …], in argument order. */
   grad: number[];
 }
 

@@ -68,8 +68,11 @@ export interface GradCheckEntry {
   flatIndex: number;
   /** Label from `options.names`, when given. */
   name?: string;
+  /** The gradient under test (from backward). */
   analytic: number;
+  /** The central difference. */
   numeric: number;
+  /** |a − n| / max(|a| + |n|, floor). */
   relError: number;
   /** True when the step crossed a non-differentiable point; such entries are judged separately. */
   kink: boolean;
@@ -85,6 +88,7 @@ export interface GradCheckReport {
   band: ErrorBand;
   /** Worst relative error over the entries that count (kinks with a valid subgradient excluded). */
   maxRelError: number;
+  /** The pass mark the verdict used. */
   tolerance: number;
   /** Number of coordinates compared. */
   count: number;
@@ -102,6 +106,7 @@ export interface GradCheckReport {
   h: number;
   /** A readable multi-line text table (same as `toString()`). */
   summary: string;
+  /** The summary, so printing a report in a notebook shows the table. */
   toString(): string;
 }
 

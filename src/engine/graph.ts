@@ -2,6 +2,7 @@
  * Looking at a computation graph: its nodes and edges, the order backward visits them (the
  * grad_table of algorithm 6.2 in 001 filling up), and pictures as Graphviz DOT or SVG.
  */
+import { sumOverflow } from "./rules";
 import { Value } from "./value";
 
 /** Nodes and parent→child edges, the shape a picture of the graph needs. */
@@ -39,6 +40,7 @@ export function backwardSteps(root: Value): BackwardStep[] {
   const steps: BackwardStep[] = [];
   for (let i = order.length - 1; i >= 0; i--) {
     const n = order[i] as Value;
+    if (!Number.isFinite(n.grad)) throw sumOverflow(n, n.grad, "the contributions reaching it overflow float64 when summed");
     steps.push({ node: n, grad: n.grad, contributedTo: [...n.parents] });
     n.localBackward();
   }

@@ -38,6 +38,7 @@ export class Rng {
   private d: number;
   private spareNormal: number | undefined;
 
+  /** Any finite number; its integer part (mod 2³²) picks the stream. */
   constructor(seed: number) {
     if (!Number.isFinite(seed)) throw new RangeError(`Rng: seed must be a finite number, got ${seed}`);
     this.seed = seed;

@@ -12,32 +12,49 @@
  * - x^k with 0 < k < 1 has an infinite slope at x = 0: its value is 0 but asking for its derivative
  *   (with a non-zero upstream gradient or tangent) throws.
  * - Any result that is not a finite float64 (overflow, e.g. exp(800), or a NaN fed in by hand)
- *   throws a `RangeError` naming the op and its inputs.
+ *   throws a `RangeError` naming the op and its inputs. So does a derivative: a gradient or a
+ *   tangent that overflows (1/x at x = 1e-200, whose slope −1/x² is beyond float64).
  */
 
 /** The operations every scalar type of the engine supports, so one function can run in both modes. */
 export interface ScalarOps<T> {
+  /** this + other */
   add(other: T | number): T;
+  /** this − other */
   sub(other: T | number): T;
+  /** this · other */
   mul(other: T | number): T;
+  /** this / other (other ≠ 0) */
   div(other: T | number): T;
+  /** this^k for a constant k */
   pow(exponent: number): T;
+  /** −this */
   neg(): T;
+  /** e^this */
   exp(): T;
+  /** ln this (this > 0) */
   log(): T;
+  /** tanh this */
   tanh(): T;
+  /** σ(this) */
   sigmoid(): T;
+  /** max(0, this) */
   relu(): T;
+  /** sin this */
   sin(): T;
+  /** cos this */
   cos(): T;
 }
 
 /** A one-input operation y = f(x). */
 export interface UnaryRule {
+  /** Tells the rule kinds apart without instanceof. */
   readonly arity: 1;
+  /** The op's name in error messages ("pow", "log"). */
   readonly name: string;
   /** Label shown in graphs ("exp", "^2"). */
   readonly symbol: string;
+  /** y = f(x), throwing a RangeError outside the op's domain. */
   value(x: number): number;
   /** dy/dx at x, given the output y = value(x): several rules read it off y (exp, tanh, sigmoid). */
   derivative(x: number, y: number): number;
@@ -45,10 +62,13 @@ export interface UnaryRule {
 
 /** A two-input operation out = f(x, y) with its two partial derivatives. */
 export interface BinaryRule {
+  /** Tells the rule kinds apart without instanceof. */
   readonly arity: 2;
+  /** The op's name in error messages ("div"). */
   readonly name: string;
   /** Operator sign shown in graphs ("+", "*", …). */
   readonly symbol: string;
+  /** out = f(x, y), throwing a RangeError outside the op's domain. */
   value(x: number, y: number): number;
   /** ∂out/∂x */
   dx(x: number, y: number, out: number): number;
@@ -62,6 +82,7 @@ function domainError(op: string, message: string): RangeError {
 
 // ── two-input operations ─────────────────────────────────────────────────────────────────────────
 
+/** x + y: both slopes are 1, so a sum hands its upstream gradient to every input unchanged. */
 export const ADD: BinaryRule = {
   arity: 2, name: "add", symbol: "+",
   value: (x, y) => x + y,
@@ -69,6 +90,7 @@ export const ADD: BinaryRule = {
   dy: () => 1,
 };
 
+/** x − y: the −1 on y is where a sign error hides. */
 export const SUB: BinaryRule = {
   arity: 2, name: "sub", symbol: "-",
   value: (x, y) => x - y,
@@ -76,6 +98,7 @@ export const SUB: BinaryRule = {
   dy: () => -1,
 };
 
+/** x · y: each input's slope is the other input, so the product rule needs both values kept. */
 export const MUL: BinaryRule = {
   arity: 2, name: "mul", symbol: "*",
   value: (x, y) => x * y,
@@ -83,6 +106,7 @@ export const MUL: BinaryRule = {
   dy: (x) => x,
 };
 
+/** x / y: the quotient rule, with division by an exact zero refused. */
 export const DIV: BinaryRule = {
   arity: 2, name: "div", symbol: "/",
   value: (x, y) => {
@@ -95,6 +119,7 @@ export const DIV: BinaryRule = {
 
 // ── one-input operations ─────────────────────────────────────────────────────────────────────────
 
+/** −x: a slope of −1. */
 export const NEG: UnaryRule = {
   arity: 1, name: "neg", symbol: "neg",
   value: (x) => -x,
@@ -133,12 +158,14 @@ function makePowRule(k: number): UnaryRule {
   };
 }
 
+/** e^x: its own derivative, read off the output. */
 export const EXP: UnaryRule = {
   arity: 1, name: "exp", symbol: "exp",
   value: (x) => Math.exp(x),
   derivative: (_x, y) => y,
 };
 
+/** ln x: slope 1/x, defined for x > 0 only. */
 export const LOG: UnaryRule = {
   arity: 1, name: "log", symbol: "log",
   value: (x) => {
@@ -148,6 +175,7 @@ export const LOG: UnaryRule = {
   derivative: (x) => 1 / x,
 };
 
+/** tanh x: slope 1 − tanh²x, kept accurate where the unit saturates. */
 export const TANH: UnaryRule = {
   arity: 1, name: "tanh", symbol: "tanh",
   value: (x) => Math.tanh(x),
@@ -160,6 +188,7 @@ export const TANH: UnaryRule = {
   },
 };
 
+/** The logistic σ: slope σ(1 − σ), computed without overflow or cancellation. */
 export const SIGMOID: UnaryRule = {
   arity: 1, name: "sigmoid", symbol: "sigmoid",
   // Two algebraically equal forms, each used where its exp cannot overflow.
@@ -172,18 +201,21 @@ export const SIGMOID: UnaryRule = {
   },
 };
 
+/** max(0, x): slope 1 for x > 0 and 0 otherwise, relu′(0) = 0 included. */
 export const RELU: UnaryRule = {
   arity: 1, name: "relu", symbol: "relu",
   value: (x) => (x > 0 ? x : 0),
   derivative: (x) => (x > 0 ? 1 : 0), // relu′(0) = 0
 };
 
+/** sin x: slope cos x. */
 export const SIN: UnaryRule = {
   arity: 1, name: "sin", symbol: "sin",
   value: (x) => Math.sin(x),
   derivative: (x) => Math.cos(x),
 };
 
+/** cos x: slope −sin x (the minus sign students drop). */
 export const COS: UnaryRule = {
   arity: 1, name: "cos", symbol: "cos",
   value: (x) => Math.cos(x),
@@ -199,9 +231,28 @@ export function checkResult(op: string, out: number, inputs: string): number {
   throw new RangeError(`${op}: ${op}(${inputs}) gives ${out}; ${why}`);
 }
 
+/**
+ * Why a derivative is refused: incoming × local derivative is not a finite float64 (1/x at
+ * x = 1e-200). One message for both modes: `what` is "the gradient sent to x" in backward, "the
+ * tangent" in forward mode; `incoming` names the upstream gradient or the input's tangent.
+ */
+export function gradientOverflow(op: string, what: string, at: string, local: number, incoming: string): RangeError {
+  return new RangeError(
+    `${op}: ${what} at ${at} is not a finite float64 (local derivative ${local} × ${incoming}); ` +
+      "rescale the computation or move the point",
+  );
+}
+
+/** Why a summed gradient is refused, naming the node the way a graph picture shows it. */
+export function sumOverflow(node: { label?: string; op: string; data: number }, grad: number, why: string): RangeError {
+  const name = node.label !== undefined ? `"${node.label}"` : node.op === "" ? "a leaf" : `a "${node.op}" node`;
+  return new RangeError(`backward: the gradient of ${name} (data ${node.data}) is ${grad}: ${why}`);
+}
+
 /** A readable rendering of an operand that is not a number, for TypeErrors. */
 export function describeOperand(x: unknown): string {
   if (x === null) return "null";
+  if (x === undefined) return "undefined";
   if (Array.isArray(x)) return "an array";
   if (typeof x === "object") return `an object (${(x as object).constructor?.name ?? "Object"})`;
   return `${typeof x} ${String(x)}`;

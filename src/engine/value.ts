@@ -10,7 +10,7 @@
  */
 import {
   ADD, COS, DIV, EXP, LOG, MUL, NEG, RELU, SIGMOID, SIN, SUB, TANH,
-  checkExponent, checkResult, describeOperand, powRule,
+  checkExponent, checkResult, describeOperand, gradientOverflow, powRule, sumOverflow,
   type BinaryRule, type ScalarOps, type UnaryRule,
 } from "./rules";
 
@@ -61,9 +61,8 @@ export class Value implements ScalarOps<Value> {
 
   /** A leaf: an input or a parameter. `data` must be a finite number. */
   constructor(data: number, label?: string) {
-    if (typeof data !== "number" || !Number.isFinite(data)) {
-      throw new RangeError(`Value: data must be a finite number, got ${typeof data === "number" ? data : describeOperand(data)}`);
-    }
+    if (typeof data !== "number") throw new TypeError(`Value: data must be a finite number, got ${describeOperand(data)}`);
+    if (!Number.isFinite(data)) throw new RangeError(`Value: data must be a finite number, got ${data}`);
     this.data = data;
     this.grad = 0;
     this.label = label;
@@ -74,7 +73,11 @@ export class Value implements ScalarOps<Value> {
     this.mark = 0;
   }
 
-  /** Wraps numbers as leaf constants so every op can mix Values and numbers. */
+  /**
+   * Wraps a number as a leaf constant (a Value is returned as it is). Ops take numbers on the
+   * right already (x.mul(2), x.sub(1)); JavaScript has no operator overloading, so a number on
+   * the left goes through here: 2·x is Value.from(2).mul(x), 1 − x is Value.from(1).sub(x).
+   */
   static from(x: Scalar): Value {
     if (x instanceof Value) return x;
     if (typeof x !== "number") throw new TypeError(`Value.from: expected a Value or a number, got ${describeOperand(x)}`);
@@ -269,12 +272,21 @@ export class Value implements ScalarOps<Value> {
     if (g === 0 || rule === null) return;
     if (rule.arity === 1) {
       const x = this.x as Value;
-      x.grad += g * rule.derivative(x.data, this.data);
+      const d = rule.derivative(x.data, this.data);
+      const dx = g * d;
+      if (dx - dx !== 0) throw gradientOverflow(rule.name, "the gradient sent to its input", `x = ${x.data}`, d, `upstream gradient ${g}`);
+      x.grad += dx;
     } else if (rule.arity === 2) {
       const x = this.x as Value;
       const y = this.y as Value;
-      x.grad += g * rule.dx(x.data, y.data, this.data);
-      y.grad += g * rule.dy(x.data, y.data, this.data);
+      const dX = rule.dx(x.data, y.data, this.data);
+      const dY = rule.dy(x.data, y.data, this.data);
+      const gx = g * dX;
+      const gy = g * dY;
+      if (gx - gx !== 0) throw gradientOverflow(rule.name, "the gradient sent to x", `(x, y) = (${x.data}, ${y.data})`, dX, `upstream gradient ${g}`);
+      if (gy - gy !== 0) throw gradientOverflow(rule.name, "the gradient sent to y", `(x, y) = (${x.data}, ${y.data})`, dY, `upstream gradient ${g}`);
+      x.grad += gx;
+      y.grad += gy;
     } else {
       const xs = this.xs as readonly Value[];
       for (let i = 0; i < xs.length; i++) (xs[i] as Value).grad += g;
@@ -289,8 +301,11 @@ export class Value implements ScalarOps<Value> {
    * call computes its gradients afresh and then adds them, unlike micrograd, where a second call
    * re-seeds the root with 1 but lets intermediate grads compound on the way down.)
    *
-   * If a local rule throws (the infinite slope of x^k at 0), the grads of this graph are left
-   * part-way: call zeroGrad() before trying again.
+   * Gradients obey the forward pass's rule: a gradient that is not a finite float64 (1/x at
+   * x = 1e-200, or two huge contributions summing past 1.8e308) throws a `RangeError` naming the op
+   * or the node, instead of spreading Infinity or NaN into the weights. If anything throws (that,
+   * or the infinite slope of x^k at 0), the grads of this graph are left part-way: call
+   * zeroGrad() before trying again.
    */
   backward(): void {
     const order = scratchOrder;
@@ -301,10 +316,14 @@ export class Value implements ScalarOps<Value> {
     try {
       for (; i >= 0; i--) {
         const v = order[i] as Value;
+        // v's consumers all came earlier in this sweep, so its fresh gradient is complete: send it
+        // on, then add back what v held before the call.
+        const fresh = v.grad;
+        if (fresh - fresh !== 0) throw sumOverflow(v, fresh, "the contributions reaching it overflow float64 when summed");
         v.localBackward();
-        // v's consumers all came earlier in this sweep, so its fresh gradient is complete: add
-        // back what it held before the call.
-        v.grad += before[i] as number;
+        const total = fresh + (before[i] as number);
+        if (total - total !== 0) throw sumOverflow(v, total, "this call's gradient plus the one it already held overflows float64 (zeroGrad() between steps?)");
+        v.grad = total;
         order[i] = null; // the scratch buffer must not keep the graph alive
       }
     } finally {
@@ -317,6 +336,7 @@ export class Value implements ScalarOps<Value> {
     for (const v of this.nodes()) v.grad = 0;
   }
 
+  /** Value(label, data=…, grad=…), what a notebook prints for a node. */
   toString(): string {
     return `Value(${this.label !== undefined ? `${this.label}, ` : ""}data=${this.data}, grad=${this.grad})`;
   }

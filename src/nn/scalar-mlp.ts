@@ -50,9 +50,14 @@ function activate(z: Value, f: ScalarActivation): Value {
   }
 }
 
+/** One neuron's weights as micrograd draws them, U(−1, 1). */
+function drawRow(nIn: number, rng: Rng): number[] {
+  return Array.from({ length: nIn }, () => rng.uniform(-1, 1));
+}
+
 /** A d_out × d_in weight matrix drawn by the chosen scheme from rng. */
 function drawWeights(dOut: number, dIn: number, init: ScalarInit, rng: Rng): number[][] {
-  if (init === "uniform") return Array.from({ length: dOut }, () => Array.from({ length: dIn }, () => rng.uniform(-1, 1)));
+  if (init === "uniform") return Array.from({ length: dOut }, () => drawRow(dIn, rng));
   if (init !== "he" && init !== "glorot") throw new RangeError(`scalar MLP: unknown init ${JSON.stringify(init)}; use "uniform", "he" or "glorot"`);
   const W: Matrix = init === "he" ? heInit(dOut, dIn, rng) : glorotInit(dOut, dIn, rng);
   return W.toArray();
@@ -72,15 +77,18 @@ export interface NeuronOptions {
 
 /** One unit a = f(Σ wᵢxᵢ + b): the smallest piece a student can differentiate by hand. */
 export class Neuron {
+  /** The weights wᵢ, leaves of every graph this neuron builds: their grads are ∂L/∂wᵢ. */
   readonly w: Value[];
+  /** The bias b, a leaf like the weights. */
   readonly b: Value;
+  /** f in f(Σ wᵢxᵢ + b). */
   readonly activation: ScalarActivation;
 
+  /** nIn inputs; weights given, or drawn U(−1, 1) from `rng` (seed 0 by default, so reproducible). */
   constructor(nIn: number, options: NeuronOptions = {}) {
     checkSize("Neuron", "nIn", nIn);
     this.activation = checkActivation("Neuron", options.activation ?? "relu");
-    const rng = options.rng ?? new Rng(0);
-    const w = options.weights ?? Array.from({ length: nIn }, () => rng.uniform(-1, 1));
+    const w = options.weights ?? drawRow(nIn, options.rng ?? new Rng(0));
     if (w.length !== nIn) throw new RangeError(`Neuron: ${nIn} inputs but ${w.length} weights given`);
     this.w = w.map((wi, j) => new Value(wi, `w[${j}]`));
     this.b = new Value(options.bias ?? 0, "b");
@@ -122,9 +130,12 @@ export interface LayerOptions {
 
 /** nOut neurons reading the same nIn inputs: row i of W^(l) is neuron i's weights. */
 export class Layer {
+  /** Neuron i holds row i of W^(l) and b^(l)ᵢ. */
   readonly neurons: Neuron[];
+  /** The activation every neuron of the layer applies. */
   readonly activation: ScalarActivation;
 
+  /** A d_out × d_in layer, weights drawn by `init` from `rng` (seed 0 by default). */
   constructor(nIn: number, nOut: number, options: LayerOptions = {}) {
     checkSize("Layer", "nIn", nIn);
     checkSize("Layer", "nOut", nOut);
@@ -180,9 +191,12 @@ export interface MLPOptions {
  * with the same seed and scheme ("he" or "glorot") the two start from the same weights.
  */
 export class MLP {
+  /** [d₀, d₁, …, d_L]: the input size, then each layer's output size. */
   readonly sizes: number[];
+  /** Layer l of the course is layers[l − 1]. */
   readonly layers: Layer[];
 
+  /** sizes [d₀, …, d_L]; relu hidden and linear output by default, weights from `seed`. */
   constructor(sizes: readonly number[], options: MLPOptions = {}) {
     if (!Array.isArray(sizes) || sizes.length < 2) {
       throw new RangeError(`MLP: sizes must list at least the input and output sizes, got ${JSON.stringify(sizes)}`);

@@ -78,6 +78,16 @@ describe("the same domain rules as Value, with the same messages", () => {
   });
   it("a non-finite tangent is rejected", () => {
     expect(() => new Dual(1, Infinity)).toThrow(/Dual: tangent must be a finite number/);
+    expect(() => new Dual("1" as unknown as number)).toThrow(TypeError);
+  });
+  it("a tangent that overflows float64 throws naming the op, as a gradient does in reverse mode", () => {
+    // d(1/x)/dx = −1/x² is −1e400 at x = 1e-200.
+    expect(() => new Dual(1e-200, 1).pow(-1)).toThrow(/^pow: the tangent at x = 1e-200 is not a finite float64 \(local derivative -Infinity × tangent 1\)/);
+    expect(() => new Dual(1, 1).div(new Dual(1e-160, 1))).toThrow(/^div: the tangent at \(x, y\) = \(1, 1e-160\) is not a finite float64/);
+    expect(() => new Dual(1, 1e308).add(new Dual(1, 1e308))).toThrow(/^add: the tangents of x and y .* add up to Infinity/);
+    expect(() => Dual.sum([new Dual(1, 1e308), new Dual(1, 1e308)])).toThrow(/^sum: the tangents of 2 terms add up to Infinity/);
+    // The same point in reverse mode fails the same way.
+    expect(() => new Value(1e-200).pow(-1).backward()).toThrow(/^pow: the gradient sent to its input at x = 1e-200 is not a finite float64/);
   });
 });
 

@@ -87,6 +87,12 @@ describe("backwardSteps (the grad_table of algorithm 6.2 filling up)", () => {
     expect(w.grad).toBeCloseTo(u4.grad * x.data, 15);
     expect(steps[0]!.contributedTo).toEqual([u6, u4]);
   });
+  it("refuses a gradient that overflows float64, as backward() does", () => {
+    const x = new Value(0.5, "x");
+    const y = x.mul(1e308).add(x.mul(1e308)); // two paths each send 1e308 to x
+    expect(() => backwardSteps(y)).toThrow(/^backward: the gradient of "x" \(data 0.5\) is Infinity/);
+    expect(() => backwardSteps(new Value(1e-200).pow(-1))).toThrow(/^pow: the gradient sent to its input at x = 1e-200/);
+  });
   it("resets grads first: replaying twice gives the same numbers (no accumulation)", () => {
     const { w, u7 } = example();
     u7.backward();

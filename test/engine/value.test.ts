@@ -58,6 +58,8 @@ const unaryCases: UnaryCase[] = [
   { name: "pow −1, negative base", op: (v) => v.pow(-1), f: (x) => 1 / x, sample: (r) => -r.uniform(0.05, 4) },
   { name: "pow −2 near 0", op: (v) => v.pow(-2), f: (x) => 1 / (x * x), sample: (r) => awayFromZero(r, 1e-4, 1e-2), step: (x) => Math.abs(x) * 1e-5 },
   { name: "pow 0.5", op: (v) => v.pow(0.5), f: Math.sqrt, sample: (r) => r.uniform(1e-3, 9), step: (x) => Math.min(1e-5, x * 1e-4) },
+  // The edge of sqrt's domain: the slope 1/(2√x) grows without bound as x → 0+.
+  { name: "pow 0.5 near 0+", op: (v) => v.pow(0.5), f: Math.sqrt, sample: (r) => 10 ** r.uniform(-12, -3), step: (x) => x * 1e-4 },
   { name: "pow 1.5", op: (v) => v.pow(1.5), f: (x) => x * Math.sqrt(x), sample: (r) => r.uniform(0.01, 9), step: (x) => Math.min(1e-5, x * 1e-4) },
   { name: "pow −0.5", op: (v) => v.pow(-0.5), f: (x) => 1 / Math.sqrt(x), sample: (r) => r.uniform(0.01, 9), step: (x) => Math.min(1e-5, x * 1e-4) },
   { name: "pow 1", op: (v) => v.pow(1), f: (x) => x, sample: (r) => r.uniform(-5, 5) },
@@ -203,8 +205,34 @@ describe("non-differentiable points and domains (documented behaviour)", () => {
     expect(() => new Value(1).add(NaN)).toThrow(/add: operand must be a finite number, got NaN/);
     expect(() => new Value(1).add("2" as unknown as number)).toThrow(TypeError);
     expect(() => new Value(1).add("2" as unknown as number)).toThrow(/add: expected a Value or a number, got string 2/);
+    expect(() => new Value(1).mul(undefined as unknown as number)).toThrow(/^mul: expected a Value or a number, got undefined$/);
+    expect(() => new Value("3" as unknown as number)).toThrow(TypeError);
+    expect(() => new Value("3" as unknown as number)).toThrow(/^Value: data must be a finite number, got string 3$/);
     expect(() => new Value(2).pow(new Value(2) as unknown as number)).toThrow(/pow: the exponent must be a plain number/);
     expect(() => new Value(2).pow(Infinity)).toThrow(/pow: the exponent must be finite/);
+  });
+  it("a gradient that overflows float64 throws in backward, naming the op and the numbers", () => {
+    // d(1/x)/dx = −1/x² is −1e400 at x = 1e-200: beyond float64, though 1/x = 1e200 is not.
+    const x = new Value(1e-200);
+    expect(() => x.pow(-1).backward()).toThrow(RangeError);
+    expect(() => x.pow(-1).backward()).toThrow(/^pow: the gradient sent to its input at x = 1e-200 is not a finite float64 \(local derivative -Infinity × upstream gradient 1\)/);
+    // log x − log x at 1e-310 would be ∞ − ∞ = NaN on x, silently, without the check.
+    const t = new Value(1e-310);
+    expect(() => t.log().sub(t.log()).backward()).toThrow(/^log: the gradient sent to its input at x = 1e-310/);
+    expect(() => new Value(1).div(new Value(1e-160)).backward()).toThrow(/^div: the gradient sent to y at \(x, y\) = \(1, 1e-160\)/);
+  });
+  it("finite contributions that overflow when summed throw, naming the node", () => {
+    // Two paths each send 1e308 to x: ∂/∂x = 2e308 is beyond float64, though every value is finite.
+    const x = new Value(0.5, "x");
+    const y = x.mul(1e308).add(x.mul(1e308));
+    expect(y.data).toBe(1e308);
+    expect(() => y.backward()).toThrow(/^backward: the gradient of "x" \(data 0.5\) is Infinity: the contributions reaching it overflow float64 when summed$/);
+    // Accumulating over calls: the second backward would push 1.5e308 past the limit.
+    const w = new Value(1, "w");
+    const z = w.mul(1.5e308);
+    z.backward();
+    expect(w.grad).toBe(1.5e308);
+    expect(() => z.backward()).toThrow(/^backward: the gradient of "w" \(data 1\) is Infinity: this call's gradient plus the one it already held overflows float64/);
   });
   it("a NaN written into data by hand is caught at the next op", () => {
     const v = new Value(1);
@@ -392,6 +420,13 @@ describe("what a second backward() does, and zeroGrad", () => {
 });
 
 describe("numbers are accepted wherever a Value is", () => {
+  it("a number on the left goes through Value.from: 2·x, 1 − x, 10 / x (hand-derived slopes 2, −1, −10/x²)", () => {
+    const x = new Value(4, "x");
+    const y = Value.from(2).mul(x).add(Value.from(1).sub(x)).add(Value.from(10).div(x));
+    expect(y.data).toBe(8 - 3 + 2.5);
+    y.backward();
+    expect(x.grad).toBe(2 - 1 - 10 / 16);
+  });
   it("every binary op takes a number on the right", () => {
     const x = new Value(4);
     expect(x.add(1).data).toBe(5);
