@@ -77,6 +77,14 @@ export function moons(n: number, options: DatasetOptions = {}): ToyDataset {
   return finish(X, y, noise, rng);
 }
 
+/** m points on a circle of radius r, angles evenly spaced over the whole turn without repeating the end. */
+function ring(m: number, r: number): number[][] {
+  return Array.from({ length: m }, (_, i) => {
+    const t = (2 * Math.PI * i) / m;
+    return [r * Math.cos(t), r * Math.sin(t)];
+  });
+}
+
 /** Options of `circles`. */
 export interface CirclesOptions extends DatasetOptions {
   /** Radius of the inner circle relative to the outer (unit) one, in (0, 1). Default 0.5. */
@@ -96,19 +104,8 @@ export function circles(n: number, options: CirclesOptions = {}): ToyDataset {
   const rng = new Rng(options.seed ?? 0);
   const nOuter = Math.floor(n / 2);
   const nInner = n - nOuter;
-  const X: number[][] = [];
-  const y: number[] = [];
-  // Angles evenly spaced over the whole turn, without repeating the end point.
-  for (let i = 0; i < nOuter; i++) {
-    const t = (2 * Math.PI * i) / nOuter;
-    X.push([Math.cos(t), Math.sin(t)]);
-    y.push(0);
-  }
-  for (let i = 0; i < nInner; i++) {
-    const t = (2 * Math.PI * i) / nInner;
-    X.push([factor * Math.cos(t), factor * Math.sin(t)]);
-    y.push(1);
-  }
+  const X = [...ring(nOuter, 1), ...ring(nInner, factor)];
+  const y = X.map((_, i) => (i < nOuter ? 0 : 1));
   return finish(X, y, noise, rng);
 }
 
@@ -213,7 +210,9 @@ export function regression1d(n: number, options: Regression1dOptions = {}): ToyD
 
 /** The two halves of a split, kept apart so evaluation never sees training examples. */
 export interface TrainTestSplit {
+  /** The rows to fit on. */
   train: ToyDataset;
+  /** The held-out rows, round(n · testFraction) of them. */
   test: ToyDataset;
 }
 
