@@ -1,4 +1,6 @@
-import { readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Dual, forwardGradient } from "../../src/engine/dual";
@@ -79,4 +81,22 @@ describe(`composite expressions against PyTorch ${fixture.torch} float64`, () =>
       }
     });
   }
+});
+
+describe("the fixture is what its generator makes", () => {
+  // A missing torch is a failure, not a silent skip (CI installs python3-torch); opt out on purpose
+  // with BPL_SKIP_TORCH_TESTS=1.
+  it.skipIf(process.env.BPL_SKIP_TORCH_TESTS === "1")("generate_value_torch.py reproduces value-torch.json byte for byte", () => {
+    const out = mkdtempSync(join(tmpdir(), "bpl-value-torch-"));
+    try {
+      try {
+        execFileSync("/usr/bin/python3", [join(__dirname, "../fixtures/generate_value_torch.py")], { env: { ...process.env, BPL_FIXTURE_OUT: out }, stdio: "pipe" });
+      } catch (e) {
+        throw new Error(`the generator did not run (needs Debian's python3-torch: apt-get install -y python3-torch; or set BPL_SKIP_TORCH_TESTS=1): ${String((e as { stderr?: Buffer }).stderr ?? e).slice(-500)}`);
+      }
+      expect(readFileSync(join(out, "value-torch.json"), "utf8")).toBe(readFileSync(join(__dirname, "../fixtures/value-torch.json"), "utf8"));
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
