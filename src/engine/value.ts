@@ -97,6 +97,16 @@ export class Value implements ScalarOps<Value> {
     return this.xs;
   }
 
+  /**
+   * Sets `label` and returns this node, so a node is named where it is built and shows that name
+   * in graph pictures: `const e = a.mul(b).named("e")`.
+   */
+  named(label: string): this {
+    if (typeof label !== "string") throw new TypeError(`named: the label must be a string, got ${describeOperand(label)}`);
+    this.label = label;
+    return this;
+  }
+
   // ── operations: each one-liner applies a rule of rules.ts, where value and derivative sit together
 
   /** this + other */

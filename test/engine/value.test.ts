@@ -296,6 +296,15 @@ describe("graph structure", () => {
     expect(sum([x, y]).op).toBe("sum");
     expect(String(x)).toBe("Value(x, data=2, grad=0)");
   });
+  it("named(label) labels a node where it is built and returns the same node", () => {
+    const a = new Value(2, "a");
+    const e = a.mul(3).named("e");
+    expect(e.label).toBe("e");
+    expect(e.data).toBe(6);
+    expect(e.parents[0]).toBe(a);
+    expect(String(e)).toBe("Value(e, data=6, grad=0)");
+    expect(() => a.named(5 as unknown as string)).toThrow(/^named: the label must be a string, got number 5$/);
+  });
   it("topo lists each node once, inputs before the nodes made from them", () => {
     const a = new Value(1);
     const b = a.mul(a);
