@@ -200,12 +200,16 @@ describe("kinks", () => {
     expect(r.band).toBe("wrong");
   });
 
-  it("a kink inside the step (not at x) is recognised", () => {
-    // |x| at x = 3e-6 < h: true derivative is 1, the central difference sees 0.3.
+  it("a kink inside the step (not at x) is noticed, and x is judged at a step that does not cross it", () => {
+    // |x| at x = 3e-6 < h: the true derivative is 1, the central difference at h = 1e-5 sees 0.3.
     const f = (x: Float64Array) => Math.abs(x[0]!);
     const r = checkGradient(f, [3e-6], [1]);
-    expect(r.kinks).toBe(1);
     expect(r.ok).toBe(true);
+    expect(r.kinks).toBe(0);
+    expect(r.entries[0]!.numeric).toBe(1);
+    expect(r.entries[0]!.note).toMatch(/^the step 0.00001 was too coarse here \(a kink nearby or strong curvature\): numeric from step [\d.e-]+, central difference at h was 0.3/);
+    // 0.5 is a subgradient of |x| at 0, not the derivative at 3e-6: not excused.
+    expect(checkGradient(f, [3e-6], [0.5]).ok).toBe(false);
   });
 
   it("a smooth but wrong gradient is not excused as a kink", () => {
@@ -271,6 +275,42 @@ describe("checkVjp", () => {
     expect(checkVjp(sm, zz, uu, vjp).band).toBe("correct");
     // A classic slip: forgetting the -p pᵀ term.
     expect(checkVjp(sm, zz, uu, p.map((pi, i) => pi * uu[i]!)).band).toBe("wrong");
+  });
+});
+
+describe("strong curvature is not mistaken for a kink (that would excuse wrong gradients)", () => {
+  // 1/x at 1e-3 with h = 1e-5: the central difference is off by (h/x)² = 1e-4 of f′ = −1e6, and the
+  // one-sided slopes differ by 2%: a wrong gradient inside that spread must still fail.
+  it("1/x near 0: the correct slope passes as 'correct', one 1 % off fails", () => {
+    const f = (v: Float64Array) => 1 / v[0]!;
+    const good = checkGradient(f, [1e-3], [-1e6]);
+    expect(good.ok).toBe(true);
+    expect(good.band).toBe("correct");
+    expect(good.kinks).toBe(0);
+    expect(good.entries[0]!.note).toMatch(/too coarse here/);
+    const bad = checkGradient(f, [1e-3], [-1.01e6]);
+    expect(bad.ok).toBe(false);
+    expect(bad.kinks).toBe(0);
+  });
+  it("seeded sweep: 1/x, log x, x⁻², √x and sin(1000x) near their steep parts, right and 1 % wrong", () => {
+    const fns: [string, (v: number) => number, (v: number) => number, (r: Rng) => number][] = [
+      ["1/x", (v) => 1 / v, (v) => -1 / (v * v), (r) => 10 ** r.uniform(-4.9, -2)],
+      ["log", Math.log, (v) => 1 / v, (r) => 10 ** r.uniform(-4.9, -2)],
+      ["x⁻²", (v) => v ** -2, (v) => -2 * v ** -3, (r) => 10 ** r.uniform(-4.9, -2)],
+      ["√x", Math.sqrt, (v) => 0.5 / Math.sqrt(v), (r) => 10 ** r.uniform(-4.9, -2)],
+      ["sin 1000x", (v) => Math.sin(1000 * v), (v) => 1000 * Math.cos(1000 * v), (r) => r.uniform(-1, 1)],
+    ];
+    const r = new Rng(3);
+    for (let t = 0; t < 400; t++) {
+      const [name, f, df, sample] = fns[t % fns.length]!;
+      const x = sample(r);
+      const g = (v: Float64Array) => f(v[0]!);
+      const good = checkGradient(g, [x], [df(x)]);
+      expect(good.ok, `${name} at ${x}: ${good.summary}`).toBe(true);
+      expect(good.kinks, `${name} at ${x}`).toBe(0);
+      if (Math.abs(df(x)) < 1e-2) continue; // below the floor a 1 % error is not resolvable
+      expect(checkGradient(g, [x], [1.01 * df(x)]).ok, `${name} at ${x}, 1 % off`).toBe(false);
+    }
   });
 });
 
@@ -397,6 +437,31 @@ describe("seeded property sweep of the verdict", () => {
       expect(checkGradient(f, [x0], [valid]).ok, `at ${x0}`).toBe(true);
       const invalid = [1.8, -0.2, 2.3][r.int(3)]!;
       expect(checkGradient(f, [x0], [invalid]).ok, `at ${x0} with ${invalid}`).toBe(false);
+    }
+  });
+});
+
+describe("kinks near x, with curvature: never a false failure; far enough off, x is judged exactly", () => {
+  it("seeded sweep over |x| + c x³, s·relu(x) + c sin x and relu(x − 2e-6) + 0.01 c eˣ at x within ±1.2 h of the kink", () => {
+    const r = new Rng(7);
+    const h = 1e-5;
+    for (let t = 0; t < 1500; t++) {
+      const x0 = r.uniform(-1.2, 1.2) * h;
+      const c = r.uniform(-3, 3);
+      const s = r.uniform(0.1, 2);
+      const kind = t % 3;
+      const kinkAt = kind === 2 ? 2e-6 : 0;
+      // Hand-derived derivatives away from the kink.
+      const [f, df] =
+        kind === 0 ? [(v: Float64Array) => Math.abs(v[0]!) + c * v[0]! ** 3, Math.sign(x0) + 3 * c * x0 * x0] :
+        kind === 1 ? [(v: Float64Array) => s * Math.max(0, v[0]!) + c * Math.sin(v[0]!), (x0 > 0 ? s : 0) + c * Math.cos(x0)] :
+        [(v: Float64Array) => Math.max(0, v[0]! - 2e-6) + 0.01 * c * Math.exp(v[0]!), (x0 > 2e-6 ? 1 : 0) + 0.01 * c * Math.exp(x0)];
+      const good = checkGradient(f, [x0], [df]);
+      expect(good.ok, `kind ${kind} at ${x0}: ${good.summary}`).toBe(true);
+      // A slope off by more than the jump: caught once the kink is a third of a step away or more
+      // (closer in, the entry is reported as a kink and judged by the one-sided slopes).
+      const wrong = df + (kind === 1 ? 1.5 * s + 0.5 : 2.5);
+      if (Math.abs(x0 - kinkAt) > 0.3 * h) expect(checkGradient(f, [x0], [wrong]).ok, `kind ${kind} at ${x0} with ${wrong}`).toBe(false);
     }
   });
 });
