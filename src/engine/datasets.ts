@@ -28,14 +28,15 @@ export interface DatasetOptions {
   seed?: number;
 }
 
-function checkCount(fn: string, n: number, atLeast = 1): void {
-  if (!Number.isInteger(n) || n < atLeast) {
-    throw new RangeError(`${fn}: n must be an integer ≥ ${atLeast}, got ${n}`);
-  }
-}
-
-function checkNoise(fn: string, noise: number): void {
+/**
+ * What every generator starts with: n and the noise checked (errors name the generator), the
+ * noise level with its default, and the generator's Rng from the seed (default 0).
+ */
+function start(fn: string, n: number, atLeast: number, options: DatasetOptions, defaultNoise: number): { noise: number; rng: Rng } {
+  if (!Number.isInteger(n) || n < atLeast) throw new RangeError(`${fn}: n must be an integer ≥ ${atLeast}, got ${n}`);
+  const noise = options.noise ?? defaultNoise;
   if (!Number.isFinite(noise) || noise < 0) throw new RangeError(`${fn}: noise must be a finite number ≥ 0, got ${noise}`);
+  return { noise, rng: new Rng(options.seed ?? 0) };
 }
 
 /** n evenly spaced values from a to b inclusive (a single value is a). */
@@ -58,10 +59,7 @@ function finish(X: number[][], y: number[], noise: number, rng: Rng): ToyDataset
  * centred at (0, 0); class 1 on the lower one centred at (1, 0.5). Class sizes are ⌊n/2⌋ and ⌈n/2⌉.
  */
 export function moons(n: number, options: DatasetOptions = {}): ToyDataset {
-  checkCount("moons", n, 2);
-  const noise = options.noise ?? 0.1;
-  checkNoise("moons", noise);
-  const rng = new Rng(options.seed ?? 0);
+  const { noise, rng } = start("moons", n, 2, options, 0.1);
   const nOuter = Math.floor(n / 2);
   const nInner = n - nOuter;
   const X: number[][] = [];
@@ -96,12 +94,9 @@ export interface CirclesOptions extends DatasetOptions {
  * It needs a non-linear feature (the radius), which a hidden layer has to discover.
  */
 export function circles(n: number, options: CirclesOptions = {}): ToyDataset {
-  checkCount("circles", n, 2);
-  const noise = options.noise ?? 0.05;
-  checkNoise("circles", noise);
+  const { noise, rng } = start("circles", n, 2, options, 0.05);
   const factor = options.factor ?? 0.5;
   if (!(factor > 0 && factor < 1)) throw new RangeError(`circles: factor must lie in (0, 1), got ${factor}`);
-  const rng = new Rng(options.seed ?? 0);
   const nOuter = Math.floor(n / 2);
   const nInner = n - nOuter;
   const X = [...ring(nOuter, 1), ...ring(nInner, factor)];
@@ -124,10 +119,7 @@ export interface SpiralsOptions extends DatasetOptions {
 export function spirals(n: number, options: SpiralsOptions = {}): ToyDataset {
   const classes = options.classes ?? 3;
   if (!Number.isInteger(classes) || classes < 2) throw new RangeError(`spirals: classes must be an integer ≥ 2, got ${classes}`);
-  checkCount("spirals", n, classes);
-  const noise = options.noise ?? 0.2;
-  checkNoise("spirals", noise);
-  const rng = new Rng(options.seed ?? 0);
+  const { noise, rng } = start("spirals", n, classes, options, 0.2);
   const jitter = rng.fork("noise");
   const X: number[][] = [];
   const y: number[] = [];
@@ -152,10 +144,7 @@ export function spirals(n: number, options: SpiralsOptions = {}): ToyDataset {
  * four unit quadrants in turn, so the classes are as balanced as n allows.
  */
 export function xor(n: number, options: DatasetOptions = {}): ToyDataset {
-  checkCount("xor", n, 1);
-  const noise = options.noise ?? 0.1;
-  checkNoise("xor", noise);
-  const rng = new Rng(options.seed ?? 0);
+  const { noise, rng } = start("xor", n, 1, options, 0.1);
   const where = rng.fork("position");
   const X: number[][] = [];
   const y: number[] = [];
@@ -188,15 +177,12 @@ export interface Regression1dOptions extends DatasetOptions {
  * with `trainTestSplit` or `Rng.permutation` for training); targets are fn(x) plus noise.
  */
 export function regression1d(n: number, options: Regression1dOptions = {}): ToyDataset {
-  checkCount("regression1d", n, 1);
-  const noise = options.noise ?? 0.1;
-  checkNoise("regression1d", noise);
+  const { noise, rng } = start("regression1d", n, 1, options, 0.1);
   const fn = options.fn ?? Math.sin;
   const [lo, hi] = options.domain ?? [-Math.PI, Math.PI];
   if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo < hi)) {
     throw new RangeError(`regression1d: domain must be finite with lo < hi, got [${lo}, ${hi}]`);
   }
-  const rng = new Rng(options.seed ?? 0);
   const where = rng.fork("position");
   const jitter = rng.fork("noise");
   const xs = Array.from({ length: n }, () => where.uniform(lo, hi)).sort((a, b) => a - b);
