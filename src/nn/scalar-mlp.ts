@@ -150,9 +150,9 @@ export class Layer {
     });
   }
 
-  /** Inputs d_in, outputs d_out. */
+  /** [d_out, d_in], the shape of W^(l) in the course's notation (and of DenseNetwork's W[l]). */
   get shape(): [number, number] {
-    return [(this.neurons[0] as Neuron).w.length, this.neurons.length];
+    return [this.neurons.length, (this.neurons[0] as Neuron).w.length];
   }
 
   /** a = f(W x + b), one Value per neuron. */

@@ -28,7 +28,8 @@ describe("Neuron, Layer, MLP structure", () => {
     expect(net.parameters()).toHaveLength(337);
     expect(net.layers.map((l) => l.activation)).toEqual(["relu", "relu", "linear"]);
     expect(String(net)).toBe("MLP 2-16-16-1 (relu, relu, linear), 337 parameters");
-    expect(net.layers.map((l) => l.shape)).toEqual([[2, 16], [16, 16], [16, 1]]);
+    // W^(l) is d_out × d_in, as in the course
+    expect(net.layers.map((l) => l.shape)).toEqual([[16, 2], [16, 16], [1, 16]]);
   });
   it("a neuron computes f(Σ wᵢxᵢ + b) (hand-derived)", () => {
     const n = new Neuron(3, { activation: "tanh", weights: [0.5, -1, 2], bias: 0.25 });
