@@ -125,21 +125,57 @@ function textSummary(traces: readonly Trace[], layout: Layout): string {
   return lines.join("\n");
 }
 
-/** Turns the notebooks' short options into a plotly layout. */
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Turns the notebooks' short options into a plotly layout. An `xaxis`/`yaxis` given in `layout` is
+ * merged into the axis built from the short options, so `{ xTitle, layout: { xaxis: { dtick: 1 } } }`
+ * keeps its title.
+ */
 export function layoutFrom(opts: ChartOptions = {}): Layout {
+  const extra = opts.layout ?? {};
+  const axis = (title: string | undefined, log: boolean | undefined, more: unknown) => ({
+    title: { text: title ?? "" },
+    ...(log ? { type: "log" } : {}),
+    ...(isRecord(more) ? more : {}),
+  });
   return {
     ...(opts.title ? { title: { text: opts.title } } : {}),
-    xaxis: { title: { text: opts.xTitle ?? "" }, ...(opts.logX ? { type: "log" } : {}) },
-    yaxis: { title: { text: opts.yTitle ?? "" }, ...(opts.logY ? { type: "log" } : {}) },
     ...(opts.width ? { width: opts.width } : {}),
     ...(opts.height ? { height: opts.height } : {}),
-    ...(opts.layout ?? {}),
+    ...extra,
+    xaxis: axis(opts.xTitle, opts.logX, extra.xaxis),
+    yaxis: axis(opts.yTitle, opts.logY, extra.yaxis),
   };
+}
+
+/**
+ * Log axes left to plotly label every digit of a decade when the data spans only a few, which prints
+ * a column of overlapping 2, 3, 4, … Unless the layout says otherwise, label 1-2-5 within a decade
+ * for short spans and powers of ten for long ones, written as powers when the values are tiny or huge.
+ */
+function tidyLogAxes(traces: readonly Trace[], layout: Layout): Layout {
+  const out: Layout = { ...layout };
+  for (const [key, field] of [["xaxis", "x"], ["yaxis", "y"]] as const) {
+    const ax = layout[key];
+    if (!isRecord(ax) || ax.type !== "log" || "dtick" in ax || "tickvals" in ax) continue;
+    const vals = traces
+      .filter((t) => (t[key] === undefined || t[key] === field) && t.type !== "heatmap" && t.type !== "contour")
+      .flatMap((t) => (t[field] ?? []) as readonly (number | string)[])
+      .filter((v): v is number => typeof v === "number" && Number.isFinite(v) && v > 0);
+    if (vals.length === 0) continue;
+    const lo = Math.min(...vals), hi = Math.max(...vals);
+    const decades = Math.log10(hi / lo);
+    out[key] = { ...ax, dtick: decades > 3 ? 1 : "D2", ...("exponentformat" in ax ? {} : lo < 1e-3 || hi >= 1e5 ? { exponentformat: "power" } : {}) };
+  }
+  return out;
 }
 
 /** General chart: any plotly traces and layout; the other chart helpers build on this. */
 export function plot(traces: readonly Trace[], layout: Layout | ChartOptions = {}): void {
-  const l = isChartOptions(layout) ? layoutFrom(layout) : layout;
+  const l = tidyLogAxes(traces, isChartOptions(layout) ? layoutFrom(layout) : layout);
   // Outside a kernel the HTML only goes to an HTML page (if any), whose head carries the bundle.
   emitHtml(plotHtml(traces, l, richOutput() ? {} : { includeBundle: false }), textSummary(traces, l));
 }
@@ -165,9 +201,25 @@ export function histogram(values: readonly number[] | readonly { name?: string; 
   plot(traces, { ...layoutFrom(opts), barmode: "overlay" });
 }
 
-/** Heatmap of a matrix, e.g. a weight matrix W (rows d_out, columns d_in). */
+/**
+ * Blue for negative, white for zero, red for positive: the sign of a weight or gradient is what a
+ * reader looks for first, and plotly's own RdBu puts grey, not white, in the middle.
+ */
+export const DIVERGING_COLORSCALE: readonly (readonly [number, string])[] = [
+  [0, "#2166ac"], [0.25, "#67a9cf"], [0.5, "#f7f7f7"], [0.75, "#ef8a62"], [1, "#b2182b"],
+];
+
+/** Heatmap of a matrix, e.g. a weight matrix W (rows d_out, columns d_in): row 0 on top, zero white. */
 export function heatmap(z: readonly (readonly number[])[], opts: ChartOptions & { colorscale?: string } = {}): void {
-  plot([{ type: "heatmap", z, colorscale: opts.colorscale ?? "RdBu", reversescale: true }], { ...layoutFrom(opts), yaxis: { autorange: "reversed", title: { text: opts.yTitle ?? "" } } });
+  const values = z.flat();
+  const signed = values.some((v) => v < 0) && values.some((v) => v > 0);
+  const integerTicks = (n: number) => (n <= 30 ? { dtick: 1 } : {});
+  const base = layoutFrom(opts);
+  plot([{ type: "heatmap", z, colorscale: opts.colorscale ?? DIVERGING_COLORSCALE, ...(signed && !opts.colorscale ? { zmid: 0 } : {}) }], {
+    ...base,
+    xaxis: { ...integerTicks(z[0]?.length ?? 0), ...(base.xaxis as Layout) },
+    yaxis: { autorange: "reversed", ...integerTicks(z.length), ...(base.yaxis as Layout) },
+  });
 }
 
 /** Points with class labels, for `decisionBoundary`. */
@@ -179,7 +231,11 @@ export interface LabelledPoints {
 }
 
 /** Contour of a classifier's output over the plane plus the labelled points: shows what the network learned. */
-export function decisionBoundary(predict: (x1: number, x2: number) => number, data: LabelledPoints, opts: ChartOptions & { grid?: number; margin?: number } = {}): void {
+export function decisionBoundary(
+  predict: (x1: number, x2: number) => number,
+  data: LabelledPoints,
+  opts: ChartOptions & { grid?: number; margin?: number; outputName?: string } = {},
+): void {
   if (data.X.length !== data.y.length) throw new Error(`decisionBoundary: ${data.X.length} points but ${data.y.length} labels`);
   const n = opts.grid ?? 60;
   const m = opts.margin ?? 0.25;
@@ -191,12 +247,23 @@ export function decisionBoundary(predict: (x1: number, x2: number) => number, da
   const g2 = Array.from({ length: n }, (_, i) => a2 + ((b2 - a2) * i) / (n - 1));
   const z = g2.map((v) => g1.map((u) => predict(u, v)));
   const classes = [...new Set(data.y)].sort((p, q) => p - q);
-  const traces: Trace[] = [{ type: "contour", x: g1, y: g2, z, colorscale: "RdBu", opacity: 0.5, showscale: true, contours: { coloring: "heatmap" }, name: "model" }];
+  const traces: Trace[] = [{
+    type: "contour", x: g1, y: g2, z, colorscale: DIVERGING_COLORSCALE, opacity: 0.55, showscale: true, contours: { coloring: "heatmap" }, name: "model",
+    colorbar: { title: { text: opts.outputName ?? "model output", side: "right" }, thickness: 14 },
+  }];
+  // Two classes take the colours of the two ends of the scale, so a point sits on its own colour
+  // when it is classified right and stands out when it is not.
+  const ends: Record<number, string> = classes.length === 2 ? { [classes[0]]: "#2166ac", [classes[1]]: "#b2182b" } : {};
   for (const c of classes) {
     const idx = data.y.map((yy, i) => (yy === c ? i : -1)).filter((i) => i >= 0);
-    traces.push({ type: "scatter", mode: "markers", name: `class ${c}`, x: idx.map((i) => xs1[i]), y: idx.map((i) => xs2[i]), marker: { size: 6, line: { width: 1, color: "#333" } } });
+    traces.push({
+      type: "scatter", mode: "markers", name: `class ${c}`, x: idx.map((i) => xs1[i]), y: idx.map((i) => xs2[i]),
+      marker: { size: 7, line: { width: 1, color: "#fff" }, ...(ends[c] ? { color: ends[c] } : {}) },
+    });
   }
-  plot(traces, layoutFrom({ xTitle: "x₁", yTitle: "x₂", ...opts }));
+  const base = layoutFrom({ xTitle: "x₁", yTitle: "x₂", ...opts });
+  // The legend goes under the plot: on the right it would sit on top of the colour bar.
+  plot(traces, { legend: { orientation: "h", x: 0, y: -0.18, yanchor: "top" }, margin: { l: 60, r: 20, t: 50, b: 90 }, ...base });
 }
 
 /** A loss curve that redraws in place during training instead of printing a new chart per epoch. */

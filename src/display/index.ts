@@ -5,3 +5,6 @@ export * from "./tables";
 export * from "./charts";
 export * from "./progress";
 export * from "./graph";
+export * from "./chain";
+export * from "./reversed-layer";
+export * from "./parameter-gradients";

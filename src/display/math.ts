@@ -10,13 +10,28 @@ export interface TexOptions {
 
 /** Returns the HTML for a formula, for embedding inside your own `html(...)` output. */
 export function texString(texSource: string, opts: TexOptions = {}): string {
-  return katex.renderToString(texSource, {
-    displayMode: opts.display ?? true,
-    output: "mathml",
-    throwOnError: false,
-    strict: "ignore",
-    trust: false,
-  });
+  return inlinePrimes(
+    katex.renderToString(texSource, {
+      displayMode: opts.display ?? true,
+      output: "mathml",
+      throwOnError: false,
+      strict: "ignore",
+      trust: false,
+    }),
+  );
+}
+
+/**
+ * KaTeX writes f′ as a superscript prime (`<msup>`), which browsers' native MathML draws as a tiny
+ * tick floating above the letter, easily read as an accent. Derivatives are on every line of this
+ * course, so a prime right after a plain symbol is written inline instead: f′, σ′′.
+ */
+function inlinePrimes(mathml: string): string {
+  return mathml.replace(
+    /<msup>(<mi[^>]*>[^<]*<\/mi>)(?:((?:<mo[^>]*>′<\/mo>)+)|<mrow>((?:<mo[^>]*>′<\/mo>)+)<\/mrow>)<\/msup>/g,
+    (_whole, base: string, bare: string | undefined, grouped: string | undefined) =>
+      `<mrow>${base}<mo lspace="0em" rspace="0em">${"′".repeat(((bare ?? grouped) as string).split("′").length - 1)}</mo></mrow>`,
+  );
 }
 
 /** Shows one formula; outside Jupyter prints the TeX source so nothing is lost. */
@@ -92,24 +107,47 @@ export interface DeltaStepInput {
   activation?: string;
 }
 
+/** The numbers of one δ-recurrence step, as rows; shared by the formula and the reversed-network picture. */
+export interface DeltaStepNumbers {
+  W: number[][];
+  /** (W^(l+1))ᵀ. */
+  Wt: number[][];
+  deltaNext: number[][];
+  fprime: number[][];
+  /** (W^(l+1))ᵀ δ^(l+1), before the gains. */
+  back: number[][];
+  /** δ^(l). */
+  delta: number[][];
+}
+
+/**
+ * Checks the shapes of one δ-recurrence step and computes it, so every display of the step shows the
+ * same numbers; `caller` names the helper in the error, which also names both shapes.
+ */
+export function computeDeltaStep(step: DeltaStepInput, caller = "computeDeltaStep"): DeltaStepNumbers {
+  const W = toRows(step.W), D = toRows(step.deltaNext), F = toRows(step.fprime);
+  const shape = (m: number[][]) => `${m.length}×${m[0]?.length ?? 0}`;
+  const l = step.layer;
+  if (W.length !== D.length) {
+    throw new Error(`${caller}: W^(${l + 1}) is ${shape(W)} so δ^(${l + 1}) needs ${W.length} rows, got ${shape(D)}`);
+  }
+  const dIn = W[0]?.length ?? 0, m = D[0]?.length ?? 0;
+  if (F.length !== dIn || (F[0]?.length ?? 0) !== m) {
+    throw new Error(`${caller}: (W^(${l + 1}))ᵀ δ^(${l + 1}) is ${dIn}×${m} but f′(z^(${l})) is ${shape(F)}`);
+  }
+  const Wt = Array.from({ length: dIn }, (_, j) => W.map((r) => r[j]));
+  const back = Wt.map((r) => Array.from({ length: m }, (_, c) => r.reduce((s, w, i) => s + w * D[i][c], 0)));
+  const delta = back.map((r, i) => r.map((v, c) => v * F[i][c]));
+  return { W, Wt, deltaNext: D, fprime: F, back, delta };
+}
+
 /**
  * One step δ^(l) = ((W^(l+1))ᵀ δ^(l+1)) ⊙ f′(z^(l)) with the numbers put in: returns the TeX and the
  * result. Shapes are checked first, and a mismatch names both shapes.
  */
 export function deltaStepTex(step: DeltaStepInput, opts: { precision?: number } = {}): { tex: string; delta: number[][] } {
-  const W = toRows(step.W), D = toRows(step.deltaNext), F = toRows(step.fprime);
-  const shape = (m: number[][]) => `${m.length}×${m[0]?.length ?? 0}`;
+  const { Wt, deltaNext: D, fprime: F, back, delta } = computeDeltaStep(step, "deltaStepTex");
   const l = step.layer;
-  if (W.length !== D.length) {
-    throw new Error(`deltaStepTex: W^(${l + 1}) is ${shape(W)} so δ^(${l + 1}) needs ${W.length} rows, got ${shape(D)}`);
-  }
-  const dIn = W[0]?.length ?? 0, m = D[0]?.length ?? 0;
-  if (F.length !== dIn || (F[0]?.length ?? 0) !== m) {
-    throw new Error(`deltaStepTex: (W^(${l + 1}))ᵀ δ^(${l + 1}) is ${dIn}×${m} but f′(z^(${l})) is ${shape(F)}`);
-  }
-  const Wt = Array.from({ length: dIn }, (_, j) => W.map((r) => r[j]));
-  const back = Wt.map((r) => Array.from({ length: m }, (_, c) => r.reduce((s, w, i) => s + w * D[i][c], 0)));
-  const delta = back.map((r, i) => r.map((v, c) => v * F[i][c]));
   const p = { precision: opts.precision };
   const tex =
     `\\boldsymbol\\delta^{(${l})} = \\Big(\\big(\\mathbf W^{(${l + 1})}\\big)^{\\!\\top}\\boldsymbol\\delta^{(${l + 1})}\\Big)\\odot ${step.activation ?? "f"}'\\big(\\mathbf z^{(${l})}\\big)` +

@@ -35,8 +35,10 @@ export function namedTableHtml(rows: readonly Record<string, Cell>[], opts: Tabl
   const body = rows
     .map((r) => `<tr>${cols.map((c) => `<td style="${TD}">${escapeHtml(cellText(r[c], digits))}</td>`).join("")}</tr>`)
     .join("");
-  const caption = opts.title ? `<caption style="caption-side:top;text-align:left;font-weight:bold">${escapeHtml(opts.title)}</caption>` : "";
-  return `<table class="bpl-table" style="${TABLE_STYLE}">${caption}<thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
+  // The title sits above the table rather than in a <caption>: a caption is only as wide as the
+  // table, so a long title over a narrow table wrapped into a column of short lines.
+  const title = opts.title ? `<div class="bpl-table-title" style="font-family:monospace;font-size:13px;font-weight:bold;margin-top:4px">${escapeHtml(opts.title)}</div>` : "";
+  return `${title}<table class="bpl-table" style="${TABLE_STYLE}"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
 /** Plain-text version of the same table, aligned in columns. */

@@ -2,7 +2,8 @@
  * Every notebook in notebooks/ through the real tslab kernel in Debian's Jupyter, then its HTML export
  * in headless Chromium: no cell errors or stderr; every chart drew its SVG with at least one trace;
  * every KaTeX formula rendered (and none is a KaTeX error); every Markdown formula was typeset by the
- * page's MathJax; every graph SVG is present; plotly is inlined at most once; no page errors.
+ * page's MathJax; every graph and figure SVG is present and shown at its own aspect ratio (not cut off
+ * by the page's max-width); plotly is inlined at most once; no page errors.
  * The expected counts come from each notebook's own executed outputs, so an output that silently
  * fails to draw is caught. Executed copies, HTML, screenshots and timings go to
  * test-artifacts/notebooks/ (never back into notebooks/).
@@ -88,6 +89,7 @@ describe.skipIf(kernelGate.skip || browserGate.skip)("exported HTML in headless 
       charts: countInOutputs(nb!, "bpl-plot"),
       formulas: countInOutputs(nb!, "katex"),
       graphs: countInOutputs(nb!, "bpl-graph"),
+      figures: countInOutputs(nb!, "bpl-figure"),
     };
     const htmlPath = join(outDir, name.replace(/\.ipynb$/, ".html"));
     const bundles = readFileSync(htmlPath, "utf8").split(BUNDLE_MARKER).length - 1;
@@ -146,6 +148,14 @@ describe.skipIf(kernelGate.skip || browserGate.skip)("exported HTML in headless 
         katexErrors: Array.from(document.querySelectorAll(".katex-error")).map((e) => (e.getAttribute("title") ?? e.textContent ?? "").slice(0, 200)),
         graphs: document.querySelectorAll("svg.bpl-graph").length,
         graphsWithNodes: Array.from(document.querySelectorAll("svg.bpl-graph")).filter((g) => g.querySelector(".bpl-node")).length,
+        figures: document.querySelectorAll("svg.bpl-figure").length,
+        // Jupyter's stylesheet caps an SVG's width at the cell's: without a viewBox that cuts the drawing
+        // off, with one it scales it. So a drawing without a viewBox must be shown at its own size, one
+        // with a viewBox at its own aspect ratio. Hidden backward-step panes (no size) are skipped.
+        distorted: Array.from(document.querySelectorAll("svg.bpl-graph, svg.bpl-figure"))
+          .map((g) => ({ r: g.getBoundingClientRect(), w: Number(g.getAttribute("width")), h: Number(g.getAttribute("height")), vb: g.hasAttribute("viewBox") }))
+          .filter(({ r, w, h, vb }) => r.width > 0 && (vb ? Math.abs(r.width / r.height - w / h) > 0.02 * (w / h) : Math.abs(r.width - w) > 1 || Math.abs(r.height - h) > 1))
+          .map(({ r, w, h }) => `${w}×${h} drawn as ${Math.round(r.width)}×${Math.round(r.height)}`),
         markdownTex: document.querySelectorAll('.jp-RenderedMarkdown script[type^="math/tex"]').length,
         markdownTexRendered: document.querySelectorAll(".jp-RenderedMarkdown .MathJax_CHTML, .jp-RenderedMarkdown .MathJax_SVG").length,
         markdownTexErrors: document.querySelectorAll(".jp-RenderedMarkdown .mjx-merror, .jp-RenderedMarkdown .MathJax_Error").length,
@@ -164,6 +174,8 @@ describe.skipIf(kernelGate.skip || browserGate.skip)("exported HTML in headless 
     expect(seen.katexErrors, `${name}: KaTeX errors`).toEqual([]);
     expect(seen.graphs, `${name}: graph SVGs`).toBe(expected.graphs);
     expect(seen.graphsWithNodes, `${name}: graph SVGs with nodes`).toBe(expected.graphs);
+    expect(seen.figures, `${name}: figure SVGs (chains, reversed layers, parameter grids)`).toBe(expected.figures);
+    expect(seen.distorted, `${name}: graphs or figures squeezed or cut off`).toEqual([]);
     if (hasMathJax) {
       expect(seen.markdownTexRendered, `${name}: Markdown formulas typeset`).toBe(seen.markdownTex);
       expect(seen.markdownTexErrors, `${name}: Markdown formulas with TeX errors`).toBe(0);
