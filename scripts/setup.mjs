@@ -167,6 +167,32 @@ export function ensureChromium() {
   }
 }
 
+/**
+ * Debian's PyTorch for the tests that regenerate the reference fixtures and compare them byte for byte;
+ * installs it with apt when root, otherwise says how (or BPL_SKIP_TORCH_TESTS=1 skips those tests).
+ */
+export function ensureTorch() {
+  const ok = () => {
+    try {
+      execFileSync(PY, ["-c", "import torch"], { stdio: "ignore" });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (ok()) return;
+  if (isRoot() && hasApt()) {
+    try {
+      aptInstall(["python3-torch"]);
+    } catch {
+      run("apt-get", ["update"]);
+      aptInstall(["python3-torch"]);
+    }
+    if (ok()) return;
+  }
+  log("PyTorch is missing: install it with `sudo apt-get install -y python3-torch`; until then the fixture-regeneration tests fail (BPL_SKIP_TORCH_TESTS=1 skips them on purpose)");
+}
+
 const isMain = process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (isMain) {
   ensureNodeModules();
@@ -181,5 +207,6 @@ if (isMain) {
       ensurePlotlyForServer();
       if (process.env.BPL_SKIP_BROWSER_TESTS !== "1") ensureChromium();
     }
+    if (process.env.BPL_SKIP_TORCH_TESTS !== "1") ensureTorch();
   }
 }
