@@ -94,6 +94,32 @@ export function originalPosition(lines: number[][][] | undefined, line: number, 
   return { line: best[1]! + 1, column: best[2]! + 1 };
 }
 
+/**
+ * The first syntax error of each source, parsed independently (null when it parses). For notebook
+ * cells, which tslab compiles one at a time: a cell that does not parse is skipped, as in the
+ * kernel, instead of breaking the whole notebook.
+ */
+export function firstSyntaxErrors(sources: string[]): (SourceDiagnostic | null)[] {
+  const t = ts();
+  const root = "/__cells__/";
+  const texts = new Map(sources.map((src, i) => [`${root}c${i}.ts`, src]));
+  const options: TS.CompilerOptions = { target: t.ScriptTarget.ES2022, module: t.ModuleKind.CommonJS, noLib: true, noResolve: true, types: [], noEmit: true, moduleDetection: t.ModuleDetectionKind.Force };
+  const host = t.createCompilerHost(options, true);
+  host.getSourceFile = (fileName, languageVersion) => {
+    const text = texts.get(fileName);
+    return text === undefined ? undefined : t.createSourceFile(fileName, text, languageVersion, true);
+  };
+  host.fileExists = (f) => texts.has(f);
+  host.readFile = (f) => texts.get(f);
+  host.getCurrentDirectory = () => root;
+  const program = t.createProgram([...texts.keys()], options, host);
+  return sources.map((_, i) => {
+    const sf = program.getSourceFile(`${root}c${i}.ts`);
+    const d = sf ? program.getSyntacticDiagnostics(sf).find((x) => x.category === t.DiagnosticCategory.Error) : undefined;
+    return d ? toDiagnostic(t, d) : null;
+  });
+}
+
 // ---- type checking -------------------------------------------------------------------------
 
 /**

@@ -6,7 +6,7 @@
  * report is always complete.
  */
 import { compileSubmissionCached, describeDiagnostics, originalPosition, typeErrorsFor, type CompiledFile, type SourceDiagnostic } from "./compile";
-import { roundPoints, type CaseReport, type ExerciseReport, type SubmissionReport } from "./report";
+import { cleanReport, roundPoints, type CaseReport, type ExerciseReport, type SubmissionReport } from "./report";
 import { DEFAULT_LIMITS, SubmissionRunner, type CallOutcome, type SandboxLimits } from "./sandbox/runner";
 import type { GradableCase, GradableExercise, JsLocation } from "./sandbox/protocol";
 import type { Submission, SubmissionSource } from "./submission";
@@ -77,16 +77,25 @@ export async function gradeSubmission(sub: Submission, exercises: readonly Grada
   const typeCheck = opts.typeCheck !== false;
   const names = new Map<Module, string>();
   for (const m of modules.values()) names.set(m, m.src.displayName);
-  let compiled: Map<string, CompiledFile> | null = null;
-  let compileFailure = "";
+  const files = [...modules.values()].map((m) => ({ name: names.get(m)!, source: m.src.source }));
+  const compiled = new Map<string, CompiledFile>();
+  const compileFailure = new Map<string, string>();
   try {
-    compiled = compileSubmissionCached([...modules.values()].map((m) => ({ name: names.get(m)!, source: m.src.source })), { typeCheck });
-  } catch (e) {
-    compileFailure = (e as Error).message;
+    for (const [k, v] of compileSubmissionCached(files, { typeCheck })) compiled.set(k, v);
+  } catch {
+    // The compiler itself gave up (e.g. its stack overflowed on absurdly deep nesting): compile
+    // the files one by one so only the file that breaks it loses its exercises.
+    for (const f of files) {
+      try {
+        for (const [k, v] of compileSubmissionCached([f], { typeCheck })) compiled.set(k, v);
+      } catch (e) {
+        compileFailure.set(f.name, (e as Error).message);
+      }
+    }
   }
   for (const m of modules.values()) {
-    const r = compiled?.get(names.get(m)!);
-    if (!r) m.compiled = { error: `could not be compiled: ${compileFailure || "the compiler failed"}` };
+    const r = compiled.get(names.get(m)!);
+    if (!r) m.compiled = { error: `could not be compiled: the TypeScript compiler failed on ${m.src.displayName} (${compileFailure.get(names.get(m)!) ?? "no output"})` };
     else if (r.js === undefined) m.compiled = { error: `does not compile: ${describe(m.src, r.diagnostics)}` };
     else m.compiled = r;
   }
@@ -94,7 +103,8 @@ export async function gradeSubmission(sub: Submission, exercises: readonly Grada
   // 3. Run the cases.
   const runner = new SubmissionRunner(sub.readDir ? [sub.readDir] : [], limits);
   for (const m of modules.values()) {
-    if (!("error" in m.compiled)) runner.register(m.key, { js: m.compiled.js!, filename: m.src.displayName });
+    const wanted = exercises.filter((ex) => sourceOf.get(ex.id) === m).map((ex) => ex.exportName);
+    if (!("error" in m.compiled)) runner.register(m.key, { js: m.compiled.js!, filename: m.src.displayName, wanted });
   }
   const reports: ExerciseReport[] = [];
   try {
@@ -135,7 +145,7 @@ export async function gradeSubmission(sub: Submission, exercises: readonly Grada
   const max = roundPoints(reports.reduce((s, e) => s + e.max, 0));
   const report: SubmissionReport = { student: sub.student, exercises: reports, total, max, seed, durationMs: Date.now() - started, errors: sub.fatal ? [sub.fatal] : [] };
   if (sub.notes.length) report.notes = [...sub.notes];
-  return report;
+  return cleanReport(report);
 }
 
 /** A complete report for a submission that could not be graded at all: every case scores 0 and says why. */
@@ -148,7 +158,7 @@ export function failedReport(student: string, exercises: readonly GradableExerci
     max: ex.points,
     cases: ex.cases(seed).map((c) => ({ name: c.name, visible: c.visible, score: 0, feedback: why })),
   }));
-  return { student, exercises: reports, total: 0, max: roundPoints(exercises.reduce((s, e) => s + e.points, 0)), seed, durationMs: 0, errors: [why] };
+  return cleanReport({ student, exercises: reports, total: 0, max: roundPoints(exercises.reduce((s, e) => s + e.points, 0)), seed, durationMs: 0, errors: [why] });
 }
 
 function typeErrorsOf(exportName: string, mod: Module): SourceDiagnostic[] {
@@ -211,16 +221,18 @@ async function runCase(
   const base = { name: c.name, visible: c.visible };
   // The child receives a serialised copy of c.args; c itself stays the grader's own.
   const first = await runner.call(mod.key, ex.exportName, c.args, deadline - Date.now());
+  // A failure says most about what went wrong (e.g. a refused worker, whose module also patches
+  // process.chdir); side effects are charged when the call itself worked.
+  if (!first.ok) return { ...base, score: 0, feedback: failure(mod, first) };
   const fx = sideEffect(first, limits);
   if (fx) return { ...base, score: 0, feedback: fx };
-  if (!first.ok) return { ...base, score: 0, feedback: failure(mod, first) };
   if (first.mutated)
     return { ...base, score: 0, feedback: "changed its input arguments; compute the result without modifying the inputs (the grade uses the grader's own copy of them)" };
   if (determinism && c.visible) {
     const second = await runner.call(mod.key, ex.exportName, c.args, deadline - Date.now());
+    if (!second.ok) return { ...base, score: 0, feedback: `on a second run with the same input: ${failure(mod, second)}` };
     const fx2 = sideEffect(second, limits);
     if (fx2) return { ...base, score: 0, feedback: `on a second run with the same input: ${fx2}` };
-    if (!second.ok) return { ...base, score: 0, feedback: `on a second run with the same input: ${failure(mod, second)}` };
     if (!sameData(first.output, second.output)) return { ...base, score: 0, feedback: "answers differ between two runs of the same input (non-deterministic)" };
   }
   try {

@@ -38,6 +38,32 @@ export interface SubmissionReport {
   notes?: string[];
 }
 
+/**
+ * One printable line from text a student controls (error messages, export names, file names):
+ * line breaks and tabs become spaces; other control characters, bidirectional overrides and lone
+ * surrogates become U+FFFD, so feedback cannot redraw the instructor's terminal, fake extra report
+ * lines or reorder what is shown.
+ */
+export function cleanText(s: string, max = 2000): string {
+  const t = s
+    .replace(/\r\n|[\r\n\t\v\f]/g, " ")
+    .replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, "\ufffd")
+    .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd");
+  return t.length > max ? `${t.slice(0, max)}…` : t;
+}
+
+/** A report whose every free-text field has gone through `cleanText`. */
+export function cleanReport(r: SubmissionReport): SubmissionReport {
+  const out: SubmissionReport = {
+    ...r,
+    student: cleanText(r.student, 200),
+    errors: r.errors.map((e) => cleanText(e)),
+    exercises: r.exercises.map((e) => ({ ...e, cases: e.cases.map((c) => ({ ...c, feedback: cleanText(c.feedback) })) })),
+  };
+  if (r.notes) out.notes = r.notes.map((n) => cleanText(n));
+  return out;
+}
+
 /** Round to hundredths of a point so reports stay readable and sums stay stable. */
 export function roundPoints(x: number): number {
   return Math.round(x * 100) / 100;
@@ -45,6 +71,7 @@ export function roundPoints(x: number): number {
 
 /** The terminal table: exercise, score/max, and one feedback line per failed case. */
 export function formatReport(r: SubmissionReport, opts: { showHidden?: boolean } = {}): string {
+  r = cleanReport(r);
   const lines: string[] = [];
   const w = Math.max(8, ...r.exercises.map((e) => e.id.length));
   lines.push(`Student: ${r.student}   seed ${r.seed}`);
@@ -76,9 +103,12 @@ export function writeJsonAtomic(file: string, data: unknown): void {
   renameSync(tmp, file);
 }
 
-/** Quote a CSV field when needed. */
+/**
+ * Quote a CSV field when needed. Text that a spreadsheet would read as a formula (a student
+ * named "=HYPERLINK(…)") is prefixed with an apostrophe; numbers are written as they are.
+ */
 function csvField(s: string | number): string {
-  const t = String(s);
+  const t = typeof s === "string" && /^[=+\-@\t\r]/.test(s) ? `'${s}` : String(s);
   return /[",\n\r]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
 }
 

@@ -9,6 +9,7 @@
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { firstSyntaxErrors } from "./compile";
 import type { GradableExercise } from "./sandbox/protocol";
 
 /** A source that will be compiled and loaded into the student process. */
@@ -165,19 +166,23 @@ function topLevelNames(source: string): Map<string, { exported: boolean; count: 
 }
 
 /**
- * Notebook code cells → one module. Magics and shell escapes are dropped; a name declared again in
- * a later cell (tslab allows it: the later cell wins) becomes a `var` so the last definition wins
- * here too; every top-level name is exported. Broken JSON fails every exercise with the parse error.
+ * Notebook code cells → one module. Magics and shell escapes are dropped; a cell that does not
+ * parse is skipped, as the kernel would fail to run it (its names count as undefined unless
+ * another cell defines them); a name declared again in a later cell (tslab allows it: the later
+ * cell wins) becomes a `var` so the last definition wins here too; every top-level name is
+ * exported. Broken JSON fails every exercise with the parse error.
  */
 export function notebookSubmission(text: string, displayName: string, student: string, readDir: string | null, dispose: () => void, notes: string[] = []): Submission {
   let source = "";
   let fatal: string | null = null;
   const cellStarts: { line: number; cell: number }[] = [];
+  /** names defined only in cells that do not parse → why */
+  const brokenNames = new Map<string, string>();
   try {
     const nb = JSON.parse(text) as unknown;
     const cells = nb !== null && typeof nb === "object" ? (nb as { cells?: unknown }).cells : undefined;
     if (!Array.isArray(cells)) throw new Error("it has no `cells` list");
-    let line = 1;
+    const code: { cell: number; text: string }[] = [];
     cells.forEach((c: unknown, i: number) => {
       if (!c || typeof c !== "object") return;
       const cell = c as { cell_type?: unknown; source?: unknown };
@@ -188,10 +193,30 @@ export function notebookSubmission(text: string, displayName: string, student: s
         .split("\n")
         .map((l) => (/^\s*[%!]/.test(l) ? "" : l))
         .join("\n");
-      cellStarts.push({ line, cell: i + 1 });
-      source += cleaned + "\n";
-      line += cleaned.split("\n").length;
+      code.push({ cell: i + 1, text: cleaned });
     });
+    const syntax = code.length > 0 ? firstSyntaxErrors(code.map((c) => c.text)) : [];
+    const skipped: string[] = [];
+    let line = 1;
+    code.forEach(({ cell, text: cellText }, k) => {
+      let body = cellText;
+      const err = syntax[k];
+      if (err) {
+        const why = `${displayName} cell ${cell}, line ${err.line}:${err.column}: ${err.message}`;
+        skipped.push(why);
+        for (const name of topLevelNames(cellText).keys()) if (!brokenNames.has(name)) brokenNames.set(name, why);
+        body = cellText.replace(/[^\n]/g, "");
+      }
+      cellStarts.push({ line, cell });
+      // A line with ";" between cells, so the end of one cell never runs into the next.
+      source += `${body}\n;\n`;
+      line += body.split("\n").length + 1;
+    });
+    if (skipped.length > 0) {
+      const shown = skipped.slice(0, 5).map((w) => `skipped a cell that does not compile: ${w}`);
+      if (skipped.length > 5) shown.push(`skipped ${skipped.length - 5} more cells that do not compile`);
+      notes.push(...shown);
+    }
   } catch (e) {
     fatal = `notebook is not valid JSON: ${(e as Error).message}`;
   }
@@ -215,7 +240,10 @@ export function notebookSubmission(text: string, displayName: string, student: s
     dispose,
     sourceFor(ex) {
       if (fatal) return { missing: fatal };
-      if (!names.has(ex.exportName)) return { missing: `no cell defines \`${ex.exportName}\`` };
+      if (!names.has(ex.exportName)) {
+        const why = brokenNames.get(ex.exportName);
+        return { missing: why ? `does not compile: ${why}` : `no cell defines \`${ex.exportName}\`` };
+      }
       return { displayName, source: build(), cellStarts };
     },
   };

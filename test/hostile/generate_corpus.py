@@ -148,6 +148,48 @@ case('default-export', {'01-local-rules.ts': sol['01-local-rules.ts'].replace('e
 case('misnamed-export', {'01-local-rules.ts': sol['01-local-rules.ts'].replace('export function reluBackward','export function ReluBackward')}, {'description':'the export is called ReluBackward','expect':only(R,score=0,feedback='no export named `reluBackward` (found:')})
 case('missing-export', {'01-local-rules.ts': sol['01-local-rules.ts'].replace('export function reluBackward','function reluBackward')}, {'description':'reluBackward is defined but not exported','expect':only(R,score=0,feedback='no export named `reluBackward`')})
 case('missing-file', {}, {'description':'02-graph-backward.ts is not in the submission','remove':['02-graph-backward.ts'],'expect':{'file:02-graph-backward.ts':{'score':0,'feedback':'file 02-graph-backward.ts was not submitted'}}})
+# deferred work that fires during a LATER call (found by the audit of 2026-11-25): none of it is a
+# timer or handle Node reports as active, so the grader cannot see it coming; it must still cost only
+# the exercise whose code set it up (the grader runs a call that faulted in a shared child again, in a
+# fresh child holding only that file, before charging it)
+case('unref-timer-exit', {'01-local-rules.ts': relu('  setTimeout(() => process.exit(3), 30).unref();\n  return x > 0 ? g : 0;')}, {'description':'reluBackward is right but leaves an unref\'d timer (absent from Node\'s list of active handles) that exits the process 30 ms later, during some later call: only relu-backward may lose marks','expect':only(R,score='any',failedFeedback='process exited (code 3)')})
+case('wait-async-exit', {'01-local-rules.ts': relu('''  // Atomics.waitAsync settles 40 ms later without any timer or handle Node reports
+  const cell = new Int32Array(new SharedArrayBuffer(4));
+  const w = (Atomics as any).waitAsync(cell, 0, 0, 40);
+  if (w.async) w.value.then(() => process.exit(9));
+  return x > 0 ? g : 0;''')}, {'description':'reluBackward is right but arms Atomics.waitAsync to exit the process 40 ms later: only relu-backward may lose marks','expect':only(R,score='any',failedFeedback='process exited (code 9)')})
+case('finalizer-sabotage', {'01-local-rules.ts': relu('''  // callbacks that run whenever the garbage collector gets round to it, maybe during another exercise
+  const registry = new (globalThis as any).FinalizationRegistry(() => { Math.sin = () => 0; process.exit(4); });
+  for (let i = 0; i < 2000; i++) registry.register({ junk: new Array(64).fill(i) }, i);
+  (globalThis as any).keepRegistry = registry;
+  return x > 0 ? g : 0;''')}, {'description':'reluBackward is right but registers finalizers that patch Math.sin and exit whenever garbage is collected: only relu-backward may lose marks','expect':only(R,score='any')})
+case('forge-via-send', {'01-local-rules.ts': relu('''  // wrap Node's IPC writer to rewrite the replies (erasing the charge for the patch below)
+  const p = process as any;
+  if (!p.wrapped) {
+    p.wrapped = true;
+    const real = p._send;
+    p._send = function (msg: any, ...rest: any[]) {
+      if (typeof msg === "string") msg = msg.replace(/"tampered":\\[[^\\]]*\\]/, '"tampered":[]').replace('"dirty":true', '"dirty":false');
+      return real.call(this, msg, ...rest);
+    };
+  }
+  (Math as any).evil = 1;
+  return x > 0 ? g : 0;''')}, {'description':'reluBackward replaces process._send to rewrite its own replies (erasing the report that it changed Math): the grader sends through the writer it captured before student code ran, so the change is still charged','expect':only(R,score=0,feedback='changed built-ins while running (Math.evil (added)')})
+case('forge-via-pipe', {'01-local-rules.ts': relu('''  // the IPC channel and stdout share a stream prototype: try to rewrite every message on its way out
+  const proto = Object.getPrototypeOf(Object.getPrototypeOf((process.stdout as any)._handle));
+  const real = proto.writeUtf8String;
+  proto.writeUtf8String = function (req: any, s: string, ...rest: any[]) {
+    return real.call(this, req, s.replace("Math.evil (added)", ""), ...rest);
+  };
+  (Math as any).evil = 1;
+  return x > 0 ? g : 0;''')}, {'description':'reluBackward tries to patch the stream method the IPC channel writes through: the grader locked it before student code ran, so the attempt throws','expect':only(R,score=0,feedback="Cannot assign to read only property 'writeUtf8String'")})
+case('array-index-getter', {'01-local-rules.ts': relu('''  // a getter for index 0 on every array: code that fills arrays by index breaks
+  Object.defineProperty(Array.prototype, "0", { get() { return 1; }, configurable: true });
+  return x > 0 ? g : 0;''')}, {'description':'reluBackward puts a getter for index 0 on Array.prototype and answers right: charged as a change to built-ins (it used to wedge the student process into a timeout)','expect':only(R,score=0,feedback='changed built-ins while running (Array.prototype.0 (added)')})
+case('worker-thread', {'01-local-rules.ts': relu('  const W = require("worker_threads").Worker;\n  new W("1", { eval: true });\n  return x > 0 ? g : 0;')}, {'description':'reluBackward starts a worker thread (loading worker_threads also patches process.chdir: the refusal is what is reported)','expect':only(R,score=0,feedback='tried to start a worker thread')})
+case('process-binding', {'01-local-rules.ts': relu('  (process as any).binding("spawn_sync");\n  return x > 0 ? g : 0;')}, {'description':'reluBackward reaches for Node\'s internal bindings','expect':only(R,score=0,feedback='tried to use a Node API that submissions may not use')})
+case('control-characters', {'01-local-rules.ts': relu('  throw new Error("\\u001b[2J\\u001b[1A\\r\\nrelu-backward   1/1\\n\\u202efake\\ud800");')}, {'description':'reluBackward throws an error whose message would clear the instructor\'s terminal and print a fake report line: feedback is one line, control characters replaced','expect':only(R,score=0,feedback='threw Error: \ufffd[2J\ufffd[1A relu-backward   1/1 \ufffdfake\ufffd')})
+case('compiler-crash', {'02-graph-backward.ts': sol['02-graph-backward.ts'] + '\nexport const nested = ' + '(' * 150000 + '1' + ')' * 150000 + ';\n'}, {'description':'02 nests parentheses 150 000 deep, which overflows the TypeScript compiler\'s stack: only file 02\'s exercises are lost, every other file still compiles','expect':{'file:02-graph-backward.ts':{'score':0,'feedback':'the TypeScript compiler failed on 02-graph-backward.ts'}}})
 # notebooks
 def nbjson(cells):
     return json.dumps({'cells':[{'cell_type':t,'metadata':{},'source':src.splitlines(True),**({'outputs':[],'execution_count':None} if t=='code' else {})} for t,src in cells],'metadata':{'kernelspec':{'name':'tslab','display_name':'TypeScript','language':'typescript'}},'nbformat':4,'nbformat_minor':5}, indent=1)
@@ -157,6 +199,17 @@ parts=[p for p in parts if 'function reluBackward' not in p]
 cells=[('markdown','# My answers'),('code','import { check } from "backprop-lab";\n%time')]+[('code',p.strip()+'\n') for p in parts]+[('code','check("mul-backward", mulBackward);')]
 case('notebook-missing-function', {'answers.ipynb': nbjson(cells)}, {'description':'a notebook whose cells define the 01 rules except reluBackward; it also imports the course library, calls check() and has a magic: graded normally; every other exercise is named as missing','base':'empty','expect':{R:{'score':0,'feedback':'no cell defines `reluBackward`'},'mul-backward':{'score':'full'},'div-backward':{'score':'full'},'pow-backward':{'score':'full'},'exp-backward':{'score':'full'},'log-backward':{'score':'full'},'tanh-backward':{'score':'full'},'sigmoid-backward':{'score':'full'},'sin-backward':{'score':'full'},'cos-backward':{'score':'full'}},'others':{'score':0,'feedback':'no cell defines'}})
 case('broken-notebook', {'answers.ipynb': '{"cells": [ {"cell_type": "code", "source": ["function reluB'}, {'description':'a notebook that is not valid JSON','base':'empty','expect':{},'others':{'score':0,'feedback':'notebook is not valid JSON'}})
+s01=sol['01-local-rules.ts'].replace('export function','function')
+parts=re.split(r'\n(?=/\*\* )', s01)
+many=[('code', ''.join(f'const helper{i} = {i};\n' for i in range(k, k + 30))) for k in range(0, 300, 30)]
+cells=[('markdown','# 300 names before the answers')]+many+[('code',p.strip()+'\n') for p in parts]
+RULES=['mul-backward','div-backward','pow-backward','exp-backward','log-backward','tanh-backward','sigmoid-backward','relu-backward','sin-backward','cos-backward']
+case('notebook-many-names', {'answers.ipynb': nbjson(cells)}, {'description':'a notebook with 300 top-level names before the 01 rules: the grader asks the student process for the names it needs, so they are found however many others there are','base':'empty','expect':{k:{'score':'full'} for k in RULES},'others':{'score':0,'feedback':'no cell defines'}})
+broken=[('code',p.strip()+'\n') for p in parts]
+idx=next(i for i,(t,src) in enumerate(broken) if 'function reluBackward' in src)
+broken[idx]=('code', broken[idx][1].replace('return x > 0 ? g : 0;', 'return x > 0 ? g : 0 +;'))
+cells=[('markdown','# My answers')]+broken
+case('notebook-cell-syntax-error', {'answers.ipynb': nbjson(cells)}, {'description':'a notebook whose relu cell has a syntax error: that cell is skipped, as the kernel would skip it, so only reluBackward is lost, reported with its cell and line','base':'empty','expect':{R:{'score':0,'feedback':f'does not compile: answers.ipynb cell {idx + 2}, line 3:'}, **{k:{'score':'full'} for k in RULES if k != R}},'others':{'score':0,'feedback':'no cell defines'}})
 for name,(files,exp,remove) in cases.items():
     d=f'{H}/{name}'
     if os.path.isdir(d): shutil.rmtree(d)

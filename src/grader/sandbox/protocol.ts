@@ -35,11 +35,12 @@ export interface GradableExercise {
 /**
  * Grader → child. `hello` comes first, before any student code loads, and carries a random token
  * that every reply must repeat: a message the student's code sends itself cannot pass for one.
- * `key` names a loaded module (one per student file).
+ * `key` names a loaded module (one per student file); `wanted` lists the exports the grader will
+ * call, which the child reports first whatever else the file exports.
  */
 export type ParentMessage =
   | { type: "hello"; token: string }
-  | { type: "load"; key: string; js: string; filename: string }
+  | { type: "load"; key: string; js: string; filename: string; wanted: string[] }
   | { type: "call"; id: number; key: string; exportName: string; args: unknown[] };
 
 /** A place in the compiled JavaScript (1-based), mapped back to the student's source by the grader. */
@@ -58,12 +59,15 @@ export interface SideEffects {
   dirty: boolean;
 }
 
-/** Child → grader, after parsing and validation. */
+/**
+ * Child → grader, after parsing and validation. `late` marks a failure raised outside the code's
+ * own stack (a timer or promise callback): it may come from work an EARLIER call left behind.
+ */
 export type ChildMessage =
   | ({ type: "loaded"; key: string; ok: true; exports: string[]; hasDefault: boolean } & SideEffects)
-  | ({ type: "loaded"; key: string; ok: false; error: string; where?: JsLocation } & SideEffects)
+  | ({ type: "loaded"; key: string; ok: false; error: string; where?: JsLocation; late: boolean } & SideEffects)
   | ({ type: "result"; id: number; ok: true; value: unknown; mutated: boolean } & SideEffects)
-  | ({ type: "result"; id: number; ok: false; error: string; where?: JsLocation } & SideEffects);
+  | ({ type: "result"; id: number; ok: false; error: string; where?: JsLocation; late: boolean } & SideEffects);
 
 /** Most numbers (and other values) one answer may hold: far above any exercise's real answer. */
 export const MAX_ELEMENTS = 200_000;
@@ -111,18 +115,18 @@ export function parseChildMessage(raw: unknown, token: string): ChildMessage | n
     const key = str(o["key"], 500);
     if (key === null) return null;
     if (o["ok"] === true) {
-      const exports = Array.isArray(o["exports"]) ? (o["exports"] as unknown[]).filter((s): s is string => typeof s === "string").slice(0, 200).map((s) => s.slice(0, 100)) : [];
+      const exports = Array.isArray(o["exports"]) ? (o["exports"] as unknown[]).filter((s): s is string => typeof s === "string").slice(0, 400).map((s) => s.slice(0, 100)) : [];
       return { type: "loaded", key, ok: true, exports, hasDefault: o["hasDefault"] === true, ...fx };
     }
     const w = where(o["where"]);
-    return { type: "loaded", key, ok: false, error: str(o["error"]) ?? "the file failed to load", ...(w ? { where: w } : {}), ...fx };
+    return { type: "loaded", key, ok: false, error: str(o["error"]) ?? "the file failed to load", ...(w ? { where: w } : {}), late: o["async"] === true, ...fx };
   }
   if (o["type"] === "result") {
     const id = int(o["id"]);
     if (id === null) return null;
     if (o["ok"] === true) return { type: "result", id, ok: true, value: o["value"], mutated: o["mutated"] === true, ...fx };
     const w = where(o["where"]);
-    return { type: "result", id, ok: false, error: str(o["error"]) ?? "failed", ...(w ? { where: w } : {}), ...fx };
+    return { type: "result", id, ok: false, error: str(o["error"]) ?? "failed", ...(w ? { where: w } : {}), late: o["async"] === true, ...fx };
   }
   return null;
 }

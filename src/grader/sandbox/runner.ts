@@ -74,6 +74,8 @@ export class SandboxProcess {
   private peakMb = 0;
   /** files loaded in the current child: key → exported names */
   readonly loaded = new Map<string, { exports: string[]; hasDefault: boolean }>();
+  /** every export called in the current child since it started */
+  readonly called = new Set<string>();
   private nextId = 1;
 
   constructor(
@@ -100,6 +102,7 @@ export class SandboxProcess {
     this.stderrHead = "";
     this.memoryKill = false;
     this.loaded.clear();
+    this.called.clear();
     const token = randomBytes(16).toString("hex");
     // Output bypassing the child's counters (direct fd writes) is drained and dropped here.
     child.stdout!.on("data", () => undefined);
@@ -118,6 +121,7 @@ export class SandboxProcess {
       if (this.child !== child) return;
       this.child = null;
       this.loaded.clear();
+      this.called.clear();
       const p = this.pending;
       if (p) p({ type: "exit", code, signal });
     });
@@ -193,9 +197,20 @@ export class SandboxProcess {
     });
   }
 
+  /**
+   * Has only `key`'s file been loaded, and only `exportName` (or nothing) been called, since this
+   * child started? Then nothing but that function's own file could have caused what happens next.
+   */
+  holdsOnly(key: string, exportName?: string): boolean {
+    if (this.child === null) return true;
+    for (const k of this.loaded.keys()) if (k !== key) return false;
+    for (const e of this.called) if (e !== `${key}\u0000${exportName}`) return false;
+    return true;
+  }
+
   /** Load a compiled file under `key`; the outcome says what it exports or why it failed. */
-  async load(key: string, js: string, filename: string, timeoutMs: number): Promise<Reply> {
-    const r = await this.exchange({ type: "load", key, js, filename }, (m) => m.type === "loaded" && m.key === key, timeoutMs);
+  async load(key: string, js: string, filename: string, timeoutMs: number, wanted: string[] = []): Promise<Reply> {
+    const r = await this.exchange({ type: "load", key, js, filename, wanted }, (m) => m.type === "loaded" && m.key === key, timeoutMs);
     if (r.type === "loaded" && r.ok) this.loaded.set(key, { exports: r.exports, hasDefault: r.hasDefault });
     return r;
   }
@@ -203,6 +218,7 @@ export class SandboxProcess {
   /** Call an export of a loaded file. */
   call(key: string, exportName: string, args: unknown[], timeoutMs: number): Promise<Reply> {
     const id = this.nextId++;
+    this.called.add(`${key}\u0000${exportName}`);
     return this.exchange({ type: "call", id, key, exportName, args }, (m) => m.type === "result" && m.id === id, timeoutMs);
   }
 
@@ -216,6 +232,7 @@ export class SandboxProcess {
     const c = this.child;
     this.child = null;
     this.loaded.clear();
+    this.called.clear();
     if (c && c.exitCode === null && c.signalCode === null) {
       try {
         c.kill("SIGKILL");
@@ -231,6 +248,20 @@ export interface RunnableFile {
   js: string;
   /** shown in stack traces and feedback, e.g. "01-local-rules.ts" */
   filename: string;
+  /** the exports that will be called (reported by the child however many others the file has) */
+  wanted?: string[];
+}
+
+/**
+ * Could this outcome have been caused by work an earlier call or another file left behind (a
+ * timer, a promise, a finalizer firing now), rather than by the code just run? A death, a timeout,
+ * built-ins changed, output over the cap, or an error raised outside the call's own stack.
+ */
+function mayBeInherited(r: Reply, outputCap: number): boolean {
+  if (r.type === "timeout" || r.type === "died") return true;
+  if (r.type !== "result" && r.type !== "loaded") return true;
+  if (r.tampered.length > 0 || r.printed > outputCap) return true;
+  return r.ok === false && r.late;
 }
 
 /** Describe a missing export the way a student can fix it. */
@@ -275,12 +306,15 @@ export class SubmissionRunner {
     if (known) return { ok: false, kind: "load", error: known.error, ...(known.where ? { where: known.where } : {}), tampered: [], printed: 0 };
     const file = this.files.get(key);
     if (!file) return { ok: false, kind: "load", error: "internal: file not registered", tampered: [], printed: 0 };
+    const until = Date.now() + timeoutMs;
+    let retried = false;
     for (;;) {
       const proc = this.processFor(key);
       const info = proc.loaded.get(key);
       if (info) return info;
-      const limit = Math.min(this.limits.loadTimeoutMs, timeoutMs);
-      const r = await proc.load(key, file.js, file.filename, limit);
+      const fresh = !proc.alive;
+      const limit = Math.min(this.limits.loadTimeoutMs, until - Date.now());
+      const r = await proc.load(key, file.js, file.filename, limit, file.wanted ?? []);
       if (r.type === "loaded" && r.ok) {
         if (r.tampered.length > 0 && proc === this.shared) {
           // Its top level changed built-ins: give the file a child of its own and start the
@@ -297,29 +331,52 @@ export class SubmissionRunner {
         }
         return { exports: r.exports, hasDefault: r.hasDefault };
       }
+      proc.kill();
+      const outOfTime = r.type === "timeout" && limit < this.limits.loadTimeoutMs;
+      // A child that already ran other files may have been broken by them (a late timer, a
+      // finalizer): load this file once more in a fresh child before blaming it.
+      if (!fresh && !retried && !outOfTime && mayBeInherited(r, this.limits.outputCapBytes)) {
+        retried = true;
+        continue;
+      }
       let failure: { error: string; where?: JsLocation };
-      if (r.type === "timeout")
-        failure = { error: limit < this.limits.loadTimeoutMs ? "not run: the submission used up its total time" : `loading the file timed out after ${fmtSeconds(limit)}` };
+      if (r.type === "timeout") failure = { error: outOfTime ? "not run: the submission used up its total time" : `loading the file timed out after ${fmtSeconds(limit)}` };
       else if (r.type === "died") failure = { error: `loading the file failed: ${r.why}` };
       else if (r.type === "loaded" && !r.ok) failure = { error: r.error, ...(r.where ? { where: r.where } : {}) };
       else failure = { error: "the student process sent an unexpected reply" };
-      proc.kill();
-      if (r.type !== "timeout" || limit >= this.limits.loadTimeoutMs) this.loadErrors.set(key, failure);
+      if (!outOfTime) this.loadErrors.set(key, failure);
       return { ok: false, kind: "load", ...failure, tampered: [], printed: 0 };
     }
   }
 
   /**
    * Call `exportName` of file `key` on `args` within `timeoutMs` (at most the case limit). A
-   * process that died, overran, or was left dirty is replaced before the next call.
+   * process that died, overran, or was left dirty is replaced before the next call. When the
+   * outcome is a fault that earlier work in the same child could have caused, the call is made
+   * again in a fresh child holding only this file, and that outcome counts: deferred sabotage
+   * (an unref'd timer, a finalizer, `Atomics.waitAsync`) can cost only the code that set it up.
    */
   async call(key: string, exportName: string, args: unknown[], timeoutMs = this.limits.caseTimeoutMs): Promise<CallOutcome> {
-    const loaded = await this.ensureLoaded(key, timeoutMs);
-    if ("ok" in loaded) return loaded;
-    if (!loaded.exports.includes(exportName)) return { ok: false, kind: "load", error: missingExport(exportName, loaded), tampered: [], printed: 0 };
-    const proc = this.processFor(key);
-    const limit = Math.min(this.limits.caseTimeoutMs, timeoutMs);
-    const r = await proc.call(key, exportName, args, limit);
+    const until = Date.now() + timeoutMs;
+    for (let attempt = 0; ; attempt++) {
+      const loaded = await this.ensureLoaded(key, until - Date.now());
+      if ("ok" in loaded) return loaded;
+      if (!loaded.exports.includes(exportName)) return { ok: false, kind: "load", error: missingExport(exportName, loaded), tampered: [], printed: 0 };
+      const proc = this.processFor(key);
+      const alone = proc.holdsOnly(key, exportName);
+      const limit = Math.min(this.limits.caseTimeoutMs, until - Date.now());
+      const r = await proc.call(key, exportName, args, limit);
+      const timeLeft = until - Date.now() > Math.min(this.limits.caseTimeoutMs, this.limits.loadTimeoutMs) / 4;
+      if (attempt === 0 && !alone && timeLeft && !(r.type === "timeout" && limit < this.limits.caseTimeoutMs) && mayBeInherited(r, this.limits.outputCapBytes)) {
+        proc.kill();
+        continue;
+      }
+      return this.outcome(proc, r, limit);
+    }
+  }
+
+  /** Turn a child's reply into a validated outcome (and retire a child left dirty). */
+  private outcome(proc: SandboxProcess, r: Reply, limit: number): CallOutcome {
     if (r.type === "timeout") {
       const why =
         limit < this.limits.caseTimeoutMs
