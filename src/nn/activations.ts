@@ -4,7 +4,10 @@
  *
  * Each comes in two forms: `f`/`df` return new matrices (for notebooks and worked examples), and
  * `fInto`/`mulDf` write into a given matrix (for the training step, which must not allocate).
+ * The in-place forms of relu and softmax run in the WebAssembly kernels when those are on
+ * (kernels/small.ts), with the same results as the loops written here.
  */
+import { reluBackKernel, reluKernel, softmaxKernel } from "./kernels/small";
 import { Matrix, shapeString } from "./matrix";
 
 /** Names accepted wherever a layer's activation is chosen. */
@@ -40,12 +43,14 @@ export const relu: Activation = {
   df: (z) => z.map((v) => (v > 0 ? 1 : 0)),
   fInto(out, z) {
     same("relu", out, z);
+    if (reluKernel(out, z)) return out;
     const o = out.data, x = z.data;
     for (let i = 0; i < x.length; i++) { const v = x[i] as number; o[i] = v > 0 ? v : 0; }
     return out;
   },
   mulDf(g, z) {
     same("relu backward", g, z);
+    if (reluBackKernel(g, z)) return g;
     const d = g.data, x = z.data;
     for (let i = 0; i < d.length; i++) d[i] = (d[i] as number) * ((x[i] as number) > 0 ? 1 : 0);
     return g;
@@ -113,6 +118,7 @@ export const softmax: Activation = {
   f: (z) => softmax.fInto(new Matrix(z.rows, z.cols), z),
   fInto(out, z) {
     same("softmax", out, z);
+    if (softmaxKernel(out, z, z.rows, z.cols)) return out;
     const o = out.data, x = z.data, c = z.cols, d = z.rows;
     for (let j = 0; j < c; j++) {
       let mx = -Infinity;

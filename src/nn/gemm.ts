@@ -1,33 +1,38 @@
 /**
- * The matrix-product kernel behind `Matrix.matmul` and `matmulInto`: C = op(A) op(B) (+ C), where
- * op may transpose, all matrices row-major `Float64Array`s.
+ * The matrix-product kernel behind `Matrix.matmul`, `matmulInto` and `affineInto`:
+ * C = op(A) op(B) (+ C, or + a bias column), where op may transpose, all matrices row-major
+ * `Float64Array`s.
  *
- * Three paths, chosen by size:
- *  - small products (the 2-16-16-2 networks of the notebooks) run a register-blocked loop that
- *    reads the operands in place, since packing would cost as much as the product;
+ * Paths, chosen by size and backend:
+ *  - small products (the 2-16-16-2 networks of the notebooks) run in the small-matrix WebAssembly
+ *    kernels (kernels/small.wat) straight on row-major data: no packing, and no copying when the
+ *    matrices live in those kernels' memory, as a network's buffers do (kernels/small.ts);
  *  - larger ones pack op(A) into panels of 4 rows and op(B) into panels of 4 columns (k-major,
  *    zero padded). Packing absorbs the transposes, so Aᵀ B and A Bᵀ cost what A B costs, and the
- *    k dimension is cut into blocks of KC so the panels in use stay in cache;
- *  - the packed tiles are then multiplied by a WebAssembly SIMD kernel (kernels/gemm.wat, two
- *    float64 lanes per instruction) when the runtime supports it, else by a register-blocked
- *    JavaScript kernel computing each 4×4 tile in 16 local variables.
+ *    k dimension is cut into blocks of KC so the panels in use stay in cache. The packed tiles are
+ *    multiplied by a WebAssembly SIMD kernel (kernels/gemm.wat, two float64 lanes per instruction);
+ *  - the "js" backend (or a runtime without WebAssembly SIMD) uses a register-blocked JavaScript
+ *    loop for small products and the packed tiles in 16 local variables for large ones.
  *
- * Both backends sum each entry's products in increasing p, so they agree to rounding (bit for bit
- * unless an accumulated product spans several KC blocks). No path skips zeros: 0 · ∞ stays NaN, so
- * a diverging network shows NaN instead of a finite wrong number.
+ * Every path sums each entry's products in increasing p, except the small kernel's A Bᵀ, which
+ * sums even and odd p in two lanes; the paths agree to rounding. No path skips zeros: 0 · ∞
+ * stays NaN, so a diverging network shows NaN instead of a finite wrong number.
  */
 import { GEMM_WASM_BASE64 } from "./kernels/gemm-wasm";
+import { instantiateKernel } from "./kernels/load";
+import { smallProduct, type Stored, useSmallKernels } from "./kernels/small";
 
-/** Which kernel multiplies the packed tiles: WebAssembly SIMD, or the JavaScript fallback. */
+/** Which kernels run products and the training step's passes: WebAssembly SIMD, or JavaScript loops. */
 export type GemmBackend = "wasm" | "js";
 
 const KC = 256;
 /**
- * Size thresholds, measured on this project's 2-core machine (docs/benchmarks.md): the SIMD
- * kernel pays for its packing from about 16×16×8 on, provided k ≥ 8 (with k = 2, as in a layer
- * fed 2-D points, packing costs more than the product); the packed JavaScript kernel pays only
- * from about 32×32×32.
+ * Size thresholds, measured on this project's 2-core machine (docs/benchmarks.md): with the
+ * WebAssembly backend, products up to SMALL_MAX_MNK multiply-adds run in the small kernels
+ * unpacked; larger ones pay for packing. The packed JavaScript kernel pays only from about
+ * 32×32×32.
  */
+const SMALL_MAX_MNK = 1 << 16;
 const WASM_MIN_MNK = 2048;
 const WASM_MIN_K = 8;
 const JS_PACKED_MIN_MNK = 32768;
@@ -42,32 +47,19 @@ interface WasmKernel {
   f64: Float64Array;
 }
 
-function decodeBase64(b64: string): ArrayBuffer {
-  const bin = typeof Buffer !== "undefined" ? Buffer.from(b64, "base64") : Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-  const out = new Uint8Array(bin.length);
-  out.set(bin);
-  return out.buffer as ArrayBuffer;
-}
-
 /** Instantiates the kernel once; undefined when WebAssembly or its SIMD extension is missing. */
 function loadWasm(): WasmKernel | undefined {
-  try {
-    if (typeof WebAssembly === "undefined") return undefined;
-    const bytes = decodeBase64(GEMM_WASM_BASE64);
-    if (!WebAssembly.validate(bytes)) return undefined;
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
-    const memory = instance.exports.memory as WebAssembly.Memory;
-    const tiles = instance.exports.tiles as WasmKernel["tiles"];
-    return { memory, tiles, f64: new Float64Array(memory.buffer) };
-  } catch {
-    return undefined;
-  }
+  const exports = instantiateKernel(GEMM_WASM_BASE64);
+  if (exports === undefined) return undefined;
+  const memory = exports.memory as WebAssembly.Memory;
+  const tiles = exports.tiles as WasmKernel["tiles"];
+  return { memory, tiles, f64: new Float64Array(memory.buffer) };
 }
 
 const wasm: WasmKernel | undefined = loadWasm();
 let backend: GemmBackend = wasm !== undefined ? "wasm" : "js";
 
-/** The kernel large products use now: "wasm" wherever WebAssembly SIMD runs, else "js". */
+/** The kernels in use now: "wasm" wherever WebAssembly SIMD runs, else "js". */
 export function gemmBackend(): GemmBackend {
   return backend;
 }
@@ -78,15 +70,17 @@ export function wasmGemmAvailable(): boolean {
 }
 
 /**
- * Chooses the kernel for large products, so tests can check both and the benchmark can show
- * what the SIMD kernel buys. Asking for "wasm" where it cannot run is an error, not a silent
- * fallback. Returns the previous choice.
+ * Chooses WebAssembly SIMD or JavaScript for every product and for the element-wise passes of a
+ * training step, so tests can check both and the benchmark can show what the SIMD kernels buy.
+ * Asking for "wasm" where it cannot run is an error, not a silent fallback. Returns the previous
+ * choice.
  */
 export function setGemmBackend(name: GemmBackend): GemmBackend {
   if (name !== "wasm" && name !== "js") throw new RangeError(`setGemmBackend: unknown backend "${String(name)}"; use "wasm" or "js"`);
   if (name === "wasm" && wasm === undefined) throw new Error("setGemmBackend: WebAssembly SIMD is not available in this runtime");
   const prev = backend;
   backend = name;
+  useSmallKernels(name === "wasm");
   return prev;
 }
 
@@ -176,15 +170,34 @@ function packB(dst: Float64Array, off: number, B: Float64Array, n: number, k: nu
 // Entry point
 
 /**
- * C (m×n) = op(A) op(B), plus the old C when `accumulate`; op(A) is m×k, op(B) is k×n. Callers
- * (matrix.ts) have checked the shapes; this function trusts them.
+ * C (m×n) = op(A) op(B), plus the old C when `accumulate`, plus `bias` (m entries) added to every
+ * column when given; op(A) is m×k, op(B) is k×n. Callers (matrix.ts) have checked the shapes;
+ * this function trusts them.
  */
 export function gemm(
-  C: Float64Array, A: Float64Array, B: Float64Array,
+  C: Stored, A: Stored, B: Stored,
   m: number, n: number, k: number,
-  tA: boolean, tB: boolean, accumulate: boolean,
+  tA: boolean, tB: boolean, accumulate: boolean, bias?: Stored,
 ): void {
-  if (m === 0 || n === 0 || k === 0) {
+  if (m === 0 || n === 0) return;
+  if (k !== 0 && !accumulate && backend === "wasm" && m * n * k <= SMALL_MAX_MNK && smallProduct(C, A, B, bias, m, n, k, tA, tB)) return;
+  const c = C.data;
+  product(c, A.data, B.data, m, n, k, tA, tB, accumulate);
+  if (bias !== undefined) {
+    const b = bias.data;
+    for (let i = 0; i < m; i++) {
+      const bi = b[i] as number, r = i * n;
+      for (let j = 0; j < n; j++) c[r + j] = (c[r + j] as number) + bi;
+    }
+  }
+}
+
+/** The packed and JavaScript paths of `gemm`. */
+function product(
+  C: Float64Array, A: Float64Array, B: Float64Array,
+  m: number, n: number, k: number, tA: boolean, tB: boolean, accumulate: boolean,
+): void {
+  if (k === 0) {
     if (!accumulate) C.fill(0, 0, m * n);
     return;
   }

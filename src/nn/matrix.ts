@@ -7,11 +7,14 @@
  * operation and both shapes, because a silent broadcast is the most common way a hand-written
  * backward pass goes wrong.
  *
- * The products go through one packed kernel (`gemm.ts`, WebAssembly SIMD where available) that
- * also serves the transposed forms Aᵀ B and A Bᵀ without materialising a transpose, so the
- * backward pass δ (a^(l−1))ᵀ and (W^(l+1))ᵀ δ costs about what the forward W a costs.
+ * The products go through one kernel (`gemm.ts`, WebAssembly SIMD where available) that also
+ * serves the transposed forms Aᵀ B and A Bᵀ without materialising a transpose, so the backward
+ * pass δ (a^(l−1))ᵀ and (W^(l+1))ᵀ δ costs about what the forward W a costs. Buffers made by
+ * `reuseOrCreate` live in the WebAssembly kernels' memory (kernels/small.ts), so a training step
+ * runs its products and element-wise passes there without copying.
  */
 import { gemm } from "./gemm";
+import { addColumnKernel, heapArray, kernelAddressOf, sumRowsKernel } from "./kernels/small";
 
 /** Formats a shape the way error messages and tables print it: `(rows×cols)`. */
 export function shapeString(m: { rows: number; cols: number }): string {
@@ -34,6 +37,11 @@ export class Matrix {
   readonly cols: number;
   /** Row-major entries: (i, j) lives at `data[i * cols + j]`. */
   readonly data: Float64Array;
+  /**
+   * Where `data` lives in the WebAssembly kernels' memory (a byte address), or −1 when it is an
+   * ordinary array; the kernels then use it in place instead of copying (see `reuseOrCreate`).
+   */
+  readonly kernelAddress: number;
 
   /** Wraps (does not copy) `data` when given; otherwise a zero matrix. */
   constructor(rows: number, cols: number, data?: Float64Array) {
@@ -45,6 +53,7 @@ export class Matrix {
     this.rows = rows;
     this.cols = cols;
     this.data = data ?? new Float64Array(rows * cols);
+    this.kernelAddress = data === undefined ? -1 : kernelAddressOf(data);
   }
 
   /** Builds a matrix from nested arrays, one inner array per row, as matrices are written on paper. */
@@ -155,7 +164,7 @@ export class Matrix {
       throw new RangeError(`matmul: ${shapeString(this)}·${shapeString(other)}: inner sizes ${this.cols} and ${other.rows} differ`);
     }
     const out = new Matrix(this.rows, other.cols);
-    gemm(out.data, this.data, other.data, this.rows, other.cols, this.cols, false, false, false);
+    gemm(out, this, other, this.rows, other.cols, this.cols, false, false, false);
     return out;
   }
 
@@ -338,7 +347,21 @@ export function matmulInto(
   }
   requireShape("matmulInto", out, m, n, "the product");
   if (out.data === A.data || out.data === B.data) throw new RangeError(`matmulInto: the output ${shapeString(out)} must not share storage with an input (${shapeString(A)}·${shapeString(B)})`);
-  gemm(out.data, A.data, B.data, m, n, k, tA, tB, options.accumulate === true);
+  gemm(out, A, B, m, n, k, tA, tB, options.accumulate === true);
+  return out;
+}
+
+/**
+ * out = W A + b 1ᵀ: the affine map z^(l) = W^(l) a^(l−1) + b^(l) of a whole batch in one pass, the
+ * bias broadcast over the columns. Same result as `matmulInto` then `addColumnInto`, up to the
+ * rounding of where b joins the sum.
+ */
+export function affineInto(out: Matrix, W: Matrix, A: Matrix, b: Matrix): Matrix {
+  if (W.cols !== A.rows) throw new RangeError(`matmul: ${shapeString(W)}·${shapeString(A)}: inner sizes ${W.cols} and ${A.rows} differ`);
+  if (b.cols !== 1 || b.rows !== W.rows) throw new RangeError(`addColumn: ${shapeString(W)}·${shapeString(A)} + ${shapeString(b)}: the column must be (${W.rows}×1)`);
+  requireShape("affineInto", out, W.rows, A.cols, "W A + b");
+  if (out.data === W.data || out.data === A.data) throw new RangeError(`affineInto: the output ${shapeString(out)} must not share storage with an input (${shapeString(W)}·${shapeString(A)})`);
+  gemm(out, W, A, W.rows, A.cols, W.cols, false, false, false, b);
   return out;
 }
 
@@ -373,6 +396,7 @@ export function addColumnInto(out: Matrix, A: Matrix, column: Matrix): Matrix {
     throw new RangeError(`addColumn: ${shapeString(A)} + ${shapeString(column)}: the column must be (${A.rows}×1)`);
   }
   requireShape("addColumnInto", out, A.rows, A.cols, "the sum");
+  if (addColumnKernel(out, A, column, A.rows, A.cols)) return out;
   const a = A.data, b = column.data, o = out.data, M = A.cols;
   for (let i = 0; i < A.rows; i++) {
     const bi = b[i] as number, r = i * M;
@@ -384,6 +408,7 @@ export function addColumnInto(out: Matrix, A: Matrix, column: Matrix): Matrix {
 /** out = A summed along each row (d × M → d × 1): the bias gradient Σ over the batch, in place. */
 export function sumRowsInto(out: Matrix, A: Matrix): Matrix {
   requireShape("sumRowsInto", out, A.rows, 1, "the column of row sums");
+  if (sumRowsKernel(out, A, A.rows, A.cols)) return out;
   const a = A.data, o = out.data, M = A.cols;
   for (let i = 0; i < A.rows; i++) {
     let s = 0;
@@ -394,7 +419,19 @@ export function sumRowsInto(out: Matrix, A: Matrix): Matrix {
   return out;
 }
 
-/** Returns `reuse` when it has the shape rows × cols, else a fresh zero matrix: the buffer pool of a training step. */
+/**
+ * Returns `reuse` when it has the shape rows × cols, else a fresh zero matrix: the buffer pool of
+ * a training step. Fresh ones are stored in the WebAssembly kernels' memory when they fit, so
+ * the step's kernels use them in place (kernels/small.ts); to every other caller they are
+ * ordinary matrices.
+ */
 export function reuseOrCreate(reuse: Matrix | undefined, rows: number, cols: number): Matrix {
-  return reuse !== undefined && reuse.rows === rows && reuse.cols === cols ? reuse : new Matrix(rows, cols);
+  return reuse !== undefined && reuse.rows === rows && reuse.cols === cols ? reuse : kernelMatrix(rows, cols);
+}
+
+/** A zero rows × cols matrix stored in the kernels' memory when it fits (see `reuseOrCreate`). */
+export function kernelMatrix(rows: number, cols: number): Matrix {
+  checkDim("Matrix", "rows", rows);
+  checkDim("Matrix", "cols", cols);
+  return new Matrix(rows, cols, heapArray(rows * cols));
 }

@@ -8,13 +8,16 @@
  *
  * `forward` and `backward` return fresh matrices by default, so a notebook can keep and compare
  * them. A training loop passes the previous step's cache and gradients back in (`reuse`, `into`):
- * the same equations then run in those buffers and a step allocates no matrices.
+ * the same equations then run in those buffers and a step allocates no matrices. Parameters and
+ * these buffers are stored in the WebAssembly kernels' memory (kernels/small.ts), where a small
+ * network's whole step runs without copying.
  */
 import { Rng } from "../engine/random";
 import { activation, type Activation, type ActivationName } from "./activations";
 import { glorotInit, heInit, type InitName, normalInit } from "./init";
+import { sgdKernel } from "./kernels/small";
 import { lossByName, type Loss, type LossName } from "./losses";
-import { addColumnInto, Matrix, matmulInto, reuseOrCreate, shapeString, sumRowsInto } from "./matrix";
+import { affineInto, kernelMatrix, Matrix, matmulInto, reuseOrCreate, shapeString, sumRowsInto } from "./matrix";
 
 /** How to build a network; everything but the sizes has a sensible default. */
 export interface DenseNetworkOptions {
@@ -55,6 +58,8 @@ export interface Gradients {
 }
 
 const EMPTY = new Matrix(0, 0);
+const TRANS_A = { transA: true } as const;
+const TRANS_B = { transB: true } as const;
 
 /** Options of `DenseNetwork.backward`. */
 export interface BackwardOptions {
@@ -104,8 +109,11 @@ export class DenseNetwork {
     this.b = [EMPTY];
     for (let l = 1; l <= L; l++) {
       const dOut = sizes[l] as number, dIn = sizes[l - 1] as number;
-      this.W.push(scheme === "he" ? heInit(dOut, dIn, rng) : scheme === "glorot" ? glorotInit(dOut, dIn, rng) : normalInit(dOut, dIn, options.variance ?? 1, rng));
-      this.b.push(new Matrix(dOut, 1));
+      const drawn = scheme === "he" ? heInit(dOut, dIn, rng) : scheme === "glorot" ? glorotInit(dOut, dIn, rng) : normalInit(dOut, dIn, options.variance ?? 1, rng);
+      const W = kernelMatrix(dOut, dIn);
+      W.data.set(drawn.data);
+      this.W.push(W);
+      this.b.push(kernelMatrix(dOut, 1));
     }
   }
 
@@ -125,9 +133,9 @@ export class DenseNetwork {
     for (let l = 1; l <= this.L; l++) {
       const d = this.sizes[l] as number;
       const zl = reuseOrCreate(reuse?.z[l], d, M), al = reuseOrCreate(reuse?.a[l], d, M);
-      matmulInto(zl, this.W[l] as Matrix, a[l - 1] as Matrix); //  W^(l) a^(l−1)
-      if (this.useBias) addColumnInto(zl, zl, this.b[l] as Matrix); // + b^(l)
-      (this.act[l] as Activation).fInto(al, zl); //                   a^(l) = f(z^(l))
+      if (this.useBias) affineInto(zl, this.W[l] as Matrix, a[l - 1] as Matrix, this.b[l] as Matrix); // z^(l) = W^(l) a^(l−1) + b^(l)
+      else matmulInto(zl, this.W[l] as Matrix, a[l - 1] as Matrix); //                                    z^(l) = W^(l) a^(l−1)
+      (this.act[l] as Activation).fInto(al, zl); //                                                       a^(l) = f(z^(l))
       z.push(zl);
       a.push(al);
     }
@@ -177,7 +185,7 @@ export class DenseNetwork {
 
     for (let l = L; l >= 1; l--) {
       const dl = delta[l] as Matrix, Wl = this.W[l] as Matrix;
-      matmulInto(dW[l] as Matrix, dl, a[l - 1] as Matrix, { transB: true }); // ∂L/∂W^(l) = δ^(l) (a^(l−1))ᵀ
+      matmulInto(dW[l] as Matrix, dl, a[l - 1] as Matrix, TRANS_B); //          ∂L/∂W^(l) = δ^(l) (a^(l−1))ᵀ
       if (this.useBias) sumRowsInto(db[l] as Matrix, dl); //                    ∂L/∂b^(l) = Σ_batch δ^(l)
       else (db[l] as Matrix).data.fill(0);
       if (lambda !== 0) {
@@ -188,7 +196,7 @@ export class DenseNetwork {
       }
       if (l > 1) {
         const below = delta[l - 1] as Matrix; //                               δ^(l−1) = ((W^(l))ᵀ δ^(l)) ⊙ f′(z^(l−1))
-        matmulInto(below, Wl, dl, { transA: true });
+        matmulInto(below, Wl, dl, TRANS_A);
         (this.act[l - 1] as Activation).mulDf(below, z[l - 1] as Matrix, a[l - 1] as Matrix);
       }
     }
@@ -212,13 +220,13 @@ export class DenseNetwork {
   /** One plain SGD update θ ← θ − η ∂L/∂θ from gradients returned by backward. */
   sgdStep(grads: Gradients, learningRate: number): void {
     for (let l = 1; l <= this.L; l++) {
-      const W = (this.W[l] as Matrix).data, g = (grads.dW[l] as Matrix).data;
-      if (g.length !== W.length) throw new RangeError(`sgdStep: ∂L/∂W^(${l}) is ${shapeString(grads.dW[l] as Matrix)} but W^(${l}) is ${shapeString(this.W[l] as Matrix)}`);
-      for (let i = 0; i < W.length; i++) W[i] = (W[i] as number) - learningRate * (g[i] as number);
+      const Wl = this.W[l] as Matrix, gW = grads.dW[l] as Matrix, W = Wl.data, g = gW.data;
+      if (g.length !== W.length) throw new RangeError(`sgdStep: ∂L/∂W^(${l}) is ${shapeString(gW)} but W^(${l}) is ${shapeString(Wl)}`);
+      if (!sgdKernel(Wl, gW, learningRate)) for (let i = 0; i < W.length; i++) W[i] = (W[i] as number) - learningRate * (g[i] as number);
       if (this.useBias) {
-        const b = (this.b[l] as Matrix).data, gb = (grads.db[l] as Matrix).data;
-        if (gb.length !== b.length) throw new RangeError(`sgdStep: ∂L/∂b^(${l}) is ${shapeString(grads.db[l] as Matrix)} but b^(${l}) is ${shapeString(this.b[l] as Matrix)}`);
-        for (let i = 0; i < b.length; i++) b[i] = (b[i] as number) - learningRate * (gb[i] as number);
+        const bl = this.b[l] as Matrix, gbl = grads.db[l] as Matrix, b = bl.data, gb = gbl.data;
+        if (gb.length !== b.length) throw new RangeError(`sgdStep: ∂L/∂b^(${l}) is ${shapeString(gbl)} but b^(${l}) is ${shapeString(bl)}`);
+        if (!sgdKernel(bl, gbl, learningRate)) for (let i = 0; i < b.length; i++) b[i] = (b[i] as number) - learningRate * (gb[i] as number);
       }
     }
   }

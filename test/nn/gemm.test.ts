@@ -96,10 +96,11 @@ test("setGemmBackend rejects unknown names", () => {
   expect(() => setGemmBackend("gpu" as GemmBackend)).toThrow('setGemmBackend: unknown backend "gpu"');
 });
 
-test("the committed kernel bytes are assembled from src/nn/kernels/gemm.wat (run scripts/build-gemm-wasm.mjs)", async () => {
+test("the committed kernel bytes are assembled from src/nn/kernels/*.wat (run scripts/build-gemm-wasm.mjs)", async () => {
   const root = path.join(__dirname, "../..");
   const script = path.join(root, "scripts/build-gemm-wasm.mjs");
-  const { renderGemmWasm } = (await import(script)) as { renderGemmWasm: () => Promise<string> };
-  const committed = readFileSync(path.join(root, "src/nn/kernels/gemm-wasm.ts"), "utf8");
-  expect(await renderGemmWasm()).toBe(committed);
+  interface Kernel { name: string; out: string }
+  const { kernels, renderKernel } = (await import(script)) as { kernels: Kernel[]; renderKernel: (k: Kernel) => Promise<string> };
+  expect(kernels.map((k) => k.name)).toEqual(["gemm", "small"]);
+  for (const kernel of kernels) expect(await renderKernel(kernel), kernel.name).toBe(readFileSync(kernel.out, "utf8"));
 });
