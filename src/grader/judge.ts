@@ -201,7 +201,9 @@ export interface GradientSpec {
 
 /**
  * Judge a backward exercise: shapes first, then each named gradient against the oracle. Partial
- * credit is the fraction of gradients that agree; a matching known mistake names the pitfall.
+ * credit is the fraction of gradients that agree. A known mistake is named when the whole answer
+ * matches it, or else when a wrong gradient matches that mistake's version of it (so one slip is
+ * still named when another part of the answer is wrong too).
  */
 export function judgeGradients(
   spec: GradientSpec,
@@ -210,11 +212,22 @@ export function judgeGradients(
   mistakes: readonly Mistake[] = [],
 ): CaseVerdict {
   const keys = Object.keys(spec.expected);
-  const diagnose = (): Mistake | undefined =>
-    mistakes.find((m) => {
-      const w = m.output(args);
-      return w !== null && matchesJson(output, w);
-    });
+  let modelled: { m: Mistake; w: Json }[] | null = null;
+  const models = (): { m: Mistake; w: Json }[] => {
+    if (modelled) return modelled;
+    modelled = [];
+    for (const m of mistakes) {
+      let w: Json | null = null;
+      try {
+        w = m.output(args);
+      } catch {
+        w = null; // a model that does not apply to these arguments
+      }
+      if (w !== null) modelled.push({ m, w });
+    }
+    return modelled;
+  };
+  const diagnose = (): Mistake | undefined => models().find(({ w }) => matchesJson(output, w))?.m;
   const parts: { key: string; got: GradTensor | string }[] = [];
   if (spec.bare) {
     const k = keys[0]!;
@@ -234,18 +247,24 @@ export function judgeGradients(
   let ok = 0;
   let worst = 0;
   const notes: string[] = [];
+  const failed: string[] = [];
   let signErrors = 0;
   for (const { key, got } of parts) {
     const want = spec.expected[key]!;
     if (typeof got === "string") {
       notes.push(got);
+      failed.push(key);
       worst = Infinity;
       continue;
     }
     const err = worstRelError(got.values, want.values);
     worst = Math.max(worst, err);
-    if (err <= REL_TOL) ok++;
-    else if (agrees(got.values.map((v) => -v), want.values)) {
+    if (err <= REL_TOL) {
+      ok++;
+      continue;
+    }
+    failed.push(key);
+    if (agrees(got.values.map((v) => -v), want.values)) {
       signErrors++;
       notes.push(`${key} ${SIGN_ERROR.feedback}`);
     } else notes.push(`${key} is wrong (worst relative error ${err.toExponential(1)})`);
@@ -256,13 +275,23 @@ export function judgeGradients(
     const v = judgeGradients({ expected: alt, ...(spec.bare ? { bare: true } : {}) }, output, args);
     if (v.score === 1) return v;
   }
-  const m = diagnose();
+  let named: Mistake[] = [];
+  const whole = diagnose();
+  if (whole) named = [whole];
+  else if (!spec.bare) {
+    // one slip among several: match each wrong gradient against each model's version of it
+    const o = output as Record<string, unknown>;
+    for (const key of failed) {
+      const hit = models().find(({ w }) => w !== null && typeof w === "object" && !Array.isArray(w) && key in w && matchesJson(o[key], (w as { [k: string]: Json })[key]!));
+      if (hit && !named.includes(hit.m)) named.push(hit.m);
+    }
+  }
   const verdict: CaseVerdict = {
     score,
-    feedback: m ? `${m.feedback}${notes.length ? `; ${notes.join("; ")}` : ""}` : notes.join("; "),
+    feedback: [...named.map((m) => m.feedback), ...notes].join("; "),
   };
   if (Number.isFinite(worst)) verdict.relError = worst;
-  if (m) verdict.diagnosis = m.id;
+  if (named.length > 0) verdict.diagnosis = named[0]!.id;
   else if (signErrors > 0) verdict.diagnosis = SIGN_ERROR.id;
   return verdict;
 }

@@ -101,6 +101,15 @@ describe("planted pitfalls lose marks and are named", () => {
     ["mul-backward", "swapped-inputs", planted.mulSwapped],
     ["delta-sigmoid-bce", "extra-fprime", planted.deltaBceExtraFprime],
     ["delta-softmax-ce", "forgot-softmax", planted.deltaSoftmaxRawScores],
+    // slips added by the audit of 2026-11-25
+    ["delta-softmax-ce", "softmax-wrong-axis", planted.deltaSoftmaxWrongAxis],
+    ["softmax-ce-backward", "softmax-wrong-axis", planted.softmaxCeWrongAxis],
+    ["mlp-backward", "half-weight-decay", planted.mlpHalfDecay],
+    ["mlp-backward", "forgot-batch-mean", planted.mlpForgotMean],
+    ["toy-chain", "missing-factor-2", planted.toyNoFactorTwo],
+    ["relu-backward", "masked-by-gradient", planted.reluMaskedByGradient],
+    ["relu-layer-backward", "masked-by-gradient", planted.reluLayerMaskedByGradient],
+    ["linear-layer-backward", "divided-by-batch-twice", planted.linearLayerDbTwiceAndDxWrong],
   ];
   it.each(cases)("%s: %s", (id, diagnosis, fn) => {
     const ex = exerciseById(id);
@@ -128,6 +137,21 @@ describe("planted pitfalls lose marks and are named", () => {
       checked.push(ex.id);
     }
     expect(checked).toHaveLength(ALL_EXERCISES.length - 1);
+  });
+  it("two slips in one answer: each wrong gradient is matched on its own, so both are named", () => {
+    const vs = grade(exerciseById("layer-gradients"), planted.layerTransposedAndUnsummed).filter((v) => v.score < 1);
+    const batch = vs.filter((v) => v.feedback.includes("summed (averaged) over the batch"));
+    expect(batch.length).toBeGreaterThan(0);
+    for (const v of batch) {
+      expect(v.feedback).toContain("the outer product is the wrong way round");
+      expect(v.diagnosis).toBe("transposed-dW");
+    }
+    // and one slip next to an unrelated error still names the slip, with partial credit for dW
+    const lin = grade(exerciseById("linear-layer-backward"), planted.linearLayerDbTwiceAndDxWrong);
+    for (const v of lin.filter((x) => x.diagnosis === "divided-by-batch-twice")) {
+      expect(v.score).toBeCloseTo(1 / 3, 12);
+      expect(v.feedback).toMatch(/applies it twice.*dX is wrong.*db is wrong/);
+    }
   });
   it("the transposed dW feedback names the outer product, not the answer", () => {
     const v = grade(exerciseById("layer-gradients"), planted.layerTransposedDW).find((x) => x.diagnosis === "transposed-dW")!;

@@ -188,9 +188,10 @@ export const LOCAL_RULE_EXERCISES: Exercise[] = [
   }),
   unary({
     id: "relu-backward", exportName: "reluBackward", op: "relu", f: (x) => Math.max(0, x), df: (x) => (x > 0 ? 1 : 0), forgotId: "forgot-fprime",
-    rule: "g if x > 0, else 0 (at x = 0 either 0 or g is accepted)", visible: [[1.5, 2], [-0.7, 3], [0, 1.5]], domain: (r) => awayFromZero(r, 0.05, 2),
+    rule: "g if x > 0, else 0 (at x = 0 either 0 or g is accepted)", visible: [[1.5, 2], [-0.7, 3], [0, 1.5], [0.8, -2]], domain: (r) => awayFromZero(r, 0.05, 2),
     note: (x, g) => (x === 0 ? `x=0, g=${g} (the kink: relu′(0) = 0 and relu′(0) = 1 are both accepted)` : null),
     atKink: (x, g) => (x === 0 ? [0, g] : null),
+    extra: [{ id: "masked-by-gradient", feedback: "relu′ depends on the input x (is x > 0?), not on the sign of the upstream gradient g", output: ([, g]) => Math.max(0, num(g)) }],
   }),
   unary({ id: "sin-backward", exportName: "sinBackward", op: "sin", f: Math.sin, df: Math.cos, rule: "g·cos x", visible: [[0.3, 1], [2, -1.5]], domain: (r) => r.uniform(-3, 3) }),
   unary({ id: "cos-backward", exportName: "cosBackward", op: "cos", f: Math.cos, df: (x) => -Math.sin(x), rule: "−g·sin x", visible: [[0.3, 1], [2, -1.5]], domain: (r) => r.uniform(-3, 3) }),

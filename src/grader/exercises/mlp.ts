@@ -5,7 +5,7 @@
  */
 import type { Rng } from "../../engine/random";
 import type { CaseVerdict, Exercise, Json } from "../contract";
-import { defineExercise, fdVjp, judgeGradients, matchesJson, randomMatrix, shapeOf, type GradientSpec, type Mistake, type GradTensor } from "../judge";
+import { defineExercise, fdVjp, judgeGradients, randomMatrix, shapeOf, type GradientSpec, type Mistake, type GradTensor } from "../judge";
 
 type Act = "relu" | "tanh" | "sigmoid";
 const ACT: Record<Act, { f: (z: number) => number; df: (z: number) => number }> = {
@@ -37,7 +37,7 @@ function cost(W: M2[], b: number[][], X: M2, Y: M2, act: Act, lambda: number): n
   return J;
 }
 
-type Slip = "no-decay" | "decay-bias" | "no-fprime" | "twice-M" | "transposed-dW" | "bias-per-example" | "a-for-z" | "wrong-layer-input";
+type Slip = "no-decay" | "half-decay" | "decay-bias" | "no-fprime" | "no-M" | "twice-M" | "transposed-dW" | "bias-per-example" | "a-for-z" | "wrong-layer-input";
 /** Analytic backward with one deliberate slip, used only to recognise that slip. */
 function slipped(p: Args, slip: Slip): Json {
   const { W, b, X, Y, act, lambda } = p;
@@ -50,7 +50,7 @@ function slipped(p: Args, slip: Slip): Json {
     as.push(l === W.length - 1 ? z : z.map((r) => r.map(ACT[act].f)));
   }
   const L = W.length;
-  const scale = slip === "twice-M" ? 1 / (M * M) : 1 / M;
+  const scale = slip === "twice-M" ? 1 / (M * M) : slip === "no-M" ? 1 : 1 / M;
   let delta = as[L]!.map((r, i) => r.map((v, m) => (v - Y[i]![m]!) * scale));
   const dW: M2[] = [], db: number[][] = [];
   const dbPerExample: M2[] = [];
@@ -59,7 +59,8 @@ function slipped(p: Args, slip: Slip): Json {
     const input = slip === "wrong-layer-input" ? as[l + 1]! : as[l]!;
     const outer = slip === "transposed-dW" ? mm(input, T(delta)) : mm(delta, T(input));
     const decay = slip === "no-decay" ? null : slip === "transposed-dW" ? T(W[l]!) : W[l]!;
-    dW[l] = outer.map((r, i) => r.map((v, k) => v + (decay && decay[i] && decay[i]![k] !== undefined ? lambda * decay[i]![k]! : 0)));
+    const rate = slip === "half-decay" ? lambda / 2 : lambda;
+    dW[l] = outer.map((r, i) => r.map((v, k) => v + (decay && decay[i] && decay[i]![k] !== undefined ? rate * decay[i]![k]! : 0)));
     db[l] = delta.map((r, i) => r.reduce((s, v) => s + v, 0) + (slip === "decay-bias" ? lambda * b[l]![i]! : 0));
     dbPerExample[l] = delta.map((r) => [...r]);
     if (l > 0) {
@@ -73,9 +74,11 @@ function slipped(p: Args, slip: Slip): Json {
 
 const slips: Mistake[] = [
   { id: "forgot-weight-decay", feedback: "the (λ/2)‖W‖² term contributes λW to every ∂J/∂W", output: (a) => (read(a).lambda === 0 ? null : slipped(read(a), "no-decay")) },
+  { id: "half-weight-decay", feedback: "the derivative of (λ/2)‖W‖² is λW: the ½ cancels against the 2 from the square", output: (a) => (read(a).lambda === 0 ? null : slipped(read(a), "half-decay")) },
   { id: "decay-on-bias", feedback: "weight decay applies to the weights only, not to the biases", output: (a) => (read(a).lambda === 0 ? null : slipped(read(a), "decay-bias")) },
   { id: "forgot-fprime", feedback: "the hidden deltas are missing the factor f′(z^l)", output: (a) => slipped(read(a), "no-fprime") },
   { id: "divided-by-batch-twice", feedback: "the 1/M of the batch mean is applied twice", output: (a) => (read(a).X[0]!.length === 1 ? null : slipped(read(a), "twice-M")) },
+  { id: "forgot-batch-mean", feedback: "J averages over the batch: the data term of every gradient needs the 1/M factor", output: (a) => (read(a).X[0]!.length === 1 ? null : slipped(read(a), "no-M")) },
   { id: "transposed-dW", feedback: "each ∂J/∂W^l must have the shape of W^l (d_l × d_(l−1)): the outer product is the wrong way round", output: (a) => slipped(read(a), "transposed-dW") },
   { id: "bias-not-summed", feedback: "each ∂J/∂b^l must be summed over the batch: one number per unit, not one per example", output: (a) => (read(a).X[0]!.length === 1 ? null : slipped(read(a), "bias-per-example")) },
   { id: "used-a-for-z", feedback: "f′ was evaluated at the activations a^l; the hidden deltas need it at the pre-activations z^l", output: (a) => (read(a).act === "relu" ? null : slipped(read(a), "a-for-z")) },
@@ -139,7 +142,24 @@ function mlpOracle(args: Json[]): GradientSpec {
   return { expected };
 }
 
-/** Flatten { dW: [...], db: [...] } into per-layer keys for the shared judge; slips are matched on the raw answer. */
+/** { dW: [W¹, …], db: [b¹, …] } → { "dW[1]": W¹, …, "db[1]": b¹, … }, the keys the shared judge compares. */
+function flatten(x: { dW: unknown[]; db: unknown[] }): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  x.dW.forEach((w, l) => (out[`dW[${l + 1}]`] = w));
+  x.db.forEach((b, l) => (out[`db[${l + 1}]`] = b));
+  return out;
+}
+
+/** The slips in the same per-layer form, so one layer's slip is named even when another layer is wrong too. */
+const flatSlips: Mistake[] = slips.map((m) => ({
+  ...m,
+  output: (a) => {
+    const w = m.output(a) as { dW: Json[]; db: Json[] } | null;
+    return w === null ? null : (flatten(w) as { [k: string]: Json });
+  },
+}));
+
+/** Check the outer structure here (layer count), then judge every layer's dW and db with the shared judge. */
 function judgeMlp(args: Json[], output: unknown): CaseVerdict {
   const L = read(args).W.length;
   const o = output as { dW?: unknown; db?: unknown } | null;
@@ -149,18 +169,7 @@ function judgeMlp(args: Json[], output: unknown): CaseVerdict {
   if (o.dW.length !== L || o.db.length !== L) {
     return { score: 0, feedback: `the network has ${L} layers: return ${L} entries in dW and in db (got ${o.dW.length} and ${o.db.length})`, diagnosis: "off-by-one-layer" };
   }
-  const flat: Record<string, unknown> = {};
-  for (let l = 0; l < L; l++) {
-    flat[`dW[${l + 1}]`] = o.dW[l];
-    flat[`db[${l + 1}]`] = o.db[l];
-  }
-  const v = judgeGradients(mlpOracle(args), flat, args, []);
-  if (v.score === 1) return v;
-  const m = slips.find((s) => {
-    const w = s.output(args);
-    return w !== null && matchesJson(output, w);
-  });
-  return m ? { ...v, feedback: `${m.feedback}; ${v.feedback}`, diagnosis: m.id } : v;
+  return judgeGradients(mlpOracle(args), flatten({ dW: o.dW, db: o.db }), args, flatSlips);
 }
 
 /** Group 07. */

@@ -18,6 +18,16 @@ const cols = (d: number, m: number, f: (i: number, j: number) => number): Float6
   for (let i = 0; i < d; i++) for (let j = 0; j < m; j++) out[i * m + j] = f(i, j);
   return out;
 };
+/** softmax along each ROW (the wrong axis for a batch in columns), for recognising that slip; null for a 1×1 Z, where both axes agree */
+const softmaxRows = (Z: number[][]): number[][] | null => {
+  if (Z.length === 1 && Z[0]!.length === 1) return null;
+  return Z.map((r) => {
+    const mx = Math.max(...r);
+    const e = r.map((v) => Math.exp(v - mx));
+    const s = e.reduce((p, q) => p + q, 0);
+    return e.map((v) => v / s);
+  });
+};
 /** softmax of column j of a flat d×M array */
 const softmaxCol = (z: Float64Array, d: number, m: number, j: number): number[] => {
   let mx = -Infinity;
@@ -110,6 +120,7 @@ export const OUTPUT_DELTA_EXERCISES: Exercise[] = [
     visible: [oneHotVisible], hidden: (rng) => { const [d, m] = [2 + rng.int(3), 1 + rng.int(4)]; return [randomMatrix(rng, d, m), oneHotCols(rng, d, m)]; },
     mistakes: [
       { id: "forgot-softmax", feedback: "δ^L uses the softmax probabilities, not the raw scores z^L", output: (args) => { const Y = matrix(args[1], "Y"); return mapM(matrix(args[0], "Z"), (v, i, j) => v - Y[i]![j]!); } },
+      { id: "softmax-wrong-axis", feedback: "softmax normalises each COLUMN (one example's scores over the classes), not each row", output: (args) => { const Y = matrix(args[1], "Y"); const P = softmaxRows(matrix(args[0], "Z")); return P && mapM(P, (p, i, j) => p - Y[i]![j]!); } },
       dividedByM((Z, Y) => { const d = Z.length, m = Z[0]!.length; const flat = Float64Array.from(Z.flat()); return mapM(Z, (_, i, j) => softmaxCol(flat, d, m, j)[i]! - Y[i]![j]!); }),
     ],
   }),
@@ -225,13 +236,20 @@ const softmaxCe = defineExercise({
       const Z = matrix(args[0], "Z"); const y = args[1] as number[]; const c = Z.length, m = Z[0]!.length; const f = Float64Array.from(Z.flat());
       return m === 1 ? null : mapM(Z, (_, i, j) => (softmaxCol(f, c, m, j)[i]! - (y[j] === i ? 1 : 0)) / (m * m));
     } },
+    { id: "softmax-wrong-axis", feedback: "softmax normalises each COLUMN (one example's scores over the classes), not each row", output: (args) => {
+      const Z = matrix(args[0], "Z"); const y = args[1] as number[]; const m = Z[0]!.length; const P = softmaxRows(Z);
+      return P && mapM(P, (p, i, j) => (p - (y[j] === i ? 1 : 0)) / m);
+    } },
   ],
 });
 
 /** Group 08. */
 export const LAYER_BACKWARD_EXERCISES: Exercise[] = [
   linearBackward,
-  actLayer({ id: "relu-layer-backward", exportName: "reluLayerBackward", name: "relu", cacheKey: "z", f: (z) => Math.max(0, z), rule: "dA ⊙ [z > 0] (at z = 0 either convention is accepted)", kink: true }),
+  actLayer({
+    id: "relu-layer-backward", exportName: "reluLayerBackward", name: "relu", cacheKey: "z", f: (z) => Math.max(0, z), rule: "dA ⊙ [z > 0] (at z = 0 either convention is accepted)", kink: true,
+    extra: [{ id: "masked-by-gradient", feedback: "the mask comes from the cached input (where z > 0), not from the sign of the upstream gradient dA", output: (args) => mapM(matrix(args[0], "dA"), (g) => Math.max(0, g)) }],
+  }),
   actLayer({
     id: "sigmoid-layer-backward", exportName: "sigmoidLayerBackward", name: "sigmoid", cacheKey: "a", f: sigmoid, rule: "dA ⊙ a(1 − a)",
     extra: [{ id: "used-a-for-z", feedback: "the cache holds the OUTPUT a = σ(z): σ′ = a(1 − a), do not apply σ to it again", output: (args) => { const dA = matrix(args[0], "dA"); return mapM(matrix((args[1] as Record<string, Json>)["a"], "a"), (a, i, j) => { const s = sigmoid(a); return dA[i]![j]! * s * (1 - s); }); } }],

@@ -33,12 +33,12 @@ const args5 = (a: Json[]) => ({ x: a[0] as number, y: a[1] as number, beta: a[2]
 const sc = (v: number): GradTensor => ({ shape: [], values: Float64Array.of(v) });
 
 /** The right structure computed with one slip, for diagnosis. */
-function variant(a: Json[], slip: "no-fprime" | "a-at-h" | "off-by-one"): Json {
+function variant(a: Json[], slip: "no-fprime" | "a-at-h" | "off-by-one" | "no-factor-2"): Json {
   const { x, y, beta, omega, act } = args5(a);
   const { f, h } = toyLoss(x, y, beta, omega, act);
   const df = [0, 0, 0, 0];
   const dh = [0, 0, 0, 0];
-  df[3] = 2 * (f[3]! - y);
+  df[3] = (slip === "no-factor-2" ? 1 : 2) * (f[3]! - y);
   for (let k = 3; k >= 1; k--) {
     dh[k] = omega[k]! * df[k]!;
     const d = slip === "no-fprime" ? 1 : slip === "a-at-h" ? A[act].df(h[k]!) : A[act].df(f[k - 1]!);
@@ -54,6 +54,7 @@ function variant(a: Json[], slip: "no-fprime" | "a-at-h" | "off-by-one"): Json {
 }
 
 const slips: Mistake[] = [
+  { id: "missing-factor-2", feedback: "ℓ = (f_3 − y)² has no ½ in front: its derivative keeps the factor 2 from the square", output: (a) => variant(a, "no-factor-2") },
   { id: "forgot-fprime", feedback: "going from ∂ℓ/∂h_k to ∂ℓ/∂f_(k−1) needs the activation's derivative a′[f_(k−1)]", output: (a) => variant(a, "no-fprime") },
   { id: "used-a-for-z", feedback: "a′ must be evaluated at the pre-activation f_(k−1), not at h_k", output: (a) => variant(a, "a-at-h") },
   { id: "off-by-one-layer", feedback: "∂ℓ/∂ω_k multiplies ∂ℓ/∂f_k by the input of that layer (h_k, or x for k = 0): check the layer index", output: (a) => variant(a, "off-by-one") },

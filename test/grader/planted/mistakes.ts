@@ -215,3 +215,52 @@ export function negated(x: unknown): unknown {
   if (x !== null && typeof x === "object") return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, negated(v)]));
   return x;
 }
+
+// ---- slips added by the audit of 2026-11-25 ----
+
+import { toyChainBackward } from "../../../solutions/03-toy-chain";
+
+/** softmax taken along each row (over the batch) instead of each column (over the classes). */
+const rowSoftmax = (Z: number[][]): number[][] =>
+  Z.map((r) => {
+    const mx = Math.max(...r);
+    const e = r.map((v) => Math.exp(v - mx));
+    const tot = e.reduce((s, v) => s + v, 0);
+    return e.map((v) => v / tot);
+  });
+export const deltaSoftmaxWrongAxis = (Z: number[][], Y: number[][]): number[][] => rowSoftmax(Z).map((r, i) => r.map((p, m) => p - Y[i]![m]!));
+export const softmaxCeWrongAxis = (Z: number[][], y: number[]): number[][] =>
+  rowSoftmax(Z).map((r, c) => r.map((p, m) => (p - (y[m] === c ? 1 : 0)) / Z[0]!.length));
+
+/** λ/2 where the derivative of (λ/2)‖W‖² gives λ. */
+export const mlpHalfDecay = (p: MlpParams, X: number[][], Y: number[][], act: ToyAct, lambda: number) => {
+  const g = mlpBackward(p, X, Y, act, lambda);
+  return { dW: g.dW.map((w, l) => w.map((r, i) => r.map((v, k) => v - (lambda / 2) * p.W[l]![i]![k]!))), db: g.db };
+};
+/** The data term summed over the batch instead of averaged (the decay term is right). */
+export const mlpForgotMean = (p: MlpParams, X: number[][], Y: number[][], act: ToyAct, lambda: number) => {
+  const M = X[0]!.length;
+  const g = mlpBackward(p, X, Y, act, lambda);
+  return {
+    dW: g.dW.map((w, l) => w.map((r, i) => r.map((v, k) => (v - lambda * p.W[l]![i]![k]!) * M + lambda * p.W[l]![i]![k]!))),
+    db: g.db.map((v) => v.map((x) => x * M)),
+  };
+};
+
+/** ∂ℓ/∂f_3 = f_3 − y, as if the loss had a ½ in front: every derivative comes out halved. */
+export const toyNoFactorTwo = (x: number, y: number, beta: number[], omega: number[], act: ToyAct) => {
+  const g = toyChainBackward(x, y, beta, omega, act);
+  return { df: g.df.map((v) => v / 2), dh: g.dh.map((v) => v / 2), dbeta: g.dbeta.map((v) => v / 2), domega: g.domega.map((v) => v / 2) };
+};
+
+/** The relu mask taken from the sign of the upstream gradient instead of the input. */
+export const reluMaskedByGradient = (_x: number, g: number): number => (g > 0 ? g : 0);
+export const reluLayerMaskedByGradient = (dA: number[][], _c: { z: number[][] }): number[][] => dA.map((r) => r.map((g) => (g > 0 ? g : 0)));
+
+/** Two slips at once: db divided by M again, and dX doubled: the db slip is still named. */
+export const linearLayerDbTwiceAndDxWrong = (dZ: number[][], c: { X: number[][]; W: number[][] }) => {
+  const g = linear(dZ, c);
+  return { dX: g.dX.map((r) => r.map((v) => 2 * v)), dW: g.dW, db: g.db.map((v) => v / dZ[0]!.length) };
+};
+/** Two slips at once: dW transposed and db left per example: both are named. */
+export const layerTransposedAndUnsummed = (d: number[][], A: number[][]) => ({ dW: layerTransposedDW(d, A).dW, db: layerBiasNotSummed(d, A).db });
