@@ -18,6 +18,8 @@ export interface ClassOptions extends GradeOptions {
   jobs?: number;
   /** folder for the gradebook and reports (default: DIR/../grades) */
   outDir?: string;
+  /** called once before the first student, with how many there are */
+  onStart?: (total: number) => void;
   /** called after each student (in the order they finish), for the progress bar */
   onProgress?: (done: number, total: number, report: SubmissionReport) => void;
 }
@@ -46,6 +48,7 @@ export async function gradeClass(
   mkdirSync(path.join(outDir, "reports"), { recursive: true });
   const jobs = Math.max(1, opts.jobs ?? os.availableParallelism());
   const reports: SubmissionReport[] = new Array(subs.length);
+  opts.onStart?.(subs.length);
   let next = 0;
   let done = 0;
   const worker = async (): Promise<void> => {

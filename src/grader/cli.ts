@@ -128,6 +128,10 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
         ...opts,
         jobs: args.jobs ?? os.availableParallelism(),
         ...(args.out ? { outDir: args.out } : {}),
+        onStart: (total) => {
+          bar.reporter = progressReporter(io.stderr, total);
+          bar.reporter.step(0);
+        },
         onProgress: (done, total, r) => {
           bar.reporter ??= progressReporter(io.stderr, total);
           bar.reporter.step(done, { student: r.student, score: r.total, max: r.max });
@@ -140,6 +144,12 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
     }
     const sub = loadSubmission(args.path!);
     try {
+      // One .ts file is graded on the exercises it defines (by file name or export), unless
+      // --exercise says otherwise; a file that defines none is graded on all, which says so.
+      if (args.exercises.length === 0 && /\.ts$/i.test(args.path!)) {
+        const defined = exercises.filter((ex) => !("missing" in sub.sourceFor(ex)));
+        if (defined.length > 0) exercises = defined;
+      }
       const report = await gradeSubmission(sub, exercises, opts);
       io.stdout.write(formatReport(report) + "\n");
       if (args.json) writeJsonAtomic(args.json, report);

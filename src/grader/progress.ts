@@ -25,7 +25,7 @@ function fmt(x: number): string {
 
 /** A progress reporter for a stream: redraws one line on a TTY, prints a line per step otherwise. */
 export function progressReporter(stream: { isTTY?: boolean; columns?: number; write(s: string): unknown }, total: number): {
-  step(done: number, last: { student: string; score: number; max: number }): void;
+  step(done: number, last?: { student: string; score: number; max: number }): void;
   end(): void;
 } {
   const t0 = Date.now();

@@ -110,7 +110,7 @@ describe.concurrent("backprop-lab grade", () => {
     expect(report.exercises[2]!.cases[0]!.feedback).toBe("no cell defines `deltaStep`");
   });
 
-  it("class mode: gradebook, one report per student, a progress line per student off a terminal", async () => {
+  it("class mode: gradebook, one report per student, a progress line at the start and per student off a terminal", async () => {
     const root = tmp();
     const cls = path.join(root, "class");
     mkdirSync(cls);
@@ -122,8 +122,9 @@ describe.concurrent("backprop-lab grade", () => {
     const code = await main(["grade", "--class", cls, "--out", out, "--json", all, "--exercise", "relu-backward", "--exercise", "layer-gradients"], s.io);
     expect(code).toBe(0);
     const lines = s.err.join("").trim().split("\n");
-    expect(lines).toHaveLength(2);
-    expect(lines[1]).toMatch(/^\[█{30}\] 2\/2 {2}\d+:\d\d elapsed {2}(carol 3\/3|erin 0\/3)$/);
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/^\[░{30}\] 0\/2 {2}0:00 elapsed$/);
+    expect(lines[2]).toMatch(/^\[█{30}\] 2\/2 {2}\d+:\d\d elapsed {2}(carol 3\/3|erin 0\/3)$/);
     const csv = readFileSync(path.join(out, "gradebook.csv"), "utf8").trim().split("\n");
     expect(csv).toEqual(["student,relu-backward,layer-gradients,total,max,errors", "carol,1,2,3,3,", "erin,0,0,0,3,"]);
     expect(existsSync(path.join(out, "reports", "carol.json"))).toBe(true);
@@ -138,7 +139,7 @@ describe.concurrent("backprop-lab grade", () => {
     const s = streams(true);
     expect(await main(["grade", "--class", cls, "--exercise", "mul-backward"], s.io)).toBe(0);
     const text = s.err.join("");
-    expect(text.match(/\r/g)).toHaveLength(3);
+    expect(text.match(/\r/g)).toHaveLength(4); // 0/3 when it starts, then once per student
     expect(text.endsWith("\n")).toBe(true);
     expect(text).toContain("3/3");
   });
