@@ -58,6 +58,7 @@ export interface Gradients {
 }
 
 const EMPTY = new Matrix(0, 0);
+const plainMatrix = (_reuse: Matrix | undefined, rows: number, cols: number): Matrix => new Matrix(rows, cols);
 const TRANS_A = { transA: true } as const;
 const TRANS_B = { transB: true } as const;
 
@@ -127,12 +128,17 @@ export class DenseNetwork {
    * backward. `reuse`: a cache from an earlier call whose matrices may be overwritten.
    */
   forward(A0: Matrix, reuse?: ForwardCache): ForwardCache {
+    return this.propagate(A0, reuse, reuseOrCreate);
+  }
+
+  /** `forward` with the buffers made by `make` (kernel memory for a cache, plain arrays for a one-off prediction). */
+  private propagate(A0: Matrix, reuse: ForwardCache | undefined, make: typeof reuseOrCreate): ForwardCache {
     if (A0.rows !== this.sizes[0]) throw new RangeError(`forward: input is ${shapeString(A0)} but the network expects ${this.sizes[0]} rows (one column per example)`);
     const M = A0.cols;
     const z: Matrix[] = [A0], a: Matrix[] = [A0];
     for (let l = 1; l <= this.L; l++) {
       const d = this.sizes[l] as number;
-      const zl = reuseOrCreate(reuse?.z[l], d, M), al = reuseOrCreate(reuse?.a[l], d, M);
+      const zl = make(reuse?.z[l], d, M), al = make(reuse?.a[l], d, M);
       if (this.useBias) affineInto(zl, this.W[l] as Matrix, a[l - 1] as Matrix, this.b[l] as Matrix); // z^(l) = W^(l) a^(l−1) + b^(l)
       else matmulInto(zl, this.W[l] as Matrix, a[l - 1] as Matrix); //                                    z^(l) = W^(l) a^(l−1)
       (this.act[l] as Activation).fInto(al, zl); //                                                       a^(l) = f(z^(l))
@@ -142,9 +148,12 @@ export class DenseNetwork {
     return { z, a };
   }
 
-  /** The network's output a^L for a batch. */
+  /**
+   * The network's output a^L for a batch. Its buffers are ordinary arrays: a prediction is used
+   * once, so it need not take room in the kernels' memory that a training step's buffers use.
+   */
   predict(A0: Matrix): Matrix {
-    const { a } = this.forward(A0);
+    const { a } = this.propagate(A0, undefined, plainMatrix);
     return a[this.L] as Matrix;
   }
 

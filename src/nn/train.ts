@@ -4,7 +4,7 @@
  */
 import { Rng } from "../engine/random";
 import type { ToyDataset } from "../engine/datasets";
-import { Matrix, selectColumnsInto, shapeString } from "./matrix";
+import { kernelMatrix, Matrix, selectColumnsInto, shapeString } from "./matrix";
 import type { DenseNetwork, ForwardCache, Gradients } from "./mlp";
 import type { Optimizer } from "./optim";
 
@@ -101,7 +101,7 @@ export function train(net: DenseNetwork, data: ColumnData, options: TrainOptions
       const m = Math.min(B, n - s);
       let buf = pool.get(m);
       if (buf === undefined) {
-        buf = { X: new Matrix(data.X.rows, m), Y: new Matrix(data.Y.rows, m) };
+        buf = { X: kernelMatrix(data.X.rows, m), Y: kernelMatrix(data.Y.rows, m) };
         pool.set(m, buf);
       }
       selectColumnsInto(buf.X, data.X, order, s, m);
