@@ -86,6 +86,19 @@ describe.concurrent("backprop-lab grade", () => {
     expect(report.total).toBe(FULL);
   });
 
+  it("grades one .ts file on the exercises it defines, by file name or by export; --exercise overrides", async () => {
+    const one = await gradeJson(["grade", path.join(SOLUTIONS, "05-delta-recurrence.ts")]);
+    expect(one.report.exercises.map((e) => e.id)).toEqual(["delta-recurrence"]);
+    expect(one.report.total).toBe(2);
+    const dir = tmp();
+    writeFileSync(path.join(dir, "mywork.ts"), readFileSync(path.join(SOLUTIONS, "08-layer-backward.ts"), "utf8"));
+    const renamed = await gradeJson(["grade", path.join(dir, "mywork.ts")]);
+    expect(renamed.report.exercises.map((e) => e.file)).toEqual(Array(5).fill("08-layer-backward.ts"));
+    expect(renamed.report.total).toBe(renamed.report.max);
+    const forced = await gradeJson(["grade", path.join(dir, "mywork.ts"), "--exercise", "mul-backward"]);
+    expect(forced.report.exercises[0]!.cases[0]!.feedback).toBe("mywork.ts does not define `mulBackward`");
+  });
+
   it("grades a notebook whose cells define the functions, with imports, check() calls, magics and a redefined function", async () => {
     const dir = tmp();
     const files = ["01-local-rules.ts", "06-layer-gradients.ts"];

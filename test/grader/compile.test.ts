@@ -4,7 +4,7 @@
  * (directly or through top-level helpers) contains them.
  */
 import { describe, expect, it } from "vitest";
-import { compileSubmission, originalPosition, typeErrorsFor, type CompiledFile } from "../../src/grader/compile";
+import { compileSubmission, firstSyntaxErrors, originalPosition, typeErrorsFor, type CompiledFile } from "../../src/grader/compile";
 
 const compileOne = (source: string, name = "a.ts", typeCheck = true): CompiledFile => compileSubmission([{ name, source }], { typeCheck }).get(name)!;
 import { clock, progressLine } from "../../src/grader/progress";
@@ -14,6 +14,13 @@ describe("compile", () => {
     const r = compileOne("export function f(x: number) {\n  return x +;\n}\n");
     expect(r.js).toBeUndefined();
     expect(r.diagnostics[0]).toMatchObject({ line: 2, column: 13, message: "Expression expected." });
+  });
+  it("parses notebook cells one by one: the first syntax error of each, or null", () => {
+    const errs = firstSyntaxErrors(["const a = 1;", "function f() {\n  return 1 +;\n}", "const b = `unclosed", "await Promise.resolve(1);"]);
+    expect(errs[0]).toBeNull();
+    expect(errs[1]).toMatchObject({ line: 2, column: 13, message: "Expression expected." });
+    expect(errs[2]).toMatchObject({ line: 1, message: "Unterminated template literal." });
+    expect(errs[3]).toBeNull(); // top-level await is fine in a cell
   });
   it("maps a position in the emitted JavaScript back to the TypeScript line", () => {
     const src = "interface P {\n  x: number;\n  y: number;\n}\ntype Q = P;\nexport function f(p: Q): number {\n  throw new Error('here');\n}\n";

@@ -62,6 +62,48 @@ describe.concurrent("sandbox permissions", () => {
   });
 });
 
+describe("work one call leaves behind cannot cost another", () => {
+  // a() answers at once but leaves an unref'd timer (absent from Node's list of active handles)
+  // that exits the process 30 ms later. b() spins for 80 ms and leaves a 1 ms timer of its own,
+  // so the child waits for that timer after b returns, and a's exit fires inside b's call.
+  const js = `"use strict";
+    exports.a = function () { setTimeout(() => process.exit(3), 30).unref(); return 1; };
+    exports.b = function () { setTimeout(() => {}, 1); const t = Date.now(); while (Date.now() - t < 80) {} return 2; };`;
+  it("a call that dies in a child other code has run in is run again in a fresh child, and graded there", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "bpl-sb-"));
+    const runner = new SubmissionRunner([dir], limits);
+    runner.register("m", { js, filename: "m.ts", wanted: ["a", "b"] });
+    try {
+      expect(await runner.call("m", "a", [])).toMatchObject({ ok: true, output: 1 });
+      expect(await runner.call("m", "b", [])).toMatchObject({ ok: true, output: 2 });
+    } finally {
+      runner.dispose();
+    }
+  });
+  it("but the same death in a child that ran only that function is charged to it", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "bpl-sb-"));
+    const runner = new SubmissionRunner([dir], limits);
+    runner.register("m", { js: `"use strict"; exports.c = function () { setTimeout(() => process.exit(3), 30).unref(); setTimeout(() => {}, 1); const t = Date.now(); while (Date.now() - t < 80) {} return 1; };`, filename: "m.ts" });
+    try {
+      expect(await runner.call("m", "c", [])).toMatchObject({ ok: false, kind: "died", error: expect.stringContaining("process exited (code 3)") });
+    } finally {
+      runner.dispose();
+    }
+  });
+  it("a file whose load is hit by another file's leftover work is loaded again in a fresh child", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "bpl-sb-"));
+    const runner = new SubmissionRunner([dir], limits);
+    runner.register("m", { js, filename: "m.ts" });
+    runner.register("n", { js: `"use strict"; setTimeout(() => {}, 1); const t = Date.now(); while (Date.now() - t < 80) {} exports.d = () => 4;`, filename: "n.ts" });
+    try {
+      expect(await runner.call("m", "a", [])).toMatchObject({ ok: true, output: 1 });
+      expect(await runner.call("n", "d", [])).toMatchObject({ ok: true, output: 4 });
+    } finally {
+      runner.dispose();
+    }
+  });
+});
+
 describe("private copies", () => {
   it("a symbolic link in a submission is skipped with a note, so it can neither be graded nor read", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "bpl-link-"));
