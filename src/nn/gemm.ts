@@ -20,7 +20,7 @@
  */
 import { GEMM_WASM_BASE64 } from "./kernels/gemm-wasm";
 import { instantiateKernel } from "./kernels/load";
-import { smallProduct, type Stored, useSmallKernels } from "./kernels/small";
+import { addColumnKernel, smallProduct, type Stored, useSmallKernels } from "./kernels/small";
 
 /** Which kernels run products and the training step's passes: WebAssembly SIMD, or JavaScript loops. */
 export type GemmBackend = "wasm" | "js";
@@ -183,7 +183,7 @@ export function gemm(
   if (k !== 0 && !accumulate && backend === "wasm" && m * n * k <= SMALL_MAX_MNK && smallProduct(C, A, B, bias, m, n, k, tA, tB)) return;
   const c = C.data;
   product(c, A.data, B.data, m, n, k, tA, tB, accumulate);
-  if (bias !== undefined) {
+  if (bias !== undefined && !addColumnKernel(C, C, bias, m, n)) {
     const b = bias.data;
     for (let i = 0; i < m; i++) {
       const bi = b[i] as number, r = i * n;

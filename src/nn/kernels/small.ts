@@ -48,7 +48,7 @@ const SLOT = 1 << 15;
 const SLOTS = 4;
 const HEAP_START = 2 + SLOTS * SLOT;
 /** Largest array (in entries) stored in the kernels' memory; larger ones gain little and would crowd it. */
-const MAX_BLOCK = 1 << 16;
+const MAX_BLOCK = 1 << 18;
 
 let enabled = wasm !== undefined;
 
