@@ -3,10 +3,11 @@
 Usage: /usr/bin/python3 kernel_session.py STEPS.json
 STEPS.json: {"kernel": "tslab", "cwd": DIR, "steps": [{"code": "..."} | {"write": PATH, "text": "..."}]}
 Prints one JSON object: {"results": [...]} with, per code step, its status and outputs
-(stream text, text/html and text/plain data, error name/value). A "write" step rewrites a file
+(stream text, text/html, text/markdown and text/plain data, error name/value). A "write" step rewrites a file
 between two executions, from outside the kernel, while the kernel keeps running.
 """
 import json
+import os
 import sys
 
 from jupyter_client.manager import start_new_kernel
@@ -30,7 +31,7 @@ def main() -> None:
                 if t == "stream":
                     outputs.append({"type": "stream", "name": c["name"], "text": c["text"]})
                 elif t in ("display_data", "update_display_data", "execute_result"):
-                    outputs.append({"type": t, "data": {k: v for k, v in c["data"].items() if k in ("text/html", "text/plain")}})
+                    outputs.append({"type": t, "data": {k: v for k, v in c["data"].items() if k in ("text/html", "text/plain", "text/markdown")}})
                 elif t == "error":
                     outputs.append({"type": "error", "ename": c["ename"], "evalue": c["evalue"]})
 
@@ -39,7 +40,11 @@ def main() -> None:
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
-    print(json.dumps({"results": results}))
+    # The kernel's machinery can leave stdout non-blocking; a large answer (a chart carries the
+    # plotly bundle) would then be cut short without an error. Write it in blocking mode.
+    os.set_blocking(sys.stdout.fileno(), True)
+    sys.stdout.write(json.dumps({"results": results}) + "\n")
+    sys.stdout.flush()
 
 
 if __name__ == "__main__":
