@@ -46,16 +46,41 @@ const P = {
   indexOf: String.prototype.indexOf,
   includes: String.prototype.includes,
   startsWith: String.prototype.startsWith,
+  charCodeAt: String.prototype.charCodeAt,
 };
 /** String and array helpers that keep working when the student patches the prototypes. */
 const cut = (s: string, a: number, b?: number): string => P.apply(P.slice, s, b === undefined ? [a] : [a, b]) as string;
 const has = (s: string, part: string): boolean => P.apply(P.includes, s, [part]) as boolean;
 const find = (s: string, part: string, from = 0): number => P.apply(P.indexOf, s, [part, from]) as number;
 const starts = (s: string, part: string): boolean => P.apply(P.startsWith, s, [part]) as boolean;
-/** Append without `a[i] = v`, which a getter or setter the student put on `Array.prototype` could intercept. */
+const codeAt = (s: string, i: number): number => P.apply(P.charCodeAt, s, [i]) as number;
+/**
+ * Append to one of the child's own arrays. `a[i] = v` would run a getter or setter the student put
+ * on an index of `Array.prototype` or `Object.prototype` (and could corrupt the child's records),
+ * so once such a key exists every append defines the element instead; until then the plain
+ * assignment is kept, as it is forty times cheaper and runs for every property of every watched
+ * object after every call.
+ */
 function push<T>(a: T[], v: T): void {
-  const n = a.length;
-  P.define(a, n, { value: v, writable: true, enumerable: true, configurable: true });
+  if (indexTrapped) P.define(a, a.length, { value: v, writable: true, enumerable: true, configurable: true });
+  else a[a.length] = v;
+}
+let indexTrapped = false;
+/** Does `o` have an own array-index key ("0", "17", …)? */
+function hasIndexKey(o: object): boolean {
+  const keys = P.ownKeys(o);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    if (typeof k !== "string" || k.length === 0) continue;
+    let digits = true;
+    for (let j = 0; j < k.length && digits; j++) digits = codeAt(k, j) >= 48 && codeAt(k, j) <= 57;
+    if (digits) return true;
+  }
+  return false;
+}
+/** Called before the child fills its own arrays after student code has run. */
+function checkIndexTraps(): void {
+  indexTrapped = indexTrapped || hasIndexKey(Array.prototype) || hasIndexKey(Object.prototype);
 }
 
 /**
@@ -177,15 +202,15 @@ function locate(e: unknown, file: string): { line: number; column: number } | un
     let line = 0;
     let column = 0;
     let digits = 0;
-    while (i < stack.length && stack.charCodeAt(i) >= 48 && stack.charCodeAt(i) <= 57) {
-      line = line * 10 + (stack.charCodeAt(i) - 48);
+    while (i < stack.length && codeAt(stack, i) >= 48 && codeAt(stack, i) <= 57) {
+      line = line * 10 + (codeAt(stack, i) - 48);
       i++;
       digits++;
     }
     if (digits > 0 && stack[i] === ":") {
       i++;
-      while (i < stack.length && stack.charCodeAt(i) >= 48 && stack.charCodeAt(i) <= 57) {
-        column = column * 10 + (stack.charCodeAt(i) - 48);
+      while (i < stack.length && codeAt(stack, i) >= 48 && codeAt(stack, i) <= 57) {
+        column = column * 10 + (codeAt(stack, i) - 48);
         i++;
       }
       return { line, column };
@@ -344,6 +369,7 @@ function stateOf(name: string, obj: object): ObjectState {
 }
 
 function takeSnapshot(): Snap {
+  checkIndexTraps();
   const s: Snap = [];
   for (let w = 0; w < WATCHED.length; w++) push(s, stateOf(WATCHED[w]![0], WATCHED[w]![1]));
   return s;
@@ -363,6 +389,7 @@ const indexIn = (keys: (string | symbol)[], k: string | symbol): number => {
  * case (nothing changed, keys in the same order) costs one descriptor read per property.
  */
 function tamperedSince(): string[] {
+  checkIndexTraps();
   const out: string[] = [];
   for (let w = 0; w < WATCHED.length && out.length < 8; w++) {
     const [name, obj] = WATCHED[w]!;
