@@ -535,12 +535,12 @@ async function load(m: Extract<ParentMessage, { type: "load" }>): Promise<void> 
     const factory = P.compileFunction(m.js, ["exports", "require", "module", "__filename", "__dirname"], { filename: m.filename }) as (...a: unknown[]) => void;
     P.apply(factory, undefined, [mod.exports, studentRequire, mod, m.filename, "."]);
   } catch (e) {
-    error = `loading the file ${describeThrown(e)}`;
+    error = `loading ${m.filename} ${describeThrown(e)}`;
     where = locate(e, m.filename);
   }
   const dirty = await settle();
   const late = error === null && fault !== null;
-  if (late) error = `loading the file: ${fault}`;
+  if (late) error = `loading ${m.filename}: ${fault}`;
   const fx = effects(dirty, printedBefore);
   if (error !== null) {
     return send(`{"type":"loaded","key":${q(m.key)},"ok":false,"error":${q(error)}${where ? `,"where":{"line":${where.line},"column":${where.column}}` : ""}${late ? `,"async":true` : ""},${fx}}`);

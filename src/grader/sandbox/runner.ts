@@ -265,11 +265,11 @@ function mayBeInherited(r: Reply, outputCap: number): boolean {
 }
 
 /** Describe a missing export the way a student can fix it. */
-function missingExport(exportName: string, info: { exports: string[]; hasDefault: boolean }): string {
+function missingExport(exportName: string, file: string, info: { exports: string[]; hasDefault: boolean }): string {
   if (info.hasDefault && !info.exports.includes(exportName))
-    return `\`${exportName}\` must be a named export (\`export function ${exportName}\`), not a default export`;
+    return `${file}: \`${exportName}\` must be a named export (\`export function ${exportName}\`), not a default export`;
   const found = info.exports.slice(0, 8);
-  return `no export named \`${exportName}\`${found.length ? ` (found: ${found.join(", ")})` : " (the file exports nothing)"}`;
+  return `${file} has no export named \`${exportName}\`${found.length ? ` (found: ${found.join(", ")})` : " (the file exports nothing)"}`;
 }
 
 /**
@@ -340,8 +340,8 @@ export class SubmissionRunner {
         continue;
       }
       let failure: { error: string; where?: JsLocation };
-      if (r.type === "timeout") failure = { error: outOfTime ? "not run: the submission used up its total time" : `loading the file timed out after ${fmtSeconds(limit)}` };
-      else if (r.type === "died") failure = { error: `loading the file failed: ${r.why}` };
+      if (r.type === "timeout") failure = { error: outOfTime ? "not run: the submission used up its total time" : `loading ${file.filename} timed out after ${fmtSeconds(limit)}` };
+      else if (r.type === "died") failure = { error: `loading ${file.filename} failed: ${r.why}` };
       else if (r.type === "loaded" && !r.ok) failure = { error: r.error, ...(r.where ? { where: r.where } : {}) };
       else failure = { error: "the student process sent an unexpected reply" };
       if (!outOfTime) this.loadErrors.set(key, failure);
@@ -361,7 +361,7 @@ export class SubmissionRunner {
     for (let attempt = 0; ; attempt++) {
       const loaded = await this.ensureLoaded(key, until - Date.now());
       if ("ok" in loaded) return loaded;
-      if (!loaded.exports.includes(exportName)) return { ok: false, kind: "load", error: missingExport(exportName, loaded), tampered: [], printed: 0 };
+      if (!loaded.exports.includes(exportName)) return { ok: false, kind: "load", error: missingExport(exportName, this.files.get(key)?.filename ?? "the file", loaded), tampered: [], printed: 0 };
       const proc = this.processFor(key);
       const alone = proc.holdsOnly(key, exportName);
       const limit = Math.min(this.limits.caseTimeoutMs, until - Date.now());
