@@ -12,7 +12,8 @@
 // Rows: mlp-small-step (2-16-16-2, batch 32), mlp-mnist-step (784-256-128-10, batch 128), each
 // in µs per step with a samples-per-second row; mlp-backward-forward-ratio on the larger net;
 // `<workload>/tfjs`, `<workload>/pytorch` and their `ratio-vs-…` rows (peer time / ours, so above
-// 1 means ours is faster); `<workload>/js-kernel`, ours with the WebAssembly kernel switched off.
+// 1 means ours is faster); `<workload>/js-kernel`, ours with the WebAssembly kernels switched off
+// (`setGemmBackend("js")`: every product and element-wise pass in JavaScript loops).
 //
 // PyTorch runs only when /usr/bin/python3 can import torch. Its speed on large products depends
 // on the BLAS it loads (Debian's default is the reference BLAS); the row's note names it. To also
@@ -166,7 +167,7 @@ export default async function mlpBench(ctx = { quick: false, wants: () => true, 
     ctx.log(`${w.name}: ours…`);
     const o = ourStep(lib, w);
     const stepUs = timeUs(o.step, ctx.reps(w.reps, 5));
-    rows.push({ name: w.name, unit: "µs/step", value: stepUs, note: `${fmt(w)}, ${lib.gemmBackend()} kernel` });
+    rows.push({ name: w.name, unit: "µs/step", value: stepUs, note: `${fmt(w)}, ${lib.gemmBackend()} kernels` });
     rows.push({ name: `${w.name}/samples-per-s`, unit: "samples/s", value: (w.batch / stepUs) * 1e6 });
     if (key === "mnist") {
       const fwd = timeUs(o.forward, ctx.reps(w.reps, 5));
@@ -177,7 +178,7 @@ export default async function mlpBench(ctx = { quick: false, wants: () => true, 
       const prev = lib.setGemmBackend("js");
       try {
         const js = timeUs(ourStep(lib, w).step, ctx.reps(Math.ceil(w.reps / 2), 3));
-        rows.push({ name: `${w.name}/js-kernel`, unit: "µs/step", value: js, note: "ours with the JavaScript kernel instead of WebAssembly SIMD" });
+        rows.push({ name: `${w.name}/js-kernel`, unit: "µs/step", value: js, note: "ours with the WebAssembly kernels off: JavaScript loops for products and element-wise passes" });
       } finally {
         lib.setGemmBackend(prev);
       }
