@@ -43,6 +43,18 @@ describe.concurrent("sandbox permissions", () => {
     expect(await run(`require("child_process").execSync("true"); return 1;`)).toMatchObject({ ok: false, error: expect.stringContaining("tried to start a process") });
     expect(await run(`new (require("worker_threads").Worker)("1", { eval: true }); return 1;`)).toMatchObject({ ok: false, error: expect.stringContaining("tried to start a worker") });
   });
+  it("cannot signal, debug or renice another process (the permission model does not cover signals)", async () => {
+    for (const body of [`process.kill(process.ppid, "SIGUSR1"); return 1;`, `process.kill(0, 0); return 1;`, `process._debugProcess(process.ppid); return 1;`, `require("os").setPriority(process.ppid, 19); return 1;`]) {
+      const r = await run(body);
+      expect(r, body).toMatchObject({ ok: false });
+      expect(r.error, body).toMatch(/tried to (signal or debug another process|change another process's priority)/);
+    }
+    // and the grader listens for SIGUSR1 itself, so the signal could not open its inspector anyway
+    expect(process.listenerCount("SIGUSR1")).toBeGreaterThan(0);
+  });
+  it("can still stop itself", async () => {
+    expect(await run(`process.kill(process.pid, 0); return "alive";`)).toMatchObject({ ok: true, output: "alive" });
+  });
   it("can open a socket: the network is not blocked (documented in docs/threat-model.md)", async () => {
     const r = await run(`const s = require("net").createServer(); s.listen(0, "127.0.0.1"); return typeof s.close;`);
     expect(r).toMatchObject({ ok: true, output: "function" });

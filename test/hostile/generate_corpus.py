@@ -190,6 +190,14 @@ case('worker-thread', {'01-local-rules.ts': relu('  const W = require("worker_th
 case('process-binding', {'01-local-rules.ts': relu('  (process as any).binding("spawn_sync");\n  return x > 0 ? g : 0;')}, {'description':'reluBackward reaches for Node\'s internal bindings','expect':only(R,score=0,feedback='tried to use a Node API that submissions may not use')})
 case('control-characters', {'01-local-rules.ts': relu('  throw new Error("\\u001b[2J\\u001b[1A\\r\\nrelu-backward   1/1\\n\\u202efake\\ud800");')}, {'description':'reluBackward throws an error whose message would clear the instructor\'s terminal and print a fake report line: feedback is one line, control characters replaced','expect':only(R,score=0,feedback='threw Error: \ufffd[2J\ufffd[1A relu-backward   1/1 \ufffdfake\ufffd')})
 case('compiler-crash', {'02-graph-backward.ts': sol['02-graph-backward.ts'] + '\nexport const nested = ' + '(' * 150000 + '1' + ')' * 150000 + ';\n'}, {'description':'02 nests parentheses 150 000 deep, which overflows the TypeScript compiler\'s stack: only file 02\'s exercises are lost, every other file still compiles','expect':{'file:02-graph-backward.ts':{'score':0,'feedback':'the TypeScript compiler failed on 02-graph-backward.ts'}}})
+# signals are outside Node's permission model (found by the audit of 2026-11-25): before the child
+# locked process.kill, these killed the grader, or opened its inspector to the network
+case('kill-grader', {'01-local-rules.ts': relu('  process.kill(process.ppid, "SIGKILL");\n  return x > 0 ? g : 0;')}, {'description':'reluBackward sends SIGKILL to the grader (its parent process): refused, the grader lives','expect':only(R,score=0,feedback='tried to signal or debug another process')})
+case('inspector-signal', {'01-local-rules.ts': relu('''  // SIGUSR1 would open the grader's inspector on 127.0.0.1:9229, reachable over the open network
+  try { (process as any)._debugProcess(process.ppid); } catch { /* try the other way */ }
+  process.kill(process.ppid, "SIGUSR1");
+  return x > 0 ? g : 0;''')}, {'description':'reluBackward tries to open the grader\'s inspector (SIGUSR1, process._debugProcess): refused','expect':only(R,score=0,feedback='tried to signal or debug another process')})
+case('renice-grader', {'01-local-rules.ts': relu('  require("os").setPriority(process.ppid, 19);\n  return x > 0 ? g : 0;')}, {'description':'reluBackward lowers the grader\'s scheduling priority: refused','expect':only(R,score=0,feedback="tried to change another process's priority")})
 # notebooks
 def nbjson(cells):
     return json.dumps({'cells':[{'cell_type':t,'metadata':{},'source':src.splitlines(True),**({'outputs':[],'execution_count':None} if t=='code' else {})} for t,src in cells],'metadata':{'kernelspec':{'name':'tslab','display_name':'TypeScript','language':'typescript'}},'nbformat':4,'nbformat_minor':5}, indent=1)

@@ -16,6 +16,7 @@ const timers = { setImmediate, setTimeout };
 
 const P = {
   define: Reflect.defineProperty,
+  Error: Error,
   isArray: Array.isArray,
   isView: ArrayBuffer.isView,
   ownKeys: Reflect.ownKeys,
@@ -108,6 +109,44 @@ function lockReplyPath(): void {
 }
 lockReplyPath();
 
+/**
+ * Signals are not covered by the permission model: without this, `process.kill(process.ppid,
+ * "SIGUSR1")` opens the grader's inspector on 127.0.0.1:9229 (code execution in the grader, since
+ * the network is open), `SIGKILL` ends the grader, and any other process of the same user can be
+ * signalled, reniced or debugged. `process.kill` goes through `process._kill`; both that and
+ * `process._debugProcess` and `os.setPriority` are replaced, before any student code, by versions
+ * that act on this process only.
+ */
+function lockSignals(): void {
+  const own = process.pid;
+  const proc = process as unknown as { _kill: (pid: number, sig: number) => number; _debugProcess: (pid: number) => void };
+  const rawKill = proc._kill;
+  const denied = (permission: string, what: string): object => {
+    const e = new P.Error(what);
+    P.define(e, "code", { value: "ERR_ACCESS_DENIED" });
+    P.define(e, "permission", { value: permission });
+    return e;
+  };
+  const lock = (o: object, k: string, f: unknown): void => {
+    P.define(o, k, { value: f, writable: false, enumerable: false, configurable: false });
+  };
+  lock(process, "_kill", function kill(pid: number, sig: number): number {
+    if (pid !== own) throw denied("Signal", `signal ${sig} to process ${pid} refused`);
+    return P.apply(rawKill, process, [pid, sig]) as number;
+  });
+  lock(process, "_debugProcess", function debugProcess(pid: number): void {
+    throw denied("Signal", `debugging process ${pid} refused`);
+  });
+  const os = require("node:os") as typeof import("node:os");
+  const rawPriority = os.setPriority;
+  lock(os, "setPriority", function setPriority(a: number, b?: number): void {
+    const pid = b === undefined ? 0 : a;
+    if (pid !== 0 && pid !== own) throw denied("Priority", `changing the priority of process ${pid} refused`);
+    P.apply(rawPriority, os, b === undefined ? [a] : [a, b]);
+  });
+}
+lockSignals();
+
 /** How long timers a call leaves behind may still fire and be charged to it. */
 const GRACE_MS = 25;
 
@@ -168,6 +207,8 @@ function describeThrown(e: unknown): string {
         if (perm === "FileSystemWrite") return "tried to write a file; submissions may not write files";
         if (perm === "ChildProcess") return "tried to start a process; submissions may not start processes";
         if (perm === "WorkerThreads") return "tried to start a worker thread; submissions may not start workers";
+        if (perm === "Signal") return "tried to signal or debug another process; submissions may only stop themselves";
+        if (perm === "Priority") return "tried to change another process's priority; submissions may not";
         if (perm === "FileSystemRead" || perm === undefined)
           return `tried to read a file outside the submission${typeof res === "string" ? ` (${cut(res, 0, 200)})` : ""}`;
         if (typeof perm === "string" && perm !== "") return `tried to use a capability submissions do not have (${cut(perm, 0, 60)})`;

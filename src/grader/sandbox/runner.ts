@@ -64,6 +64,19 @@ function fmtSeconds(ms: number): string {
 
 type Reply = ChildMessage | { type: "timeout" } | { type: "died"; why: string };
 
+/**
+ * A SIGUSR1 makes a Node process open its inspector on 127.0.0.1:9229 unless it listens for the
+ * signal itself. The student process cannot send signals to other processes (the child locks
+ * `process.kill`), and as a second belt the grader's process listens for SIGUSR1 while it runs
+ * student code, so no signal can turn it into a debugging target reachable over the network.
+ */
+let inspectorSignalGuarded = false;
+function guardInspectorSignal(): void {
+  if (inspectorSignalGuarded || process.platform === "win32") return;
+  inspectorSignalGuarded = true;
+  if (process.listenerCount("SIGUSR1") === 0) process.on("SIGUSR1", () => undefined);
+}
+
 /** One sandboxed child process holding any number of loaded student files. */
 export class SandboxProcess {
   private child: ChildProcess | null = null;
@@ -89,6 +102,7 @@ export class SandboxProcess {
   }
 
   private spawn(): ChildProcess {
+    guardInspectorSignal();
     // Node 20 grants a folder only with a trailing wildcard, one flag per folder (a comma list
     // honours only its last wildcard entry). The child script's own folder must be readable.
     const allow = [path.dirname(CHILD_SCRIPT), ...this.readDirs].map((d) => `--allow-fs-read=${path.resolve(d)}${path.sep}*`);
