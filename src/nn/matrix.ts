@@ -37,11 +37,8 @@ export class Matrix {
   readonly cols: number;
   /** Row-major entries: (i, j) lives at `data[i * cols + j]`. */
   readonly data: Float64Array;
-  /**
-   * Where `data` lives in the WebAssembly kernels' memory (a byte address), or −1 when it is an
-   * ordinary array; the kernels then use it in place instead of copying (see `reuseOrCreate`).
-   */
-  readonly kernelAddress: number;
+  /** Private, so that printing a matrix in a notebook shows its shape and entries only. */
+  readonly #kernelAddress: number;
 
   /** Wraps (does not copy) `data` when given; otherwise a zero matrix. */
   constructor(rows: number, cols: number, data?: Float64Array) {
@@ -53,7 +50,16 @@ export class Matrix {
     this.rows = rows;
     this.cols = cols;
     this.data = data ?? new Float64Array(rows * cols);
-    this.kernelAddress = data === undefined ? -1 : kernelAddressOf(data);
+    this.#kernelAddress = data === undefined ? -1 : kernelAddressOf(data);
+  }
+
+  /**
+   * Where `data` lives in the WebAssembly kernels' memory (a byte address), or −1 when it is an
+   * ordinary array. The kernels then use it in place instead of copying (see `reuseOrCreate`);
+   * it is looked up once, here, because reading a typed array's buffer costs more than a small pass.
+   */
+  get kernelAddress(): number {
+    return this.#kernelAddress;
   }
 
   /** Builds a matrix from nested arrays, one inner array per row, as matrices are written on paper. */
