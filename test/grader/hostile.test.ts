@@ -34,7 +34,7 @@ describe.concurrent("hostile corpus, each submission graded alone", () => {
     for (const n of [
       "unref-timer-exit", "wait-async-exit", "finalizer-sabotage", "forge-via-send", "forge-via-pipe", "array-index-getter",
       "worker-thread", "process-binding", "control-characters", "compiler-crash", "notebook-many-names", "notebook-cell-syntax-error",
-      "kill-grader", "inspector-signal", "renice-grader",
+      "kill-grader", "inspector-signal", "renice-grader", "heap-snapshot-token",
     ]) expect(names).toContain(n);
   });
   it("the grader's own process survives the nastiest ones: the CLI, run as a separate process, exits 0 with a complete report", async () => {

@@ -198,6 +198,10 @@ case('inspector-signal', {'01-local-rules.ts': relu('''  // SIGUSR1 would open t
   process.kill(process.ppid, "SIGUSR1");
   return x > 0 ? g : 0;''')}, {'description':'reluBackward tries to open the grader\'s inspector (SIGUSR1, process._debugProcess): refused','expect':only(R,score=0,feedback='tried to signal or debug another process')})
 case('renice-grader', {'01-local-rules.ts': relu('  require("os").setPriority(process.ppid, 19);\n  return x > 0 ? g : 0;')}, {'description':'reluBackward lowers the grader\'s scheduling priority: refused','expect':only(R,score=0,feedback="tried to change another process's priority")})
+case('heap-snapshot-token', {'01-local-rules.ts': relu('''  // a heap snapshot holds every string of the process, the reply token included
+  const snap = require("v8").getHeapSnapshot();
+  snap.on("data", () => undefined);
+  return x > 0 ? g : 0;''')}, {'description':'reluBackward takes a heap snapshot of its own process to find the token that authenticates replies: refused','expect':only(R,score=0,feedback='v8.getHeapSnapshot is not available to graded code')})
 # notebooks
 def nbjson(cells):
     return json.dumps({'cells':[{'cell_type':t,'metadata':{},'source':src.splitlines(True),**({'outputs':[],'execution_count':None} if t=='code' else {})} for t,src in cells],'metadata':{'kernelspec':{'name':'tslab','display_name':'TypeScript','language':'typescript'}},'nbformat':4,'nbformat_minor':5}, indent=1)

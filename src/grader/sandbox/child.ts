@@ -144,6 +144,14 @@ function lockSignals(): void {
     if (pid !== 0 && pid !== own) throw denied("Priority", `changing the priority of process ${pid} refused`);
     P.apply(rawPriority, os, b === undefined ? [a] : [a, b]);
   });
+  // A heap snapshot holds every string of this process, the reply token included, and V8 flags
+  // change how the engine itself behaves: neither is for graded code.
+  const v8 = require("node:v8") as unknown as Record<string, unknown>;
+  for (const name of ["getHeapSnapshot", "writeHeapSnapshot", "setHeapSnapshotNearHeapLimit", "setFlagsFromString"]) {
+    if (typeof v8[name] === "function") lock(v8, name, () => {
+      throw denied("", `v8.${name} is not available to graded code`);
+    });
+  }
 }
 lockSignals();
 
