@@ -58,6 +58,9 @@ export function loadSubmission(p: string, student?: string): Submission {
       if (copyProblem) return brokenSubmission(name, copyProblem, dispose, notes);
       return folderSubmission(tmp, name, dispose, notes);
     }
+    // Checked before reading: a single file is read whole into the grader's memory.
+    const cap = lower.endsWith(".zip") ? ZIP_LIMITS.maxTotalBytes : ZIP_LIMITS.maxFileBytes;
+    if (st.size > cap) return brokenSubmission(name, `${path.basename(abs)} is ${(st.size / (1024 * 1024)).toFixed(1)} MB; the limit is ${cap / (1024 * 1024)} MB`, dispose, []);
     if (lower.endsWith(".zip")) return zipSubmission(abs, tmp, name, dispose, []);
     const target = path.join(tmp, path.basename(abs));
     writeFileSync(target, readFileSync(abs));

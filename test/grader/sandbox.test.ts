@@ -143,6 +143,15 @@ describe("private copies", () => {
 });
 
 describe("what the grader refuses to compile", () => {
+  it("a single file or zip over the size limit is refused before it is read, with its size", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "bpl-huge-"));
+    writeFileSync(path.join(dir, "answers.ipynb"), " ".repeat(6 * 1024 * 1024));
+    const s = loadSubmission(path.join(dir, "answers.ipynb"));
+    const r = await gradeSubmission(s, ALL_EXERCISES.filter((e) => e.id === "relu-backward"));
+    s.dispose();
+    expect(r.errors).toEqual(["answers.ipynb is 6.0 MB; the limit is 5 MB"]);
+    expect(r.exercises[0]!.cases.every((c) => c.score === 0 && c.feedback === "answers.ipynb is 6.0 MB; the limit is 5 MB")).toBe(true);
+  });
   it("a source over 512 KB costs its exercises, with the size in the feedback", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "bpl-big-"));
     writeFileSync(path.join(dir, "01-local-rules.ts"), `export function reluBackward(x: number, g: number): number {\n  return x > 0 ? g : 0;\n}\n${"// padding\n".repeat(60_000)}`);
