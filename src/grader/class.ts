@@ -24,10 +24,13 @@ export interface ClassOptions extends GradeOptions {
   onProgress?: (done: number, total: number, report: SubmissionReport) => void;
 }
 
+/** Folders that archives and tools leave beside real submissions. */
+const NOT_STUDENTS = new Set(["__MACOSX", "node_modules"]);
+
 /** The submissions in a class folder: sub-folders, zips, notebooks and single .ts files, sorted by name. */
 export function listSubmissions(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true })
-    .filter((e) => !e.name.startsWith(".") && (e.isDirectory() || (e.isFile() && /\.(zip|ipynb|ts)$/i.test(e.name))))
+    .filter((e) => !e.name.startsWith(".") && !NOT_STUDENTS.has(e.name) && (e.isDirectory() || (e.isFile() && /\.(zip|ipynb|ts)$/i.test(e.name))))
     .map((e) => path.join(dir, e.name))
     .sort();
 }

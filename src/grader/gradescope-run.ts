@@ -34,18 +34,23 @@ export interface GradescopeResults {
 
 /**
  * Convert a report to Gradescope's results.json: one test per case, the exercise's points split
- * evenly over its cases; the top-level score is the report's total (Gradescope uses it as given).
+ * evenly over its cases (rounded to 1e-4, the last case taking the remainder so an exercise's
+ * tests add up to its points exactly); the top-level score is the report's total (Gradescope uses
+ * it as given).
  */
 export function toGradescope(r: SubmissionReport, seconds: number): GradescopeResults {
   const tests: GradescopeTest[] = [];
+  const r4 = (x: number): number => Math.round(x * 10_000) / 10_000;
   r.exercises.forEach((e, i) => {
-    const per = e.cases.length ? e.max / e.cases.length : 0;
+    const n = e.cases.length;
+    const per = n ? r4(e.max / n) : 0;
     e.cases.forEach((c, j) => {
+      const max = j === n - 1 ? r4(e.max - per * (n - 1)) : per;
       tests.push({
         name: `${e.id}: ${c.name}`,
         number: `${i + 1}.${j + 1}`,
-        score: Math.round(c.score * per * 10_000) / 10_000,
-        max_score: Math.round(per * 10_000) / 10_000,
+        score: r4(c.score * max),
+        max_score: max,
         status: c.score >= 1 ? "passed" : "failed",
         output: c.feedback,
         visibility: c.visible ? "visible" : "after_due_date",

@@ -129,6 +129,7 @@ describe.concurrent("backprop-lab grade", () => {
     mkdirSync(cls);
     cpSync(SOLUTIONS, path.join(cls, "carol"), { recursive: true });
     cpSync(path.join(REPO, "exercises"), path.join(cls, "erin"), { recursive: true });
+    mkdirSync(path.join(cls, "__MACOSX")); // left by unzipping on a Mac: not a student
     const s = streams(false);
     const out = path.join(root, "grades");
     const all = path.join(root, "all.json");
