@@ -8,8 +8,9 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import * as vm from "node:vm";
 import type { CaseVerdict, Exercise } from "./contract";
-import { compileSubmission, describeDiagnostics, typeErrorsFor } from "./compile";
+import { compileSubmission, describeDiagnostics, originalPosition, typeErrorsFor } from "./compile";
 import { ALL_EXERCISES, exerciseById } from "./exercises";
 import { plainData } from "./judge";
 
@@ -60,8 +61,11 @@ export function loadExercises(target?: string): ExerciseModule {
     const refuse = (id: string): never => {
       throw new Error(`${name}: exercise files must not import anything at run time (found require("${id}"))`);
     };
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval
-    new Function("exports", "require", "module", out.js)(module.exports, refuse, module);
+    // compiled under a name of its own, so a run-time error's stack frame can be mapped back to
+    // the TypeScript line (see `whereThrown`)
+    const tag = `${INLINE_TAG}${name}`;
+    if (out.lines) compiledLines.set(tag, { name, lines: out.lines });
+    (vm.compileFunction(out.js, ["exports", "require", "module"], { filename: tag }) as (...a: unknown[]) => void)(module.exports, refuse, module);
     Object.assign(merged, module.exports);
     if (out.types) {
       for (const exportName of Object.keys(module.exports)) {
@@ -72,6 +76,22 @@ export function loadExercises(target?: string): ExerciseModule {
   }
   Object.defineProperty(merged, TYPE_ERRORS, { value: typeErrors, enumerable: false });
   return merged;
+}
+
+/** Prefix of the file names compiled code runs under, so its frames are found in a stack. */
+const INLINE_TAG = "backprop-lab-exercise:";
+/** The source maps of the files `loadExercises` compiled last, by the name their code runs under. */
+const compiledLines = new Map<string, { name: string; lines: number[][][] }>();
+
+/** " (at 05-delta-recurrence.ts:21:14)" for the first stack frame in a file `loadExercises` compiled. */
+function whereThrown(e: unknown): string {
+  const stack = e instanceof Error && typeof e.stack === "string" ? e.stack : "";
+  for (const m of stack.matchAll(/(backprop-lab-exercise:[^\s():]+):(\d+):(\d+)/g)) {
+    const file = compiledLines.get(m[1]!);
+    const pos = file ? originalPosition(file.lines, Number(m[2]), Number(m[3])) : null;
+    if (file && pos) return ` (at ${file.name}:${pos.line}:${pos.column})`;
+  }
+  return "";
 }
 
 /** Where `loadExercises` leaves the type errors of each export (the grader refuses such code, as tslab does). */
@@ -88,7 +108,7 @@ export function runInline(ex: Exercise, fn: unknown, seed = 0): InlineResult {
       return { name: c.name, visible: c.visible, ...ex.judge(c, output) };
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
-      return { name: c.name, visible: c.visible, score: 0, feedback: `threw: ${msg}` };
+      return { name: c.name, visible: c.visible, score: 0, feedback: `threw: ${msg}${whereThrown(e)}` };
     }
   });
   const mean = cases.reduce((s, c) => s + c.score, 0) / Math.max(cases.length, 1);

@@ -50,6 +50,11 @@ describe("check", () => {
     const results = checkResults("all", loadExercises(path.join(root, "solutions")));
     for (const r of results) expect(r.earned, r.id).toBe(r.points);
   });
+  it("says at which line of the exercise file an error was thrown, as the grader does", () => {
+    const [r] = checkResults("relu-backward", loadExercises(path.join(root, "exercises", "01-local-rules.ts")));
+    const line = fs.readFileSync(path.join(root, "exercises", "01-local-rules.ts"), "utf8").split("\n").findIndex((l) => l.includes('"not implemented: relu-backward"')) + 1;
+    for (const c of r!.cases) expect(c.feedback).toBe(`threw: not implemented: relu-backward (at 01-local-rules.ts:${line}:9)`);
+  });
   it("accepts a bare function for one id and shows failures without throwing", () => {
     const [r] = checkResults("cos-backward", (x: number, g: number) => g * Math.sin(x));
     expect(r!.earned).toBe(0);
