@@ -7,16 +7,18 @@
 ;; Why a second module next to gemm.wat: gemm.wat multiplies packed panels of large matrices that
 ;; are copied in and out of its growable memory. For the notebooks' 2-16-16-2 network the copies,
 ;; the packing and the JavaScript loops of the element-wise passes cost more than the arithmetic.
-;; Here the matrices themselves live in this memory (src/nn/kernels/heap.ts hands out Float64Array
+;; Here the matrices themselves live in this memory (src/nn/kernels/small.ts hands out Float64Array
 ;; views of it), so every kernel works in place on row-major data and nothing is copied. The memory
-;; has a fixed size and never grows, because growing would detach those views.
+;; has a fixed size (512 pages, 32 MB; untouched pages cost no RAM) and never grows, because
+;; growing would detach those views.
 ;;
 ;; Conventions: an address is a byte offset into the memory; matrices are row-major float64. A
 ;; kernel reads and writes only the entries it is given, never a lane past the end, so a matrix may
-;; start and end anywhere. Sums over k run in increasing k, like the JavaScript loops; only the
-;; dot products of `mm_nt` and the row sums of `sum_rows` split a sum over two lanes.
+;; start and end anywhere. Sums over k run in increasing k, like the JavaScript loops, except that
+;; `mm` starts each row from its bias, and the dot products of `mm_nt` and the row sums of
+;; `sum_rows` split a sum over two lanes; results agree with the JavaScript ones to rounding.
 (module
-  (memory (export "memory") 256 256)
+  (memory (export "memory") 512 512)
 
   ;; -------------------------------------------------------------------------------------------
   ;; C (m×n) = op(A) B, plus the column `bias` added to every column when $bias is not 0 (the
