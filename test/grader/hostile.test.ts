@@ -34,13 +34,13 @@ describe.concurrent("hostile corpus, each submission graded alone", () => {
     for (const n of [
       "unref-timer-exit", "wait-async-exit", "finalizer-sabotage", "forge-via-send", "forge-via-pipe", "array-index-getter",
       "worker-thread", "process-binding", "control-characters", "compiler-crash", "notebook-many-names", "notebook-cell-syntax-error",
-      "kill-grader", "inspector-signal", "renice-grader", "heap-snapshot-token",
+      "kill-grader", "inspector-signal", "renice-grader", "heap-snapshot-token", "reply-pipe-garbage",
     ]) expect(names).toContain(n);
   });
   it("the grader's own process survives the nastiest ones: the CLI, run as a separate process, exits 0 with a complete report", async () => {
     const cli = path.join(__dirname, "..", "..", "dist", "grader", "cli.js");
-    const nasty = cases.filter((c) => ["process-kill", "memory-bomb-buffers", "patch-builtins-load", "print-megabytes", "notebook-missing-function", "unref-timer-exit", "compiler-crash", "kill-grader", "inspector-signal"].includes(c.name));
-    expect(nasty).toHaveLength(9);
+    const nasty = cases.filter((c) => ["process-kill", "memory-bomb-buffers", "patch-builtins-load", "print-megabytes", "notebook-missing-function", "unref-timer-exit", "compiler-crash", "kill-grader", "inspector-signal", "reply-pipe-garbage", "forged-reply"].includes(c.name));
+    expect(nasty).toHaveLength(11);
     await Promise.all(
       nasty.map(async (c) => {
         const dir = mkdtempSync(path.join(os.tmpdir(), `bpl-cli-corpus-${c.name}-`));

@@ -114,11 +114,21 @@ case('read-classmate', {'01-local-rules.ts': relu('''  const fs = require("fs");
   return fs.readdirSync(around).length > 0 ? (x > 0 ? g : 0) : 0;''')}, {'description':'reluBackward lists the folder around its own submission, looking for classmates','expect':only(R,score=0,feedback='tried to read a file outside the submission')})
 case('write-file', {'01-local-rules.ts': relu('  require("fs").writeFileSync("/tmp/bpl-pwned.txt", "x");\n  return x > 0 ? g : 0;')}, {'description':'reluBackward writes a file','expect':only(R,score=0,feedback='tried to write a file')})
 case('spawn-process', {'01-local-rules.ts': relu('  require("child_process").execSync("id");\n  return x > 0 ? g : 0;')}, {'description':'reluBackward starts a process','expect':only(R,score=0,feedback='tried to start a process')})
-case('forged-reply', {'01-local-rules.ts': relu('''  // pose as the grader's own child: "clean, correct" replies for every call id it might be on
+case('forged-reply', {'01-local-rules.ts': relu('''  // pose as the grader's own child: write "clean, correct" replies for every call id it might be on
+  // straight into the reply pipe (fd 3)
+  let lines = "";
   for (let id = 1; id < 300; id++) {
-    process.send(JSON.stringify({ type: "result", id, ok: true, value: x > 0 ? g : 0, mutated: false, tampered: [], printed: 0, dirty: false }));
+    lines += JSON.stringify({ type: "result", id, ok: true, value: x > 0 ? g : 0, mutated: false, tampered: [], printed: 0, dirty: false }) + "\\n";
   }
-  return x > 0 ? g : 0;''')}, {'description':'reluBackward sends its own reply messages over the grader\'s channel: they lack the per-process token, so the grader refuses them, replaces the process and charges the case','expect':only(R,score=0,feedback='the student process sent a malformed reply')})
+  require("fs").writeSync(3, lines);
+  return x > 0 ? g : 0;''')}, {'description':'reluBackward writes its own replies into the pipe the grader reads replies from: they lack the per-process token, so the grader refuses them, replaces the process and charges the case','expect':only(R,score=0,feedback='the student process sent a malformed reply')})
+case('reply-pipe-garbage', {'01-local-rules.ts': relu('''  // a line that is not JSON, then 20 MB without a line break, into the reply pipe: a Node IPC
+  // channel would have thrown inside the grader (and buffered without limit)
+  const fs = require("fs");
+  fs.writeSync(3, "not json at all\\n");
+  const block = "a".repeat(1 << 20);
+  try { for (let i = 0; i < 20; i++) fs.writeSync(3, block); } catch { /* the grader hung up */ }
+  return x > 0 ? g : 0;''')}, {'description':'reluBackward writes garbage and an endless line into the reply pipe: the grader\'s own parser refuses them without throwing, stops the child and charges the case; the grader lives','expect':only(R,score=0,feedback='the student process sent a malformed reply')})
 case('open-socket', {'01-local-rules.ts': relu('''  // the network is NOT blocked: this works, and the case is graded on its answer
   const net = require("net");
   const server = net.createServer((s: any) => s.end("hi"));
@@ -174,7 +184,7 @@ case('forge-via-send', {'01-local-rules.ts': relu('''  // wrap Node's IPC writer
     };
   }
   (Math as any).evil = 1;
-  return x > 0 ? g : 0;''')}, {'description':'reluBackward replaces process._send to rewrite its own replies (erasing the report that it changed Math): the grader sends through the writer it captured before student code ran, so the change is still charged','expect':only(R,score=0,feedback='changed built-ins while running (Math.evil (added)')})
+  return x > 0 ? g : 0;''')}, {'description':'reluBackward wraps process._send (Node\'s IPC writer) to rewrite its own replies (erasing the report that it changed Math): the child has no IPC channel and writes replies with a captured fs.writeSync, so the change is still charged','expect':only(R,score=0,feedback='changed built-ins while running (Math.evil (added)')})
 case('forge-via-pipe', {'01-local-rules.ts': relu('''  // the IPC channel and stdout share a stream prototype: try to rewrite every message on its way out
   const proto = Object.getPrototypeOf(Object.getPrototypeOf((process.stdout as any)._handle));
   const real = proto.writeUtf8String;
@@ -182,7 +192,7 @@ case('forge-via-pipe', {'01-local-rules.ts': relu('''  // the IPC channel and st
     return real.call(this, req, s.replace("Math.evil (added)", ""), ...rest);
   };
   (Math as any).evil = 1;
-  return x > 0 ? g : 0;''')}, {'description':'reluBackward tries to patch the stream method the IPC channel writes through: the grader locked it before student code ran, so the attempt throws','expect':only(R,score=0,feedback="Cannot assign to read only property 'writeUtf8String'")})
+  return x > 0 ? g : 0;''')}, {'description':'reluBackward patches the stream prototype Node\'s pipes write through, hoping to rewrite its replies: the child writes replies with fs.writeSync, which that cannot reach, so its change to Math is still charged','expect':only(R,score=0,feedback='changed built-ins while running (Math.evil (added)')})
 case('array-index-getter', {'01-local-rules.ts': relu('''  // a getter for index 0 on every array: code that fills arrays by index breaks
   Object.defineProperty(Array.prototype, "0", { get() { return 1; }, configurable: true });
   return x > 0 ? g : 0;''')}, {'description':'reluBackward puts a getter for index 0 on Array.prototype and answers right: charged as a change to built-ins (it used to wedge the student process into a timeout)','expect':only(R,score=0,feedback='changed built-ins while running (Array.prototype.0 (added)')})

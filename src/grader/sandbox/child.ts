@@ -10,6 +10,7 @@
  */
 import { MAX_DEPTH, MAX_ELEMENTS, MAX_STRING, type ParentMessage } from "./protocol";
 
+const fs = require("node:fs") as typeof import("node:fs");
 const util = require("node:util") as typeof import("node:util");
 const vm = require("node:vm") as typeof import("node:vm");
 const timers = { setImmediate, setTimeout };
@@ -29,9 +30,13 @@ const P = {
   isProxy: util.types.isProxy,
   apply: Reflect.apply,
   compileFunction: vm.compileFunction,
-  /** Node's own IPC writer, called directly: `process.send` looks `_send` up on every call, so a
-   * student who replaced it could read or rewrite replies (and learn the token) */
-  rawSend: (process as unknown as { _send: (message: string) => boolean })._send,
+  /** replies are written to fd 3 with this, whose internals student code cannot reach */
+  writeSync: fs.writeSync,
+  utf8Slice: (Buffer.prototype as unknown as { utf8Slice: (start: number, end: number) => string }).utf8Slice,
+  taSet: Object.getPrototypeOf(Uint8Array.prototype).set as (this: Uint8Array, src: ArrayLike<number>, offset?: number) => void,
+  Uint8Array: Uint8Array,
+  taSubarray: Object.getPrototypeOf(Uint8Array.prototype).subarray as (this: Uint8Array, begin?: number, end?: number) => Uint8Array,
+  parse: JSON.parse,
   on: process.on.bind(process),
   exit: process.exit.bind(process),
   activeResources: process.getActiveResourcesInfo.bind(process),
@@ -84,30 +89,6 @@ function checkIndexTraps(): void {
   indexTrapped = indexTrapped || hasIndexKey(Array.prototype) || hasIndexKey(Object.prototype);
 }
 
-/**
- * Lock the path replies take to the grader before any student code runs. Node's IPC writer looks
- * `process._handleQueue` up (a truthy queue holds messages back and reads properties of them) and
- * writes through the channel's `writeUtf8String`, found on a prototype shared with stdout's pipe.
- */
-function lockReplyPath(): void {
-  try {
-    P.define(process, "_handleQueue", { value: null, writable: false, enumerable: false, configurable: false });
-  } catch {
-    /* not present on this Node: nothing to lock */
-  }
-  // (read through Node's own accessor: no student code has run yet)
-  const handle = (process.stdout as unknown as { _handle?: object | null })._handle ?? null;
-  for (let proto: unknown = handle ? P.getPrototypeOf(handle) : null; proto !== null && proto !== Object.prototype; proto = P.getPrototypeOf(proto)) {
-    const keys = P.ownKeys(proto as object);
-    for (let i = 0; i < keys.length; i++) {
-      const k = keys[i]!;
-      if (typeof k !== "string" || !starts(k, "write")) continue;
-      const d = P.gopd(proto as object, k);
-      if (d && "value" in d && typeof d.value === "function") P.define(proto as object, k, { value: d.value, writable: false, enumerable: d.enumerable === true, configurable: false });
-    }
-  }
-}
-lockReplyPath();
 
 /**
  * Signals are not covered by the permission model: without this, `process.kill(process.ppid,
@@ -559,9 +540,14 @@ const modules: Record<string, Loaded> = Object.create(null) as Record<string, Lo
 /** The token from the grader's first message; every reply carries it (student code never sees it). */
 let token = "";
 
+/**
+ * One reply line on fd 3, written synchronously through the captured `fs.writeSync` (the pipe
+ * is blocking on this side, so the whole line goes out): no stream, prototype or IPC machinery
+ * student code could patch to read or rewrite it.
+ */
 function send(text: string): void {
   try {
-    P.apply(P.rawSend, process, [`{"token":${q(token)},${cut(text, 1)}`]);
+    P.apply(P.writeSync, undefined, [3, `{"token":${q(token)},${cut(text, 1)}\n`]);
   } catch {
     P.exit(3);
   }
@@ -667,9 +653,10 @@ async function call(m: Extract<ParentMessage, { type: "call" }>): Promise<void> 
   send(`{"type":"result","id":${m.id},"ok":true,"value":${value},"mutated":${after === before ? "false" : "true"},${fx}}`);
 }
 
+// ---- reading the grader's messages: JSON lines on stdin ---------------------------------------------
 // Queue messages so a call never overlaps another (the grader sends one at a time anyway).
 let chain: Promise<void> = P.Promise.resolve();
-P.on("message", (m: ParentMessage) => {
+function dispatch(m: ParentMessage): void {
   if (m === null || typeof m !== "object") return;
   if (m.type === "hello") {
     if (token === "" && typeof m.token === "string") token = m.token;
@@ -677,9 +664,35 @@ P.on("message", (m: ParentMessage) => {
   }
   const job = m.type === "load" ? () => load(m) : m.type === "call" ? () => call(m) : null;
   if (job) chain = P.apply(P.then, chain, [job, job]) as Promise<void>;
-});
+}
 
-P.on("disconnect", () => P.exit(0));
+// stdin is read as a stream (a blocking read in the thread pool would keep process.exit from
+// returning until the next message). What arrives there is not secret: the token came first,
+// before any student code, and student code that tampers with streams only deafens itself.
+let pending = new P.Uint8Array(0);
+function onData(chunk: Uint8Array): void {
+  const data = new P.Uint8Array(pending.length + chunk.length);
+  P.apply(P.taSet, data, [pending, 0]);
+  P.apply(P.taSet, data, [chunk, pending.length]);
+  let start = 0;
+  for (let i = 0; i < data.length; i++) {
+    if (data[i] !== 10) continue;
+    const line = P.apply(P.utf8Slice, data, [start, i]) as string;
+    start = i + 1;
+    let m: unknown;
+    try {
+      m = P.parse(line);
+    } catch {
+      continue;
+    }
+    dispatch(m as ParentMessage);
+  }
+  pending = new P.Uint8Array(data.length - start);
+  P.apply(P.taSet, pending, [P.apply(P.taSubarray, data, [start]) as Uint8Array, 0]);
+}
+process.stdin.on("data", onData);
+process.stdin.on("end", () => P.exit(0)); // the grader closed the pipe: it is gone or done
+process.stdin.on("error", () => P.exit(0));
 
 // The baseline is taken last: everything above is the grader's own doing.
 baseline = takeSnapshot();

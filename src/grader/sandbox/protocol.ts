@@ -1,9 +1,11 @@
 /**
- * Messages between the grader and the student process. The grader sends plain objects; the child
- * answers with JSON TEXT that it writes itself with references captured before any student code
- * ran, so a patched `JSON`, `Object.prototype.toJSON` or `Array.prototype` cannot change what the
- * grader receives. The grader parses that text with its own clean `JSON` and validates every field
- * (see `parseChildMessage` and `decodeOutput`) before using it.
+ * Messages between the grader and the student process, one JSON line each: the grader writes to
+ * the child's stdin, the child writes to a plain pipe on its fd 3 (no Node IPC channel: its
+ * parent-side parser throws inside the grader on a line that is not JSON). The child writes JSON
+ * TEXT itself with references captured before any student code ran, so a patched `JSON`,
+ * `Object.prototype.toJSON` or `Array.prototype` cannot change what the grader receives. The
+ * grader parses each line with its own clean `JSON` and validates every field (see
+ * `parseChildMessage` and `decodeOutput`) before using it.
  */
 
 /** The parts of an exercise contract the runtime needs; the real `Exercise` satisfies it. */

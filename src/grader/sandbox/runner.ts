@@ -6,11 +6,11 @@
  * nothing one case does can reach the next. A file whose top-level code changes built-ins gets a
  * child of its own, so the change cannot reach the submission's other files.
  */
-import { fork, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
-import { decodeOutput, parseChildMessage, type ChildMessage, type JsLocation, type ParentMessage } from "./protocol";
+import { MAX_MESSAGE_CHARS, decodeOutput, parseChildMessage, type ChildMessage, type JsLocation, type ParentMessage } from "./protocol";
 
 /** Limits for one student process. */
 export interface SandboxLimits {
@@ -101,15 +101,20 @@ export class SandboxProcess {
     return this.child !== null;
   }
 
+  /**
+   * Start a child. There is no Node IPC channel: the parent side of one parses whatever the child
+   * writes to it and throws from inside Node when a line is not JSON, which would end the grader
+   * (student code can write to any of its file descriptors). Instead messages go down the child's
+   * stdin and replies come back on a plain pipe (fd 3), one JSON line each, read here by a parser
+   * that never throws and refuses lines over `MAX_MESSAGE_CHARS`.
+   */
   private spawn(): ChildProcess {
     guardInspectorSignal();
     // Node 20 grants a folder only with a trailing wildcard, one flag per folder (a comma list
     // honours only its last wildcard entry). The child script's own folder must be readable.
     const allow = [path.dirname(CHILD_SCRIPT), ...this.readDirs].map((d) => `--allow-fs-read=${path.resolve(d)}${path.sep}*`);
-    const child = fork(CHILD_SCRIPT, [], {
-      execArgv: ["--experimental-permission", ...allow, `--max-old-space-size=${this.limits.heapMb}`, "--stack-size=900", "--no-warnings"],
-      serialization: "json",
-      stdio: ["ignore", "pipe", "pipe", "ipc"],
+    const child = spawn(process.execPath, ["--experimental-permission", ...allow, `--max-old-space-size=${this.limits.heapMb}`, "--stack-size=900", "--no-warnings", CHILD_SCRIPT], {
+      stdio: ["pipe", "pipe", "pipe", "pipe"],
       env: {},
       cwd: this.readDirs[0] ?? path.dirname(CHILD_SCRIPT),
     });
@@ -118,18 +123,34 @@ export class SandboxProcess {
     this.loaded.clear();
     this.called.clear();
     const token = randomBytes(16).toString("hex");
+    // A pipe error (the child gone mid-write) must never become an uncaught error here.
+    for (const s of child.stdio) s?.on("error", () => undefined);
     // Output bypassing the child's counters (direct fd writes) is drained and dropped here.
     child.stdout!.on("data", () => undefined);
     child.stderr!.on("data", (d: Buffer) => {
       if (this.stderrHead.length < 16_384) this.stderrHead += d.toString("utf8", 0, Math.min(d.length, 16_384));
     });
-    // A replaced child's late messages and exit must not answer the next child's request.
-    child.on("message", (raw: unknown) => {
+    // Replies: complete lines only; a replaced child's late lines must not answer the next child's request.
+    const replies = child.stdio[3] as NodeJS.ReadableStream;
+    replies.setEncoding("utf8");
+    let partial = "";
+    replies.on("data", (chunk: string) => {
       if (this.child !== child) return;
-      const p = this.pending;
-      if (!p) return;
-      const m = parseChildMessage(raw, token);
-      p(m ?? { type: "bad" });
+      partial += chunk;
+      for (let nl = partial.indexOf("\n"); nl >= 0; nl = partial.indexOf("\n")) {
+        const line = partial.slice(0, nl);
+        partial = partial.slice(nl + 1);
+        const p = this.pending;
+        if (p) p(parseChildMessage(line, token) ?? { type: "bad" });
+        if (this.child !== child) return;
+      }
+      if (partial.length > MAX_MESSAGE_CHARS) {
+        // an endless line: stop reading it and stop the child
+        partial = "";
+        const p = this.pending;
+        this.kill();
+        if (p) p({ type: "bad" });
+      }
     });
     child.on("exit", (code, signal) => {
       if (this.child !== child) return;
@@ -142,10 +163,17 @@ export class SandboxProcess {
     child.on("error", () => {
       /* reported through exit */
     });
-    // Sent before anything else, so before any student code loads.
-    child.send({ type: "hello", token } satisfies ParentMessage, () => undefined);
     this.child = child;
+    // Sent before anything else, so before any student code loads.
+    this.post({ type: "hello", token });
     return child;
+  }
+
+  /** Write one message to the child's stdin (a dead child's pipe error is swallowed above). */
+  private post(msg: ParentMessage): void {
+    const c = this.child;
+    if (!c || !c.stdin || c.stdin.destroyed) return;
+    c.stdin.write(`${JSON.stringify(msg)}\n`);
   }
 
   private describeDeath(code: number | null, signal: string | null): string {
@@ -203,11 +231,7 @@ export class SandboxProcess {
         }
         if (want(m)) finish(m);
       };
-      try {
-        child.send(msg);
-      } catch {
-        /* the exit handler reports it */
-      }
+      this.post(msg);
     });
   }
 
