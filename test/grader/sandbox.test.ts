@@ -116,6 +116,26 @@ describe("work one call leaves behind cannot cost another", () => {
   });
 });
 
+describe("the grader's own stalls", () => {
+  it("a reply that came in time is not a timeout because the grader's event loop was busy (e.g. compiling a classmate)", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "bpl-sb-"));
+    const runner = new SubmissionRunner([dir], { ...limits, caseTimeoutMs: 300 });
+    runner.register("m", { js: `"use strict"; exports.f = (k) => k + 1;`, filename: "m.ts" });
+    try {
+      expect(await runner.call("m", "f", [1])).toMatchObject({ ok: true, output: 2 });
+      const pending = runner.call("m", "f", [2]);
+      await new Promise((r) => setImmediate(r)); // the request is on its way
+      const t = Date.now();
+      while (Date.now() - t < 900) {
+        /* the grader is busy for three times the case limit */
+      }
+      expect(await pending).toMatchObject({ ok: true, output: 3 });
+    } finally {
+      runner.dispose();
+    }
+  });
+});
+
 describe("private copies", () => {
   it("a symbolic link in a submission is skipped with a note, so it can neither be graded nor read", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "bpl-link-"));

@@ -87,6 +87,8 @@ export class SandboxProcess {
   private peakMb = 0;
   /** files loaded in the current child: key → exported names */
   readonly loaded = new Map<string, { exports: string[]; hasDefault: boolean }>();
+  /** characters of a reply line received but not yet complete (a reply is streaming in) */
+  private partialReplyChars = 0;
   /** every export called in the current child since it started */
   readonly called = new Set<string>();
   private nextId = 1;
@@ -134,9 +136,11 @@ export class SandboxProcess {
     const replies = child.stdio[3] as NodeJS.ReadableStream;
     replies.setEncoding("utf8");
     let partial = "";
+    this.partialReplyChars = 0;
     replies.on("data", (chunk: string) => {
       if (this.child !== child) return;
       partial += chunk;
+      this.partialReplyChars = partial.length;
       for (let nl = partial.indexOf("\n"); nl >= 0; nl = partial.indexOf("\n")) {
         const line = partial.slice(0, nl);
         partial = partial.slice(nl + 1);
@@ -144,6 +148,7 @@ export class SandboxProcess {
         if (p) p(parseChildMessage(line, token) ?? { type: "bad" });
         if (this.child !== child) return;
       }
+      this.partialReplyChars = partial.length;
       if (partial.length > MAX_MESSAGE_CHARS) {
         // an endless line: stop reading it and stop the child
         partial = "";
@@ -198,9 +203,22 @@ export class SandboxProcess {
         this.pending = null;
         resolve(r);
       };
-      const timer = setTimeout(() => {
+      let exited = false;
+      const expire = (): void => {
+        if (settled || exited) return;
         this.kill();
         finish({ type: "timeout" });
+      };
+      // This timer can fire late, and before a reply that came in time is read, when the grader's
+      // own event loop was busy (another student's compile in class mode): let I/O already waiting
+      // be read first (setImmediate runs after the poll phase), and give a reply still streaming in
+      // a moment more, so a stall in the grader never turns into a student's timeout.
+      const timer = setTimeout(() => {
+        setImmediate(() => {
+          if (settled || exited) return;
+          if (this.partialReplyChars > 0) setTimeout(expire, 250);
+          else expire();
+        });
       }, Math.max(1, timeoutMs));
       // The heap limit does not cover buffers: watch the whole process's resident memory.
       const watch = setInterval(() => {
@@ -218,6 +236,7 @@ export class SandboxProcess {
       }, 50);
       this.pending = (m) => {
         if (m.type === "exit") {
+          exited = true;
           // Give stderr a moment to flush so an out-of-memory message is seen.
           setTimeout(() => finish({ type: "died", why: this.describeDeath(m.code, m.signal) }), 20);
           clearTimeout(timer);
