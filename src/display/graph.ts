@@ -179,6 +179,9 @@ export function showGraph(value: GraphNodeLike, opts: GraphOptions = {}): void {
   emitHtml(`<div style="overflow-x:auto">${graphSvg(value, opts)}</div>`, graphText(value, opts.digits));
 }
 
+/** Makes each stepper's element id unique on the page (with the time, across kernel sessions). */
+let stepperCounter = 0;
+
 /**
  * Shows the backward pass one step at a time: step k has the grads of the output and the first k
  * nodes in reverse topological order filled in. All steps are in the page (works in static HTML);
@@ -193,7 +196,7 @@ export function showBackwardSteps(value: GraphNodeLike, opts: Pick<GraphOptions,
     filled.add(v);
     steps.push(graphSvg(value, { filled: new Set(filled), highlight: v, digits: opts.digits, maxNodes: rev.length, edgeLabel: opts.edgeLabel, title: `step ${k + 1}/${rev.length}: grad of ${v.label ?? "node"} is final` }));
   });
-  const id = `bpl-steps-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6)}`;
+  const id = `bpl-steps-${Date.now().toString(36)}-${++stepperCounter}`;
   const panes = steps.map((s, i) => `<div class="bpl-step" data-step="${i}" style="overflow-x:auto;margin:4px 0">${s}</div>`).join("");
   const script =
     `<script>(function(){var r=document.getElementById("${id}");if(!r)return;var ps=r.querySelectorAll(".bpl-step"),i=0;` +
