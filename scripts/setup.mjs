@@ -102,9 +102,16 @@ function pythonHas(mod) {
 const isRoot = () => typeof process.getuid === "function" && process.getuid() === 0;
 const hasApt = () => existsSync("/usr/bin/apt-get");
 
+/** apt-get install; when that fails (a fresh machine's package lists are empty), update once and retry. */
 function aptInstall(pkgs) {
   log(`installing Debian packages: ${pkgs.join(" ")}`);
-  run("apt-get", ["install", "-y", "--no-install-recommends", ...pkgs]);
+  const install = () => run("apt-get", ["install", "-y", "--no-install-recommends", ...pkgs]);
+  try {
+    install();
+  } catch {
+    run("apt-get", ["update"]);
+    install();
+  }
 }
 
 const JUPYTER_PKGS = ["jupyter-notebook", "jupyter-nbconvert", "python3-nbclient", "jupyter-client"];
@@ -114,12 +121,7 @@ export function ensureJupyter() {
   const ok = () => existsSync(JUPYTER) && (pythonHas("nbclassic") || pythonHas("notebook")) && pythonHas("nbconvert") && pythonHas("nbclient");
   if (ok()) return;
   if (isRoot() && hasApt()) {
-    try {
-      aptInstall(JUPYTER_PKGS);
-    } catch {
-      run("apt-get", ["update"]);
-      aptInstall(JUPYTER_PKGS);
-    }
+    aptInstall(JUPYTER_PKGS);
     if (ok()) return;
   }
   console.error(`[setup] Jupyter is missing. Install it with:\n  sudo apt-get install -y ${JUPYTER_PKGS.join(" ")}\nthen run this command again.`);
@@ -156,12 +158,7 @@ export function ensurePlotlyForServer() {
 export function ensureChromium() {
   if (existsSync("/usr/bin/chromium")) return;
   if (isRoot() && hasApt()) {
-    try {
-      aptInstall(["chromium"]);
-    } catch {
-      run("apt-get", ["update"]);
-      aptInstall(["chromium"]);
-    }
+    aptInstall(["chromium"]);
   } else {
     log("chromium is missing: install it with `sudo apt-get install -y chromium`; until then the browser tests fail (BPL_SKIP_BROWSER_TESTS=1 skips them on purpose)");
   }
@@ -172,23 +169,10 @@ export function ensureChromium() {
  * installs it with apt when root, otherwise says how (or BPL_SKIP_TORCH_TESTS=1 skips those tests).
  */
 export function ensureTorch() {
-  const ok = () => {
-    try {
-      execFileSync(PY, ["-c", "import torch"], { stdio: "ignore" });
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  if (ok()) return;
+  if (pythonHas("torch")) return;
   if (isRoot() && hasApt()) {
-    try {
-      aptInstall(["python3-torch"]);
-    } catch {
-      run("apt-get", ["update"]);
-      aptInstall(["python3-torch"]);
-    }
-    if (ok()) return;
+    aptInstall(["python3-torch"]);
+    if (pythonHas("torch")) return;
   }
   log("PyTorch is missing: install it with `sudo apt-get install -y python3-torch`; until then the fixture-regeneration tests fail (BPL_SKIP_TORCH_TESTS=1 skips them on purpose)");
 }
