@@ -1,5 +1,3 @@
-import { readdirSync, readFileSync } from "node:fs";
-import * as path from "node:path";
 import * as v8 from "node:v8";
 import * as vm from "node:vm";
 import { afterEach, describe, expect, test } from "vitest";
@@ -13,6 +11,7 @@ import { DenseNetwork } from "../../src/nn/mlp";
 import type { ActivationName } from "../../src/nn/activations";
 import type { LossName } from "../../src/nn/losses";
 import { checkGradient } from "../../src/engine/gradcheck";
+import { gradientsOnFixture, mlpFixtureFiles } from "./torch-mlp-fixtures";
 
 // The small-matrix WebAssembly kernels (src/nn/kernels/small.wat) against definitions written
 // here with plain loops and Math.exp/Math.log, on matrices stored in the kernels' memory (used in
@@ -267,23 +266,12 @@ test("both backends train the same network to the same weights (to rounding) ove
 });
 
 describe("with the js backend, gradients still agree with PyTorch float64", () => {
-  const dir = path.join(__dirname, "../fixtures/torch");
-  interface Fixture {
-    sizes: number[]; hidden: ActivationName; output: ActivationName; loss: LossName; bias: boolean; weightDecay: number;
-    W: number[][][]; b: number[][][]; X: number[][]; Y: number[][]; value: number; dW: number[][][]; db: number[][][];
-  }
-  for (const file of readdirSync(dir).filter((f) => f.startsWith("mlp-") && f.endsWith(".json"))) {
+  for (const file of mlpFixtureFiles()) {
     test(file, () => {
       setGemmBackend("js");
-      const fx = JSON.parse(readFileSync(path.join(dir, file), "utf8")) as Fixture;
-      const net = new DenseNetwork(fx.sizes, { hidden: fx.hidden, output: fx.output, loss: fx.loss, bias: fx.bias });
-      for (let l = 1; l <= net.L; l++) {
-        net.W[l]!.data.set(Matrix.from(fx.W[l - 1]!).data);
-        net.b[l]!.data.set(Matrix.from(fx.b[l - 1]!).data);
-      }
-      const g = net.backward(net.forward(Matrix.from(fx.X)), Matrix.from(fx.Y), { weightDecay: fx.weightDecay });
+      const { fx, g } = gradientsOnFixture(file);
       expect(g.loss).toBeCloseTo(fx.value, 12);
-      for (let l = 1; l <= net.L; l++) {
+      for (let l = 1; l <= fx.sizes.length - 1; l++) {
         expectClose(g.dW[l]!, fx.dW[l - 1]!, 1e-12);
         if (fx.bias) expectClose(g.db[l]!, fx.db[l - 1]!, 1e-12);
       }

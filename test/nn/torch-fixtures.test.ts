@@ -6,22 +6,17 @@ import { describe, expect, test } from "vitest";
 import { DenseNetwork } from "../../src/nn/mlp";
 import { Matrix } from "../../src/nn/matrix";
 import { adam, momentum, sgd, type Optimizer } from "../../src/nn/optim";
-import type { ActivationName } from "../../src/nn/activations";
-import type { LossName } from "../../src/nn/losses";
+import { gradientsOnFixture, mlpFixtureFiles, torchFixtureDir, type MlpFixture } from "./torch-mlp-fixtures";
 
-interface Fixture {
-  name: string; sizes: number[]; hidden: ActivationName; output: ActivationName; loss: LossName; bias: boolean; weightDecay: number;
-  W: number[][][]; b: number[][][]; X: number[][]; Y: number[][]; value: number; dW: number[][][]; db: number[][][];
-}
 interface OptimFixture {
   p0: number[][]; grads: number[][][]; lr: Record<"sgd" | "momentum" | "adam", number>; mu: number; betas: [number, number]; eps: number;
   after: Record<"sgd" | "momentum" | "adam", number[][][]>;
 }
 
 const root = path.join(__dirname, "../..");
-const dir = path.join(root, "test/fixtures/torch");
+const dir = torchFixtureDir;
 const generator = path.join(root, "test/fixtures/generate_torch_mlp.py");
-const files = readdirSync(dir).filter((f) => f.startsWith("mlp-") && f.endsWith(".json"));
+const files = mlpFixtureFiles();
 
 function close(ours: Matrix, ref: number[][], tol = 1e-12): void {
   const a = ours.toArray();
@@ -37,15 +32,9 @@ describe("gradients agree with PyTorch float64 (test/fixtures/generate_torch_mlp
   });
   for (const file of files) {
     test(file, () => {
-      const fx = JSON.parse(readFileSync(path.join(dir, file), "utf8")) as Fixture;
-      const net = new DenseNetwork(fx.sizes, { hidden: fx.hidden, output: fx.output, loss: fx.loss, bias: fx.bias });
-      for (let l = 1; l <= net.L; l++) {
-        net.W[l]!.data.set(Matrix.from(fx.W[l - 1]!).data);
-        net.b[l]!.data.set(Matrix.from(fx.b[l - 1]!).data);
-      }
-      const g = net.backward(net.forward(Matrix.from(fx.X)), Matrix.from(fx.Y), { weightDecay: fx.weightDecay });
+      const { fx, g } = gradientsOnFixture(file);
       expect(g.loss).toBeCloseTo(fx.value, 12);
-      for (let l = 1; l <= net.L; l++) {
+      for (let l = 1; l <= fx.sizes.length - 1; l++) {
         close(g.dW[l]!, fx.dW[l - 1]!);
         if (fx.bias) close(g.db[l]!, fx.db[l - 1]!);
         else expect(g.db[l]!.toFlatArray().every((v) => v === 0)).toBe(true);
@@ -54,7 +43,7 @@ describe("gradients agree with PyTorch float64 (test/fixtures/generate_torch_mlp
   }
 
   test("001's example: one hidden relu layer, no biases, cross-entropy plus weight decay, both weight matrices", () => {
-    const fx = JSON.parse(readFileSync(path.join(dir, "mlp-001-relu-nobias-ce-decay.json"), "utf8")) as Fixture;
+    const fx = JSON.parse(readFileSync(path.join(dir, "mlp-001-relu-nobias-ce-decay.json"), "utf8")) as MlpFixture;
     expect([fx.sizes.length, fx.hidden, fx.output, fx.loss, fx.bias]).toEqual([3, "relu", "softmax", "softmaxCrossEntropy", false]);
     expect(fx.weightDecay).toBeGreaterThan(0);
     const net = new DenseNetwork(fx.sizes, { hidden: "relu", output: "softmax", loss: "softmaxCrossEntropy", bias: false });
