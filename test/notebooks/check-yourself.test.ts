@@ -8,7 +8,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { artifacts, jupyterEnv, notebooksDir, pool, run, toolGate } from "./helpers";
+import { artifacts, jupyterEnv, notebooksDir, pool, run, toolGate, failWhenMissing } from "./helpers";
 
 const gate = toolGate(false);
 
@@ -81,12 +81,7 @@ const shown = (r: StepResult) => (r.outputs ?? []).map((o) => o.text ?? o.data?.
 const results = new Map<string, { label: string; result: StepResult }[]>();
 
 describe.skipIf(gate.skip)("check-yourself cells answered in a live kernel", () => {
-  if (gate.missing) {
-    it("has Jupyter and the tslab kernel", () => {
-      throw new Error(gate.missing!);
-    });
-    return;
-  }
+  if (failWhenMissing(gate.missing, "has Jupyter and the tslab kernel")) return;
 
   beforeAll(async () => {
     const dir = join(artifacts, "check-yourself");

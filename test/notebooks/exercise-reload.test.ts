@@ -7,7 +7,7 @@
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { artifacts, jupyterEnv, notebooksDir, root, run, toolGate } from "./helpers";
+import { artifacts, jupyterEnv, notebooksDir, root, run, toolGate, failWhenMissing } from "./helpers";
 
 const gate = toolGate(false);
 
@@ -17,12 +17,7 @@ interface StepResult {
 }
 
 describe.skipIf(gate.skip)("exercise files reload in a running kernel", () => {
-  if (gate.missing) {
-    it("has Jupyter and the tslab kernel", () => {
-      throw new Error(gate.missing!);
-    });
-    return;
-  }
+  if (failWhenMissing(gate.missing, "has Jupyter and the tslab kernel")) return;
 
   it("the same cell sees each new version of the file", async () => {
     const dir = join(artifacts, "reload");

@@ -3,6 +3,7 @@ import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
+import { it } from "vitest";
 import { promisify } from "node:util";
 
 export const root = resolve(__dirname, "..", "..");
@@ -52,6 +53,18 @@ export function toolGate(needsBrowser: boolean): { skip: boolean; missing: strin
       ? `missing: ${missing.join("; ")}. Install it, or opt out explicitly with BPL_SKIP_NOTEBOOK_TESTS=1${needsBrowser ? " / BPL_SKIP_BROWSER_TESTS=1" : ""}.`
       : null,
   };
+}
+
+/**
+ * Inside a suite: when tools are missing, registers one failing test that says what to install and
+ * returns true, so the suite can stop there instead of failing in every test.
+ */
+export function failWhenMissing(missing: string | null, title: string): boolean {
+  if (missing === null) return false;
+  it(title, () => {
+    throw new Error(missing);
+  });
+  return true;
 }
 
 /** Flags for a headless Chromium that never reaches the network on its own. */

@@ -7,17 +7,12 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { chromium } from "playwright-core";
-import { CHROMIUM, CHROMIUM_ARGS, artifacts, root, run, toolGate } from "./helpers";
+import { CHROMIUM, CHROMIUM_ARGS, artifacts, root, run, toolGate, failWhenMissing } from "./helpers";
 
 const gate = toolGate(true);
 
 describe.skipIf(gate.skip)("HTML page written by a plain Node script", () => {
-  if (gate.missing) {
-    it("has Chromium", () => {
-      throw new Error(gate.missing!);
-    });
-    return;
-  }
+  if (failWhenMissing(gate.missing, "has Chromium")) return;
 
   it("draws every chart, formula and graph offline", async () => {
     const dir = join(artifacts, "html-page");

@@ -13,8 +13,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { chromium, type Browser, type Page } from "playwright-core";
 import {
-  BUNDLE_MARKER, CHROMIUM, CHROMIUM_ARGS, JUPYTER, artifacts, freePort, jupyterEnv, notebooksDir, root, run, toolGate, waitForHttp,
-} from "./helpers";
+  BUNDLE_MARKER, CHROMIUM, CHROMIUM_ARGS, JUPYTER, artifacts, freePort, jupyterEnv, notebooksDir, root, run, toolGate, waitForHttp, failWhenMissing } from "./helpers";
 
 const gallery = join(notebooksDir, "00-display-gallery.ipynb");
 const gate = toolGate(true);
@@ -83,12 +82,7 @@ async function waitIdle(page: Page) {
 }
 
 describe.skipIf(gate.skip)("live classic Notebook", () => {
-  if (gate.missing) {
-    it("has Jupyter, the tslab kernel and Chromium", () => {
-      throw new Error(gate.missing!);
-    });
-    return;
-  }
+  if (failWhenMissing(gate.missing, "has Jupyter, the tslab kernel and Chromium")) return;
   let server: ChildProcess | undefined;
   let browser: Browser | undefined;
   afterAll(async () => {

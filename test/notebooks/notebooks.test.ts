@@ -14,8 +14,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { chromium, type Browser } from "playwright-core";
 import {
   BUNDLE_MARKER, CHROMIUM, CHROMIUM_ARGS, JUPYTER, ensureArtifacts, jupyterEnv, notebookNames, notebooksDir, pool, problems, run,
-  toolGate, type Notebook,
-} from "./helpers";
+  toolGate, type Notebook, failWhenMissing } from "./helpers";
 
 const names = notebookNames();
 const outDir = ensureArtifacts();
@@ -30,12 +29,7 @@ function countInOutputs(nb: Notebook, cls: string): number {
 }
 
 describe.skipIf(kernelGate.skip)("notebooks through the tslab kernel", () => {
-  if (kernelGate.missing) {
-    it("has Jupyter and the tslab kernel", () => {
-      throw new Error(kernelGate.missing!);
-    });
-    return;
-  }
+  if (failWhenMissing(kernelGate.missing, "has Jupyter and the tslab kernel")) return;
 
   beforeAll(async () => {
     await pool(names, 2, async (name) => {
@@ -66,12 +60,7 @@ describe.skipIf(kernelGate.skip)("notebooks through the tslab kernel", () => {
 });
 
 describe.skipIf(kernelGate.skip || browserGate.skip)("exported HTML in headless Chromium", () => {
-  if (kernelGate.missing || browserGate.missing) {
-    it("has Jupyter, the tslab kernel and Chromium", () => {
-      throw new Error((kernelGate.missing ?? browserGate.missing)!);
-    });
-    return;
-  }
+  if (failWhenMissing(kernelGate.missing ?? browserGate.missing, "has Jupyter, the tslab kernel and Chromium")) return;
   let browser: Browser;
   beforeAll(async () => {
     await pool(names, 2, async (name) => {

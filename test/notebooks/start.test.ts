@@ -6,17 +6,12 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { freePort, notebookNames, root, toolGate, waitForHttp } from "./helpers";
+import { freePort, notebookNames, root, toolGate, waitForHttp, failWhenMissing } from "./helpers";
 
 const gate = toolGate(false);
 
 describe.skipIf(gate.skip)("npm start", () => {
-  if (gate.missing) {
-    it("has Jupyter and the tslab kernel", () => {
-      throw new Error(gate.missing!);
-    });
-    return;
-  }
+  if (failWhenMissing(gate.missing, "has Jupyter and the tslab kernel")) return;
 
   it("starts the classic Notebook on notebooks/, prints its URL, lists the notebooks, stops on Ctrl-C", async () => {
     const port = await freePort();
