@@ -5,13 +5,8 @@
  */
 import type { Exercise, Json } from "../contract";
 import { defineExercise, fdVjp, fromJson, randomMatrix, toJson, type GradTensor } from "../judge";
+import { ACTIVATIONS, type Act } from "./activations";
 
-type Act = "sigmoid" | "tanh" | "relu";
-const ACTS: Record<Act, { f: (z: number) => number; df: (z: number) => number }> = {
-  sigmoid: { f: (z) => 1 / (1 + Math.exp(-z)), df: (z) => { const s = 1 / (1 + Math.exp(-z)); return s * (1 - s); } },
-  tanh: { f: Math.tanh, df: (z) => 1 - Math.tanh(z) ** 2 },
-  relu: { f: (z) => Math.max(0, z), df: (z) => (z > 0 ? 1 : 0) },
-};
 
 const matrix = (x: Json | undefined, what: string): number[][] => {
   if (!Array.isArray(x) || !x.every((r) => Array.isArray(r) && r.every((v) => typeof v === "number"))) throw new Error(`${what} is not a matrix`);
@@ -59,7 +54,7 @@ const deltaStep = defineExercise({
     // at relu's kink either convention is right: evaluate just below (relu′ = 0) and just above (relu′ = 1)
     const shifted = (eps: number) => fromJson(zRaw.map((r) => r.map((v) => (v === 0 ? eps : v))));
     const z = kink ? shifted(-1e-3) : fromJson(zRaw);
-    const f = ACTS[act(args[3])].f;
+    const f = ACTIVATIONS[act(args[3])].f;
     const [dOut, dIn] = W.shape as [number, number];
     const m = z.shape[1]!;
     // trusted forward: z^(l+1) = W f(z^l) (the bias does not change the derivative)
@@ -87,7 +82,7 @@ const deltaStep = defineExercise({
       id: "used-a-for-z",
       feedback: "f′ was evaluated at the activation a^l = f(z^l); it needs the pre-activation z^l",
       output: (args) => {
-        const a = ACTS[act(args[3])];
+        const a = ACTIVATIONS[act(args[3])];
         return hadamard(matmul(matT(matrix(args[0], "W")), matrix(args[1], "δ")), mapM(mapM(matrix(args[2], "z"), a.f), a.df));
       },
     },
@@ -97,7 +92,7 @@ const deltaStep = defineExercise({
       output: (args) => {
         const W = matrix(args[0], "W");
         if (W.length !== W[0]!.length) return null;
-        return hadamard(matmul(W, matrix(args[1], "δ")), mapM(matrix(args[2], "z"), ACTS[act(args[3])].df));
+        return hadamard(matmul(W, matrix(args[1], "δ")), mapM(matrix(args[2], "z"), ACTIVATIONS[act(args[3])].df));
       },
     },
   ],

@@ -6,6 +6,7 @@
 import type { Rng } from "../../engine/random";
 import type { Exercise, Json } from "../contract";
 import { awayFromZero, defineExercise, fdVjp, type Mistake, type GradTensor } from "../judge";
+import { sigmoid } from "./activations";
 
 const FILE = "01-local-rules.ts";
 const scalar = (v: number): GradTensor => ({ shape: [], values: Float64Array.of(v) });
@@ -76,7 +77,6 @@ function unary(s: UnarySpec): Exercise {
   });
 }
 
-const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 
 /** The group's exercises, in the order of the stub file. */
 export const LOCAL_RULE_EXERCISES: Exercise[] = [

@@ -6,13 +6,8 @@
 import type { Rng } from "../../engine/random";
 import type { CaseVerdict, Exercise, Json } from "../contract";
 import { defineExercise, fdVjp, judgeGradients, randomMatrix, shapeOf, type GradientSpec, type Mistake, type GradTensor } from "../judge";
+import { ACTIVATIONS, type Act } from "./activations";
 
-type Act = "relu" | "tanh" | "sigmoid";
-const ACT: Record<Act, { f: (z: number) => number; df: (z: number) => number }> = {
-  relu: { f: (z) => Math.max(0, z), df: (z) => (z > 0 ? 1 : 0) },
-  tanh: { f: Math.tanh, df: (z) => 1 - Math.tanh(z) ** 2 },
-  sigmoid: { f: (z) => 1 / (1 + Math.exp(-z)), df: (z) => { const s = 1 / (1 + Math.exp(-z)); return s * (1 - s); } },
-};
 type M2 = number[][];
 interface Args { W: M2[]; b: number[][]; X: M2; Y: M2; act: Act; lambda: number }
 const read = (a: Json[]): Args => {
@@ -27,7 +22,7 @@ function cost(W: M2[], b: number[][], X: M2, Y: M2, act: Act, lambda: number): n
   let a = X;
   for (let l = 0; l < W.length; l++) {
     const z = mm(W[l]!, a).map((r, i) => r.map((v) => v + b[l]![i]!));
-    a = l === W.length - 1 ? z : z.map((r) => r.map(ACT[act].f));
+    a = l === W.length - 1 ? z : z.map((r) => r.map(ACTIVATIONS[act].f));
   }
   const M = X[0]!.length;
   let J = 0;
@@ -47,7 +42,7 @@ function slipped(p: Args, slip: Slip): Json {
   for (let l = 0; l < W.length; l++) {
     const z = mm(W[l]!, as[l]!).map((r, i) => r.map((v) => v + b[l]![i]!));
     zs.push(z);
-    as.push(l === W.length - 1 ? z : z.map((r) => r.map(ACT[act].f)));
+    as.push(l === W.length - 1 ? z : z.map((r) => r.map(ACTIVATIONS[act].f)));
   }
   const L = W.length;
   const scale = slip === "twice-M" ? 1 / (M * M) : slip === "no-M" ? 1 : 1 / M;
@@ -66,7 +61,7 @@ function slipped(p: Args, slip: Slip): Json {
     if (l > 0) {
       const back = mm(T(W[l]!), delta);
       const at = (i: number, m: number): number => (slip === "a-for-z" ? as[l]![i]![m]! : zs[l - 1]![i]![m]!);
-      delta = slip === "no-fprime" ? back : back.map((r, i) => r.map((v, m) => v * ACT[act].df(at(i, m))));
+      delta = slip === "no-fprime" ? back : back.map((r, i) => r.map((v, m) => v * ACTIVATIONS[act].df(at(i, m))));
     }
   }
   return slip === "bias-per-example" ? { dW, db: dbPerExample } : { dW, db };

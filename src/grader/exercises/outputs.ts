@@ -6,12 +6,12 @@
 import type { Rng } from "../../engine/random";
 import type { Exercise, Json } from "../contract";
 import { defineExercise, fdVjp, fromJson, randomMatrix, type Mistake } from "../judge";
+import { sigmoid } from "./activations";
 
 const matrix = (x: Json | undefined, what: string): number[][] => {
   if (!Array.isArray(x) || x.length === 0 || !x.every((r) => Array.isArray(r) && r.every((v) => typeof v === "number"))) throw new Error(`${what} is not a matrix`);
   return x as number[][];
 };
-const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
 const mapM = (a: number[][], f: (v: number, i: number, j: number) => number): number[][] => a.map((r, i) => r.map((v, j) => f(v, i, j)));
 const cols = (d: number, m: number, f: (i: number, j: number) => number): Float64Array => {
   const out = new Float64Array(d * m);

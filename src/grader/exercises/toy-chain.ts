@@ -5,13 +5,8 @@
  */
 import type { Exercise, Json } from "../contract";
 import { defineExercise, fdVjp, type Mistake, type GradTensor } from "../judge";
+import { ACTIVATIONS, type Act } from "./activations";
 
-type Act = "relu" | "tanh" | "sigmoid";
-const A: Record<Act, { f: (z: number) => number; df: (z: number) => number }> = {
-  relu: { f: (z) => Math.max(0, z), df: (z) => (z > 0 ? 1 : 0) },
-  tanh: { f: Math.tanh, df: (z) => 1 - Math.tanh(z) ** 2 },
-  sigmoid: { f: (z) => 1 / (1 + Math.exp(-z)), df: (z) => { const s = 1 / (1 + Math.exp(-z)); return s * (1 - s); } },
-};
 
 interface Pins { f?: [number, number]; h?: [number, number] }
 /** Trusted forward; `pins` replaces one f_k or h_k to differentiate with respect to it. */
@@ -21,7 +16,7 @@ function toyLoss(x: number, y: number, beta: ArrayLike<number>, omega: ArrayLike
   f[0] = beta[0]! + omega[0]! * x;
   if (pins.f?.[0] === 0) f[0] = pins.f[1];
   for (let k = 1; k <= 3; k++) {
-    h[k] = A[act].f(f[k - 1]!);
+    h[k] = ACTIVATIONS[act].f(f[k - 1]!);
     if (pins.h?.[0] === k) h[k] = pins.h[1];
     f[k] = beta[k]! + omega[k]! * h[k]!;
     if (pins.f?.[0] === k) f[k] = pins.f[1];
@@ -41,7 +36,7 @@ function variant(a: Json[], slip: "no-fprime" | "a-at-h" | "off-by-one" | "no-fa
   df[3] = (slip === "no-factor-2" ? 1 : 2) * (f[3]! - y);
   for (let k = 3; k >= 1; k--) {
     dh[k] = omega[k]! * df[k]!;
-    const d = slip === "no-fprime" ? 1 : slip === "a-at-h" ? A[act].df(h[k]!) : A[act].df(f[k - 1]!);
+    const d = slip === "no-fprime" ? 1 : slip === "a-at-h" ? ACTIVATIONS[act].df(h[k]!) : ACTIVATIONS[act].df(f[k - 1]!);
     df[k - 1] = d * dh[k]!;
   }
   const input = (k: number): number => (k === 0 ? x : h[k]!);
