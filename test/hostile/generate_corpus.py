@@ -104,7 +104,7 @@ case('read-solutions', {'01-local-rules.ts': relu('''  const flag = process.exec
 case('read-generators', {'01-local-rules.ts': relu('''  const flag = process.execArgv.find((a: string) => a.includes("sandbox"));
   const sandbox = flag.slice("--allow-fs-read=".length, -2);
   // the hidden-case generators and the course seed
-  require("fs").readFileSync(sandbox + "/../exercises/local-rules.js", "utf8");
+  require("fs").readFileSync(sandbox + "/../exercises/01-local-rules.js", "utf8");
   require("fs").readFileSync(sandbox + "/../grade.js", "utf8");
   return x > 0 ? g : 0;''')}, {'description':'reluBackward reads the hidden-case generators and the seed from the grader\'s dist/','expect':only(R,score=0,feedback='tried to read a file outside the submission')})
 case('read-classmate', {'01-local-rules.ts': relu('''  const fs = require("fs");

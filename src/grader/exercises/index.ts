@@ -1,11 +1,17 @@
-/** Every gradable exercise, in course order; the CLI, inline checks and docs all read this list. */
+/**
+ * Every gradable exercise, in course order; the CLI, inline checks and docs all read this list.
+ * Each module is named after the exercise file it grades (`01-local-rules.ts` grades
+ * exercises/01-local-rules.ts).
+ */
 import type { Exercise } from "../contract";
-import { LOCAL_RULE_EXERCISES } from "./local-rules";
-import { GRAPH_EXERCISES } from "./graph";
-import { LAYER_EXERCISES } from "./layers";
-import { MLP_EXERCISES } from "./mlp";
-import { TOY_CHAIN_EXERCISES } from "./toy-chain";
-import { LAYER_BACKWARD_EXERCISES, OUTPUT_DELTA_EXERCISES } from "./outputs";
+import { LOCAL_RULE_EXERCISES } from "./01-local-rules";
+import { GRAPH_EXERCISES } from "./02-graph-backward";
+import { TOY_CHAIN_EXERCISES } from "./03-toy-chain";
+import { OUTPUT_DELTA_EXERCISES } from "./04-output-deltas";
+import { DELTA_RECURRENCE_EXERCISES } from "./05-delta-recurrence";
+import { LAYER_GRADIENT_EXERCISES } from "./06-layer-gradients";
+import { MLP_EXERCISES } from "./07-mlp-backward";
+import { LAYER_BACKWARD_EXERCISES } from "./08-layer-backward";
 
 /** All exercises the grader knows. */
 export const ALL_EXERCISES: Exercise[] = [
@@ -13,7 +19,8 @@ export const ALL_EXERCISES: Exercise[] = [
   ...GRAPH_EXERCISES,
   ...TOY_CHAIN_EXERCISES,
   ...OUTPUT_DELTA_EXERCISES,
-  ...LAYER_EXERCISES,
+  ...DELTA_RECURRENCE_EXERCISES,
+  ...LAYER_GRADIENT_EXERCISES,
   ...MLP_EXERCISES,
   ...LAYER_BACKWARD_EXERCISES,
 ];

@@ -1,5 +1,5 @@
 /**
- * Exercise group 03: 004's toy chain network f_0 = β_0 + ω_0 x, h_k = a[f_(k−1)],
+ * Exercise 03 (exercises/03-toy-chain.ts): 004's toy chain network f_0 = β_0 + ω_0 x, h_k = a[f_(k−1)],
  * f_k = β_k + ω_k h_k (k = 1..3), ℓ = (f_3 − y)². The student returns every intermediate derivative
  * and the eight parameter derivatives; the oracle perturbs each quantity in the trusted forward.
  */
@@ -92,5 +92,5 @@ const toyChain = defineExercise({
   mistakes: slips,
 });
 
-/** Group 03. */
+/** Exercise 03. */
 export const TOY_CHAIN_EXERCISES: Exercise[] = [toyChain];

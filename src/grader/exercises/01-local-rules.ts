@@ -1,5 +1,5 @@
 /**
- * Exercise group 01: the local backward rule of each scalar `Value` op. The student receives the
+ * Exercise 01 (exercises/01-local-rules.ts): the local backward rule of each scalar `Value` op. The student receives the
  * op's inputs and the upstream gradient g = ∂L/∂out and returns ∂L/∂input = g · ∂out/∂input. The
  * oracle differentiates the op's forward numerically, so no solution is consulted.
  */

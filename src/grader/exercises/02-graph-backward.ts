@@ -1,5 +1,5 @@
 /**
- * Exercise group 02: backward over a computational graph given as plain data, as in the
+ * Exercise 02 (exercises/02-graph-backward.ts): backward over a computational graph given as plain data, as in the
  * grad_table algorithm (001, algorithm 6.2): order the nodes so every node comes after its
  * inputs, then fill ∂L/∂node from the output down, summing over every consumer of a shared node.
  */
@@ -168,5 +168,5 @@ const topo: Exercise = {
   judge: judgeOrder,
 };
 
-/** Group 02. */
+/** Exercise 02. */
 export const GRAPH_EXERCISES: Exercise[] = [topo, gradTable];

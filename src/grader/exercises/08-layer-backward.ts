@@ -1,139 +1,25 @@
 /**
- * Exercise groups 04 (output deltas δ^L) and 08 (CS231n-style layer backward functions). Matrices
- * are rows; a batch is the COLUMNS. Each oracle differentiates a trusted forward (a loss, or a
- * layer) numerically with the given or a unit upstream gradient.
+ * Exercise 08 (exercises/08-layer-backward.ts): CS231n-style layer backward functions, each given
+ * the upstream gradient and its own cache. Matrices are rows; a batch is the COLUMNS. Each oracle
+ * differentiates the trusted layer forward (or loss) numerically with the given upstream gradient.
  */
-import type { Rng } from "../../engine/random";
 import type { Exercise, Json } from "../contract";
 import { defineExercise, fdVjp, fromJson, randomMatrix, type Mistake } from "../judge";
 import { sigmoid } from "./activations";
+import { mapM, matrix, rowSums, softmaxCol, softmaxRows } from "./rows";
 
-const matrix = (x: Json | undefined, what: string): number[][] => {
-  if (!Array.isArray(x) || x.length === 0 || !x.every((r) => Array.isArray(r) && r.every((v) => typeof v === "number"))) throw new Error(`${what} is not a matrix`);
-  return x as number[][];
-};
-const mapM = (a: number[][], f: (v: number, i: number, j: number) => number): number[][] => a.map((r, i) => r.map((v, j) => f(v, i, j)));
+/** A flat row-major d×M array filled by position. */
 const cols = (d: number, m: number, f: (i: number, j: number) => number): Float64Array => {
   const out = new Float64Array(d * m);
   for (let i = 0; i < d; i++) for (let j = 0; j < m; j++) out[i * m + j] = f(i, j);
   return out;
 };
-/** softmax along each ROW (the wrong axis for a batch in columns), for recognising that slip; null for a 1×1 Z, where both axes agree */
-const softmaxRows = (Z: number[][]): number[][] | null => {
-  if (Z.length === 1 && Z[0]!.length === 1) return null;
-  return Z.map((r) => {
-    const mx = Math.max(...r);
-    const e = r.map((v) => Math.exp(v - mx));
-    const s = e.reduce((p, q) => p + q, 0);
-    return e.map((v) => v / s);
-  });
-};
-/** softmax of column j of a flat d×M array */
-const softmaxCol = (z: Float64Array, d: number, m: number, j: number): number[] => {
-  let mx = -Infinity;
-  for (let i = 0; i < d; i++) mx = Math.max(mx, z[i * m + j]!);
-  const e = Array.from({ length: d }, (_, i) => Math.exp(z[i * m + j]! - mx));
-  const s = e.reduce((p, q) => p + q, 0);
-  return e.map((v) => v / s);
-};
-const oneHotCols = (rng: Rng, d: number, m: number): number[][] => {
-  const hot = Array.from({ length: m }, () => rng.int(d));
-  return Array.from({ length: d }, (_, i) => hot.map((h) => (h === i ? 1 : 0)));
-};
-
-interface DeltaSpec {
-  id: string;
-  exportName: string;
-  title: string;
-  description: string;
-  /** per-example loss summed over the batch, as a function of flat Z (d×M) and Y */
-  loss: (z: Float64Array, y: number[][], d: number, m: number) => number;
-  visible: { label: string; args: Json[] }[];
-  hidden: (rng: Rng) => Json[];
-  mistakes: Mistake[];
-}
-
-function outputDelta(s: DeltaSpec): Exercise {
-  return defineExercise({
-    id: s.id, title: s.title, file: "04-output-deltas.ts", exportName: s.exportName, points: 1, description: s.description,
-    visible: s.visible, hidden: s.hidden,
-    oracle: (args) => {
-      const Z = fromJson(matrix(args[0], "Z"));
-      const Y = matrix(args[1], "Y");
-      const [d, m] = Z.shape as [number, number];
-      return { bare: true, expected: { "δ^L": fdVjp((ins) => [s.loss(ins[0]!, Y, d, m)], [Z], 0, [1]) } };
-    },
-    mistakes: s.mistakes,
-  });
-}
-
-const perExampleNote = "δ^L column m is ∂ℓ_m/∂z^L_m for one example's loss ℓ_m (no 1/M here: the batch mean is taken in exercise 06).";
-const dividedByM = (delta: (Z: number[][], Y: number[][]) => number[][]): Mistake => ({
-  id: "divided-by-batch",
-  feedback: "δ^L is per example: the 1/M of the batch mean belongs to the parameter gradients, not here",
-  output: (args) => {
-    const Z = matrix(args[0], "Z");
-    const m = Z[0]!.length;
-    return m === 1 ? null : mapM(delta(Z, matrix(args[1], "Y")), (v) => v / m);
-  },
-});
-const twoByThree = { label: "2 units, batch of 3", args: [[[0.5, -1, 2], [1.5, 0.3, -0.4]], [[1, 0, 0.5], [0, 1, -1]]] };
-const oneHotVisible = { label: "3 classes, batch of 2", args: [[[1, -0.5], [2, 0.3], [0.1, 1.2]], [[0, 0], [1, 0], [0, 1]]] };
-
-/** Group 04. */
-export const OUTPUT_DELTA_EXERCISES: Exercise[] = [
-  outputDelta({
-    id: "delta-linear-squared", exportName: "deltaLinearSquared", title: "δ^L: linear output, squared error",
-    description: `a^L = z^L, ℓ = ½‖a^L − y‖². Return δ^L = ∂ℓ/∂z^L. ${perExampleNote}`,
-    loss: (z, y, d, m) => { let s = 0; for (let i = 0; i < d; i++) for (let j = 0; j < m; j++) s += 0.5 * (z[i * m + j]! - y[i]![j]!) ** 2; return s; },
-    visible: [twoByThree], hidden: (rng) => { const [d, m] = [1 + rng.int(3), 1 + rng.int(4)]; return [randomMatrix(rng, d, m), randomMatrix(rng, d, m)]; },
-    mistakes: [dividedByM((Z, Y) => mapM(Z, (v, i, j) => v - Y[i]![j]!))],
-  }),
-  outputDelta({
-    id: "delta-sigmoid-squared", exportName: "deltaSigmoidSquared", title: "δ^L: sigmoid output, squared error",
-    description: `a^L = σ(z^L), ℓ = ½‖a^L − y‖² (one example's share of the 1/(2m) loss, times m). Return δ^L = (a^L − y) ⊙ σ′(z^L). ${perExampleNote}`,
-    loss: (z, y, d, m) => { let s = 0; for (let i = 0; i < d; i++) for (let j = 0; j < m; j++) s += 0.5 * (sigmoid(z[i * m + j]!) - y[i]![j]!) ** 2; return s; },
-    visible: [twoByThree], hidden: (rng) => { const [d, m] = [1 + rng.int(3), 1 + rng.int(4)]; return [randomMatrix(rng, d, m), mapM(randomMatrix(rng, d, m), () => rng.next())]; },
-    mistakes: [
-      { id: "forgot-fprime", feedback: "the factor σ′(z^L) is missing: the loss reaches z^L through the sigmoid", output: (args) => { const Y = matrix(args[1], "Y"); return mapM(matrix(args[0], "Z"), (v, i, j) => sigmoid(v) - Y[i]![j]!); } },
-      { id: "used-a-for-z", feedback: "σ′ was evaluated at a^L = σ(z^L); it needs z^L", output: (args) => { const Y = matrix(args[1], "Y"); return mapM(matrix(args[0], "Z"), (v, i, j) => { const a = sigmoid(v); const s = sigmoid(a); return (a - Y[i]![j]!) * s * (1 - s); }); } },
-      dividedByM((Z, Y) => mapM(Z, (v, i, j) => { const a = sigmoid(v); return (a - Y[i]![j]!) * a * (1 - a); })),
-    ],
-  }),
-  outputDelta({
-    id: "delta-sigmoid-bce", exportName: "deltaSigmoidBce", title: "δ^L: sigmoid output, binary cross-entropy",
-    description: `a^L = σ(z^L), ℓ = −[y ln a + (1 − y) ln(1 − a)] per unit. Return δ^L = ∂ℓ/∂z^L (σ′ cancels). ${perExampleNote}`,
-    loss: (z, y, d, m) => { let s = 0; for (let i = 0; i < d; i++) for (let j = 0; j < m; j++) { const a = sigmoid(z[i * m + j]!); const t = y[i]![j]!; s -= t * Math.log(a) + (1 - t) * Math.log(1 - a); } return s; },
-    visible: [
-      { label: "002 worked example 2: x = 2, w = 1, b = −1 so z = 1, y = 0", args: [[[1]], [[0]]] },
-      { label: "1 unit, batch of 3", args: [[[0.5, -1, 2]], [[1, 0, 1]]] },
-    ], hidden: (rng) => { const m = 1 + rng.int(4); return [randomMatrix(rng, 1, m), [Array.from({ length: m }, () => rng.int(2))]]; },
-    mistakes: [
-      { id: "extra-fprime", feedback: "with cross-entropy the σ′(z) factor cancels; multiplying by it again is wrong", output: (args) => { const Y = matrix(args[1], "Y"); return mapM(matrix(args[0], "Z"), (v, i, j) => { const a = sigmoid(v); return (a - Y[i]![j]!) * a * (1 - a); }); } },
-      dividedByM((Z, Y) => mapM(Z, (v, i, j) => sigmoid(v) - Y[i]![j]!)),
-    ],
-  }),
-  outputDelta({
-    id: "delta-softmax-ce", exportName: "deltaSoftmaxCe", title: "δ^L: softmax output, cross-entropy",
-    description: `a^L = softmax(z^L) per column, ℓ = −Σ_i y_i ln a_i with one-hot y. Return δ^L = ∂ℓ/∂z^L. ${perExampleNote}`,
-    loss: (z, y, d, m) => { let s = 0; for (let j = 0; j < m; j++) { const p = softmaxCol(z, d, m, j); for (let i = 0; i < d; i++) s -= y[i]![j]! * Math.log(p[i]!); } return s; },
-    visible: [oneHotVisible], hidden: (rng) => { const [d, m] = [2 + rng.int(3), 1 + rng.int(4)]; return [randomMatrix(rng, d, m), oneHotCols(rng, d, m)]; },
-    mistakes: [
-      { id: "forgot-softmax", feedback: "δ^L uses the softmax probabilities, not the raw scores z^L", output: (args) => { const Y = matrix(args[1], "Y"); return mapM(matrix(args[0], "Z"), (v, i, j) => v - Y[i]![j]!); } },
-      { id: "softmax-wrong-axis", feedback: "softmax normalises each COLUMN (one example's scores over the classes), not each row", output: (args) => { const Y = matrix(args[1], "Y"); const P = softmaxRows(matrix(args[0], "Z")); return P && mapM(P, (p, i, j) => p - Y[i]![j]!); } },
-      dividedByM((Z, Y) => { const d = Z.length, m = Z[0]!.length; const flat = Float64Array.from(Z.flat()); return mapM(Z, (_, i, j) => softmaxCol(flat, d, m, j)[i]! - Y[i]![j]!); }),
-    ],
-  }),
-];
-
-// ---- group 08: layer backward functions with a cache ----
 
 /** The linear layer's arguments and the parts of its backward, for the wrong-answer models. */
 const linearArgs = (args: Json[]) => {
   const c = args[1] as { X: Json; W: Json };
   return { dZ: matrix(args[0], "dZ"), X: matrix(c.X, "X"), W: matrix(c.W, "W") };
 };
-const rowSum = (a: number[][]): number[] => a.map((r) => r.reduce((s, v) => s + v, 0));
 const linearDX = (dZ: number[][], W: number[][], X: number[][]): number[][] => X.map((_, k) => dZ[0]!.map((_, j) => W.reduce((s, r, i) => s + r[k]! * dZ[i]![j]!, 0)));
 const linearDW = (dZ: number[][], X: number[][]): number[][] => dZ.map((zr) => X.map((xr) => zr.reduce((s, v, j) => s + v * xr[j]!, 0)));
 
@@ -159,7 +45,7 @@ const linearBackward = defineExercise({
   mistakes: [
     { id: "transposed-dW", feedback: "dW must have the shape of W: the outer product dZ Xᵀ is the wrong way round", output: (args) => {
       const { dZ, X, W } = linearArgs(args);
-      return { dX: linearDX(dZ, W, X), dW: X.map((xr) => dZ.map((zr) => zr.reduce((s, v, j) => s + v * xr[j]!, 0))), db: rowSum(dZ) };
+      return { dX: linearDX(dZ, W, X), dW: X.map((xr) => dZ.map((zr) => zr.reduce((s, v, j) => s + v * xr[j]!, 0))), db: rowSums(dZ) };
     } },
     { id: "bias-not-summed", feedback: "db must be summed over the batch: one number per unit, not one per example", output: (args) => {
       const { dZ, X, W } = linearArgs(args);
@@ -168,12 +54,12 @@ const linearBackward = defineExercise({
     { id: "divided-by-batch-twice", feedback: "dZ already carries the loss's 1/M: dividing by the batch size again applies it twice", output: (args) => {
       const { dZ, X, W } = linearArgs(args);
       const m = dZ[0]!.length;
-      return m === 1 ? null : { dX: linearDX(dZ, W, X), dW: mapM(linearDW(dZ, X), (v) => v / m), db: rowSum(dZ).map((v) => v / m) };
+      return m === 1 ? null : { dX: linearDX(dZ, W, X), dW: mapM(linearDW(dZ, X), (v) => v / m), db: rowSums(dZ).map((v) => v / m) };
     } },
     { id: "not-transposed", feedback: "dX sends the error back through the weights: it needs Wᵀ, not W", output: (args) => {
       const { dZ, X, W } = linearArgs(args);
       if (W.length !== W[0]!.length) return null;
-      return { dX: W.map((r) => dZ[0]!.map((_, j) => r.reduce((s, w, k) => s + w * dZ[k]![j]!, 0))), dW: linearDW(dZ, X), db: rowSum(dZ) };
+      return { dX: W.map((r) => dZ[0]!.map((_, j) => r.reduce((s, w, k) => s + w * dZ[k]![j]!, 0))), dW: linearDW(dZ, X), db: rowSums(dZ) };
     } },
   ],
 });
@@ -243,7 +129,7 @@ const softmaxCe = defineExercise({
   ],
 });
 
-/** Group 08. */
+/** Exercise 08. */
 export const LAYER_BACKWARD_EXERCISES: Exercise[] = [
   linearBackward,
   actLayer({

@@ -1,5 +1,5 @@
 /**
- * Exercise group 07: the full backward pass of a matrix MLP with weight decay. Hidden layers use
+ * Exercise 07 (exercises/07-mlp-backward.ts): the full backward pass of a matrix MLP with weight decay. Hidden layers use
  * one activation, the output is linear, J = (1/M) Σ_m ½‖a^L_m − y_m‖² + (λ/2) Σ_l ‖W^(l)‖²
  * (no decay on biases). The oracle perturbs every parameter in the trusted forward.
  */
@@ -7,6 +7,7 @@ import type { Rng } from "../../engine/random";
 import type { CaseVerdict, Exercise, Json } from "../contract";
 import { defineExercise, fdVjp, judgeGradients, randomMatrix, shapeOf, type GradientSpec, type Mistake, type GradTensor } from "../judge";
 import { ACTIVATIONS, type Act } from "./activations";
+import { matmul, matT } from "./rows";
 
 type M2 = number[][];
 interface Args { W: M2[]; b: number[][]; X: M2; Y: M2; act: Act; lambda: number }
@@ -14,14 +15,12 @@ const read = (a: Json[]): Args => {
   const p = a[0] as { W: M2[]; b: number[][] };
   return { W: p.W, b: p.b, X: a[1] as M2, Y: a[2] as M2, act: a[3] as Act, lambda: a[4] as number };
 };
-const mm = (A: M2, B: M2): M2 => A.map((r) => B[0]!.map((_, j) => r.reduce((s, v, k) => s + v * B[k]![j]!, 0)));
-const T = (A: M2): M2 => A[0]!.map((_, j) => A.map((r) => r[j]!));
 
 /** Trusted forward: the regularised mean loss. */
 function cost(W: M2[], b: number[][], X: M2, Y: M2, act: Act, lambda: number): number {
   let a = X;
   for (let l = 0; l < W.length; l++) {
-    const z = mm(W[l]!, a).map((r, i) => r.map((v) => v + b[l]![i]!));
+    const z = matmul(W[l]!, a).map((r, i) => r.map((v) => v + b[l]![i]!));
     a = l === W.length - 1 ? z : z.map((r) => r.map(ACTIVATIONS[act].f));
   }
   const M = X[0]!.length;
@@ -40,7 +39,7 @@ function slipped(p: Args, slip: Slip): Json {
   const zs: M2[] = [];
   const as: M2[] = [X];
   for (let l = 0; l < W.length; l++) {
-    const z = mm(W[l]!, as[l]!).map((r, i) => r.map((v) => v + b[l]![i]!));
+    const z = matmul(W[l]!, as[l]!).map((r, i) => r.map((v) => v + b[l]![i]!));
     zs.push(z);
     as.push(l === W.length - 1 ? z : z.map((r) => r.map(ACTIVATIONS[act].f)));
   }
@@ -52,14 +51,14 @@ function slipped(p: Args, slip: Slip): Json {
   for (let l = L - 1; l >= 0; l--) {
     // the input of layer l+1 is a^l (as[l]); the slip uses the layer's own output instead
     const input = slip === "wrong-layer-input" ? as[l + 1]! : as[l]!;
-    const outer = slip === "transposed-dW" ? mm(input, T(delta)) : mm(delta, T(input));
-    const decay = slip === "no-decay" ? null : slip === "transposed-dW" ? T(W[l]!) : W[l]!;
+    const outer = slip === "transposed-dW" ? matmul(input, matT(delta)) : matmul(delta, matT(input));
+    const decay = slip === "no-decay" ? null : slip === "transposed-dW" ? matT(W[l]!) : W[l]!;
     const rate = slip === "half-decay" ? lambda / 2 : lambda;
     dW[l] = outer.map((r, i) => r.map((v, k) => v + (decay && decay[i] && decay[i]![k] !== undefined ? rate * decay[i]![k]! : 0)));
     db[l] = delta.map((r, i) => r.reduce((s, v) => s + v, 0) + (slip === "decay-bias" ? lambda * b[l]![i]! : 0));
     dbPerExample[l] = delta.map((r) => [...r]);
     if (l > 0) {
-      const back = mm(T(W[l]!), delta);
+      const back = matmul(matT(W[l]!), delta);
       const at = (i: number, m: number): number => (slip === "a-for-z" ? as[l]![i]![m]! : zs[l - 1]![i]![m]!);
       delta = slip === "no-fprime" ? back : back.map((r, i) => r.map((v, m) => v * ACTIVATIONS[act].df(at(i, m))));
     }
@@ -91,9 +90,9 @@ function randomArgs(rng: Rng): Json[] {
   if (act === "relu") {
     let a = X;
     for (let l = 0; l < W.length - 1; l++) {
-      const z = mm(W[l]!, a).map((r, i) => r.map((v) => v + b[l]![i]!));
+      const z = matmul(W[l]!, a).map((r, i) => r.map((v) => v + b[l]![i]!));
       z.forEach((r, i) => r.forEach((v) => { if (Math.abs(v) < 0.05) b[l]![i]! += 0.2; }));
-      a = mm(W[l]!, a).map((r, i) => r.map((v) => Math.max(0, v + b[l]![i]!)));
+      a = matmul(W[l]!, a).map((r, i) => r.map((v) => Math.max(0, v + b[l]![i]!)));
     }
   }
   return [{ W, b }, X, randomMatrix(rng, sizes[sizes.length - 1]!, M), act, [0, 0.01, 0.1][rng.int(3)]!];
@@ -167,5 +166,5 @@ function judgeMlp(args: Json[], output: unknown): CaseVerdict {
   return judgeGradients(mlpOracle(args), flatten({ dW: o.dW, db: o.db }), args, flatSlips);
 }
 
-/** Group 07. */
+/** Exercise 07. */
 export const MLP_EXERCISES: Exercise[] = [{ ...base, judge: (c, out) => judgeMlp(c.args, out) }];
