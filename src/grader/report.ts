@@ -40,14 +40,15 @@ export interface SubmissionReport {
 
 /**
  * One printable line from text a student controls (error messages, export names, file names):
- * line breaks and tabs become spaces; other control characters, bidirectional overrides and lone
- * surrogates become U+FFFD, so feedback cannot redraw the instructor's terminal, fake extra report
- * lines or reorder what is shown.
+ * line breaks of every kind (CR, LF, tabs, NEL, U+2028 LINE SEPARATOR, U+2029 PARAGRAPH
+ * SEPARATOR) become spaces; other control characters, bidirectional marks, embeddings, overrides
+ * and isolates, and lone surrogates become U+FFFD, so feedback cannot redraw the instructor's
+ * terminal, fake extra report lines or reorder what is shown.
  */
 export function cleanText(s: string, max = 2000): string {
   const t = s
-    .replace(/\r\n|[\r\n\t\v\f]/g, " ")
-    .replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, "\ufffd")
+    .replace(/\r\n|[\r\n\t\v\f\u0085\u2028\u2029]/g, " ")
+    .replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, "\ufffd")
     .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd");
   return t.length > max ? `${t.slice(0, max)}…` : t;
 }

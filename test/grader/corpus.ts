@@ -72,7 +72,7 @@ export function checkReport(c: CorpusCase, r: SubmissionReport): void {
   expect(r.exercises.map((e) => e.id)).toEqual(ALL_EXERCISES.map((e) => e.id));
   for (const e of r.exercises) {
     // one printable line per case, whatever the student's code threw or printed
-    for (const k of e.cases) expect(k.feedback, `${c.name} ${e.id} ${k.name}`).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+    for (const k of e.cases) expect(k.feedback, `${c.name} ${e.id} ${k.name}`).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/);
     const ex = ALL_EXERCISES.find((x) => x.id === e.id)!;
     expect(e.cases.map((k) => k.name), `${c.name} ${e.id}: every case reported`).toEqual(ex.cases(r.seed).map((k) => k.name));
     checkExercise(c, e, expectationFor(c, e.id, e.file));

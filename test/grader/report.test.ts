@@ -20,6 +20,21 @@ describe("text from student code", () => {
     expect(cleanText("é ∂ δ^l W⁽ˡ⁾")).toBe("é ∂ δ^l W⁽ˡ⁾");
     expect(cleanText("x".repeat(50), 10)).toBe(`${"x".repeat(10)}…`);
   });
+  it("is one printable line by every definition of a line break: U+2028, U+2029 and NEL too; every bidi control is replaced", () => {
+    // the line terminators of ECMAScript, Unicode (UAX #14 mandatory breaks) and Python's str.splitlines
+    const breaks = ["\n", "\r", "\r\n", "\u000b", "\u000c", "\u001c", "\u001d", "\u001e", "\u0085", "\u2028", "\u2029"];
+    // every bidirectional formatting character of Unicode (UAX #9): marks, embeddings, overrides, isolates
+    const bidi = ["\u061c", "\u200e", "\u200f", "\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"];
+    for (const ch of [...breaks, ...bidi]) {
+      const out = cleanText(`threw Error: a${ch}relu-backward   1/1`);
+      expect(out, JSON.stringify(ch)).toMatch(/^.*$/); // no ECMAScript line terminator
+      expect(out.split(/\r\n|[\n\r\v\f\u001c-\u001e\u0085\u2028\u2029]/), JSON.stringify(ch)).toHaveLength(1);
+      for (const b of bidi) expect(out.includes(b), JSON.stringify(ch)).toBe(false);
+      expect(out.startsWith("threw Error: a") && out.endsWith("relu-backward   1/1"), JSON.stringify(ch)).toBe(true);
+    }
+    expect(cleanText("a\u2028b\u2029c\u0085d")).toBe("a b c d");
+    expect(cleanText("x\u061cy")).toBe("x\ufffdy");
+  });
   it("cannot add lines to the printed table or redraw the terminal", () => {
     const text = formatReport(report("eve\u001b[2J", "threw Error: boom\ntotal  35/35"));
     expect(text.split("\n")).toHaveLength(7); // student, header, rule, exercise, one failed case, rule, total
