@@ -120,6 +120,35 @@ export function firstSyntaxErrors(sources: string[]): (SourceDiagnostic | null)[
   });
 }
 
+/**
+ * The names a module really exports, read from its syntax tree: `export function/const/class …`
+ * and `export { a, b as c }`. A name that appears only in a comment, a string or a non-exported
+ * declaration is not among them, so a single file is graded on what it defines. Ambient
+ * (`export declare …`) and default exports are left out: neither gives a graded name a value.
+ */
+export function exportedNames(source: string): Set<string> {
+  const t = ts();
+  const sf = t.createSourceFile("/__exports__.ts", source, t.ScriptTarget.ES2022, false, t.ScriptKind.TS);
+  const out = new Set<string>();
+  const bindingNames = (n: TS.BindingName): void => {
+    if (t.isIdentifier(n)) out.add(n.text);
+    else for (const el of n.elements) if (!t.isOmittedExpression(el)) bindingNames(el.name);
+  };
+  for (const st of sf.statements) {
+    if (t.isExportDeclaration(st)) {
+      if (!st.isTypeOnly && st.exportClause && t.isNamedExports(st.exportClause))
+        for (const el of st.exportClause.elements) if (!el.isTypeOnly) out.add(el.name.text);
+      continue;
+    }
+    const mods = t.canHaveModifiers(st) ? t.getModifiers(st) : undefined;
+    if (!mods?.some((m) => m.kind === t.SyntaxKind.ExportKeyword)) continue;
+    if (mods.some((m) => m.kind === t.SyntaxKind.DeclareKeyword || m.kind === t.SyntaxKind.DefaultKeyword)) continue;
+    if ((t.isFunctionDeclaration(st) || t.isClassDeclaration(st) || t.isEnumDeclaration(st)) && st.name) out.add(st.name.text);
+    else if (t.isVariableStatement(st)) for (const d of st.declarationList.declarations) bindingNames(d.name);
+  }
+  return out;
+}
+
 // ---- type checking -------------------------------------------------------------------------
 
 /**

@@ -9,7 +9,7 @@
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { firstSyntaxErrors } from "./compile";
+import { exportedNames, firstSyntaxErrors } from "./compile";
 import type { GradableExercise } from "./sandbox/protocol";
 
 /** A source that will be compiled and loaded into the student process. */
@@ -141,6 +141,7 @@ function folderSubmission(dir: string, student: string, dispose: () => void, not
 function singleFileSubmission(file: string, student: string, dir: string, dispose: () => void): Submission {
   const base = path.basename(file);
   const source = readFileSync(file, "utf8");
+  let exported: Set<string> | null = null;
   return {
     student,
     readDir: dir,
@@ -148,11 +149,22 @@ function singleFileSubmission(file: string, student: string, dir: string, dispos
     notes: [],
     dispose,
     sourceFor(ex) {
-      // Grade the exercises this file declares: by file name, or by the export appearing in it.
-      if (base === path.basename(ex.file) || new RegExp(`\\b${ex.exportName}\\b`).test(source)) return { displayName: base, source };
+      // Grade the exercises this file declares: by file name, or by what it really exports (a
+      // name in a comment or a string does not count).
+      exported ??= exportsOf(source);
+      if (base === path.basename(ex.file) || exported.has(ex.exportName)) return { displayName: base, source };
       return { missing: `${base} does not define \`${ex.exportName}\`` };
     },
   };
+}
+
+/** What a file exports; none when the parser itself gives up (absurd nesting), which grading then reports. */
+function exportsOf(source: string): Set<string> {
+  try {
+    return exportedNames(source);
+  } catch {
+    return new Set();
+  }
 }
 
 /** Names declared at the top level of notebook code (column 0), with whether they are exported already. */

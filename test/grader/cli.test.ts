@@ -99,6 +99,18 @@ describe.concurrent("backprop-lab grade", () => {
     expect(forced.report.exercises[0]!.cases[0]!.feedback).toBe("mywork.ts does not define `mulBackward`");
   });
 
+  it("grades one .ts file on what it exports, not on export names that appear only in its comments or strings", async () => {
+    const dir = tmp();
+    const rules = readFileSync(path.join(SOLUTIONS, "01-local-rules.ts"), "utf8");
+    const relu = rules.slice(rules.indexOf("export function reluBackward"), rules.indexOf("}", rules.indexOf("export function reluBackward")) + 1);
+    const text = `// still to do: layerGradients, deltaStep and mlpBackward\n/* export function mulBackward(a: number, b: number, g: number) {} */\nconst todo = "linearLayerBackward";\n${relu}\n`;
+    writeFileSync(path.join(dir, "answers.ts"), text);
+    const { code, report } = await gradeJson(["grade", path.join(dir, "answers.ts")]);
+    expect(code).toBe(0);
+    expect(report.exercises.map((e) => e.id)).toEqual(["relu-backward"]);
+    expect(report.total).toBe(1);
+  });
+
   it("grades a notebook whose cells define the functions, with imports, check() calls, magics and a redefined function", async () => {
     const dir = tmp();
     const files = ["01-local-rules.ts", "06-layer-gradients.ts"];

@@ -4,7 +4,7 @@
  * (directly or through top-level helpers) contains them.
  */
 import { describe, expect, it } from "vitest";
-import { compileSubmission, firstSyntaxErrors, originalPosition, typeErrorsFor, type CompiledFile } from "../../src/grader/compile";
+import { compileSubmission, exportedNames, firstSyntaxErrors, originalPosition, typeErrorsFor, type CompiledFile } from "../../src/grader/compile";
 
 const compileOne = (source: string, name = "a.ts", typeCheck = true): CompiledFile => compileSubmission([{ name, source }], { typeCheck }).get(name)!;
 import { clock, progressLine } from "../../src/grader/progress";
@@ -21,6 +21,23 @@ describe("compile", () => {
     expect(errs[1]).toMatchObject({ line: 2, column: 13, message: "Expression expected." });
     expect(errs[2]).toMatchObject({ line: 1, message: "Unterminated template literal." });
     expect(errs[3]).toBeNull(); // top-level await is fine in a cell
+  });
+  it("reads what a module exports from its syntax, not from names in comments, strings or private declarations", () => {
+    const src = [
+      "// TODO: write reluBackward and mulBackward",
+      "/* export function sinBackward(x: number, g: number) { return 0; } */",
+      'const hint = "export function cosBackward";',
+      "function tanhBackward(x: number, g: number): number { return g; }",
+      "export function expBackward(x: number, g: number): number { return g * Math.exp(x); }",
+      "export const logBackward = (x: number, g: number): number => g / x, { a: pair1, b: [pair2] } = { a: 1, b: [2] };",
+      "export class Layer {}",
+      "const sig = (x: number, g: number): number => g;",
+      "export { sig as sigmoidBackward, tanhBackward };",
+      "export type { Layer as LayerType };",
+      "export declare function powBackward(x: number, n: number, g: number): number;",
+      "export default function divBackward() {}",
+    ].join("\n");
+    expect([...exportedNames(src)].sort()).toEqual(["Layer", "expBackward", "logBackward", "pair1", "pair2", "sigmoidBackward", "tanhBackward"]);
   });
   it("maps a position in the emitted JavaScript back to the TypeScript line", () => {
     const src = "interface P {\n  x: number;\n  y: number;\n}\ntype Q = P;\nexport function f(p: Q): number {\n  throw new Error('here');\n}\n";
