@@ -9,3 +9,4 @@ export * from "./mlp";
 export * from "./optim";
 export * from "./train";
 export * from "./scalar-mlp";
+export * from "./digits";
