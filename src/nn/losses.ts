@@ -55,7 +55,11 @@ export const squaredError: Loss = {
   grad: (A, Y, out) => scaledDiff("squaredError", A, Y, 2, out),
 };
 
-/** (1/2m) Σ_examples ‖a − y‖², document 000's cost: the ½ cancels the 2 of the derivative. */
+/**
+ * (1/2M) Σ_examples ‖a − y‖², half the batch mean of the squared error: the ½ cancels the 2 of the
+ * derivative. Document 000's cost (1/2m) Σ_k (y_k − ŷ_k)² divides by m, the number of OUTPUT UNITS,
+ * before the batch mean; the two agree only for a single output unit.
+ */
 export const halfMeanSquared: Loss = {
   name: "halfMeanSquared",
   value: (A, Y) => { same("halfMeanSquared", A, Y); return sumSquaredDiff(A, Y) / (2 * A.cols); },

@@ -31,7 +31,8 @@ interface UnarySpec {
   f: (x: number) => number;
   /** the local derivative, used only to describe the "forgot upstream" mistake */
   df: (x: number) => number;
-  rule: string;
+  /** said in the description when the op has a kink where either one-sided derivative is accepted */
+  kinkNote?: string;
   visible: [number, number][];
   /** a label for a visible case, when the point needs explaining (e.g. a kink) */
   note?: (x: number, g: number) => string | null;
@@ -50,7 +51,7 @@ function unary(s: UnarySpec): Exercise {
     file: FILE,
     exportName: s.exportName,
     points: 1,
-    description: `Given the input x of \`${s.op}\` and the upstream gradient g = ∂L/∂out, return ∂L/∂x = ${s.rule}.`,
+    description: `Given the input x of \`${s.op}\` and the upstream gradient g = ∂L/∂out, return ∂L/∂x.${s.kinkNote ? " " + s.kinkNote : ""}`,
     visible: s.visible.map(([x, g]) => ({ label: s.note?.(x, g) ?? `x=${x}, g=${g}`, args: [x, g] })),
     hidden: (rng) => [s.domain(rng), awayFromZero(rng, 0.3, 3)],
     oracle: (args) => {
@@ -86,7 +87,7 @@ export const LOCAL_RULE_EXERCISES: Exercise[] = [
     file: FILE,
     exportName: "mulBackward",
     points: 1,
-    description: "out = a·b. Return { da, db } with ∂L/∂a = g·b and ∂L/∂b = g·a.",
+    description: "out = a·b. Given a, b and the upstream gradient g = ∂L/∂out, return { da: ∂L/∂a, db: ∂L/∂b }.",
     visible: [
       { label: "a=2, b=-3, g=1", args: [2, -3, 1] },
       { label: "a=-1.5, b=4, g=0.5", args: [-1.5, 4, 0.5] },
@@ -123,7 +124,7 @@ export const LOCAL_RULE_EXERCISES: Exercise[] = [
     file: FILE,
     exportName: "divBackward",
     points: 1,
-    description: "out = a/b. Return { da, db } with ∂L/∂a = g/b and ∂L/∂b = −g·a/b².",
+    description: "out = a/b. Given a, b and the upstream gradient g = ∂L/∂out, return { da: ∂L/∂a, db: ∂L/∂b }.",
     visible: [
       { label: "a=3, b=2, g=1", args: [3, 2, 1] },
       { label: "a=-1, b=0.5, g=2", args: [-1, 0.5, 2] },
@@ -152,7 +153,7 @@ export const LOCAL_RULE_EXERCISES: Exercise[] = [
     file: FILE,
     exportName: "powBackward",
     points: 1,
-    description: "out = xⁿ with a constant n. Return ∂L/∂x = g·n·xⁿ⁻¹.",
+    description: "out = xⁿ with a constant n. Given x, n and the upstream gradient g = ∂L/∂out, return ∂L/∂x.",
     visible: [
       { label: "x=3, n=2, g=1", args: [3, 2, 1] },
       { label: "x=2, n=-1, g=1.5", args: [2, -1, 1.5] },
@@ -174,25 +175,26 @@ export const LOCAL_RULE_EXERCISES: Exercise[] = [
       forgotUpstream(([x, n]) => n! * x! ** (n! - 1)),
     ],
   }),
-  unary({ id: "exp-backward", exportName: "expBackward", op: "exp", f: Math.exp, df: Math.exp, rule: "g·eˣ", visible: [[1, 1], [-0.5, 2]], domain: (r) => r.uniform(-2, 2) }),
-  unary({ id: "log-backward", exportName: "logBackward", op: "log", f: Math.log, df: (x) => 1 / x, rule: "g/x", visible: [[2, 1], [0.5, -3]], domain: (r) => r.uniform(0.2, 4) }),
+  unary({ id: "exp-backward", exportName: "expBackward", op: "exp", f: Math.exp, df: Math.exp, visible: [[1, 1], [-0.5, 2]], domain: (r) => r.uniform(-2, 2) }),
+  unary({ id: "log-backward", exportName: "logBackward", op: "log", f: Math.log, df: (x) => 1 / x, visible: [[2, 1], [0.5, -3]], domain: (r) => r.uniform(0.2, 4) }),
   unary({
     id: "tanh-backward", exportName: "tanhBackward", op: "tanh", f: Math.tanh, df: (x) => 1 - Math.tanh(x) ** 2, forgotId: "forgot-fprime",
-    rule: "g·(1 − tanh²x)", visible: [[0.5, 1], [-1, 2]], domain: (r) => r.uniform(-2, 2),
+    visible: [[0.5, 1], [-1, 2]], domain: (r) => r.uniform(-2, 2),
     extra: [{ id: "used-a-for-z", feedback: "1 − (·)² needs tanh(x), the OUTPUT, not the input x", output: ([x, g]) => num(g) * (1 - num(x) ** 2) }],
   }),
   unary({
     id: "sigmoid-backward", exportName: "sigmoidBackward", op: "sigmoid", f: sigmoid, df: (x) => sigmoid(x) * (1 - sigmoid(x)), forgotId: "forgot-fprime",
-    rule: "g·σ(x)(1 − σ(x))", visible: [[0, 1], [1.5, -2]], domain: (r) => r.uniform(-3, 3),
+    visible: [[0, 1], [1.5, -2]], domain: (r) => r.uniform(-3, 3),
     extra: [{ id: "used-a-for-z", feedback: "s(1 − s) needs s = σ(x), the OUTPUT, not the input x", output: ([x, g]) => num(g) * num(x) * (1 - num(x)) }],
   }),
   unary({
     id: "relu-backward", exportName: "reluBackward", op: "relu", f: (x) => Math.max(0, x), df: (x) => (x > 0 ? 1 : 0), forgotId: "forgot-fprime",
-    rule: "g if x > 0, else 0 (at x = 0 either 0 or g is accepted)", visible: [[1.5, 2], [-0.7, 3], [0, 1.5], [0.8, -2]], domain: (r) => awayFromZero(r, 0.05, 2),
+    kinkNote: "At x = 0 either one-sided derivative is accepted.",
+    visible: [[1.5, 2], [-0.7, 3], [0, 1.5], [0.8, -2]], domain: (r) => awayFromZero(r, 0.05, 2),
     note: (x, g) => (x === 0 ? `x=0, g=${g} (the kink: relu′(0) = 0 and relu′(0) = 1 are both accepted)` : null),
     atKink: (x, g) => (x === 0 ? [0, g] : null),
     extra: [{ id: "masked-by-gradient", feedback: "relu′ depends on the input x (is x > 0?), not on the sign of the upstream gradient g", output: ([, g]) => Math.max(0, num(g)) }],
   }),
-  unary({ id: "sin-backward", exportName: "sinBackward", op: "sin", f: Math.sin, df: Math.cos, rule: "g·cos x", visible: [[0.3, 1], [2, -1.5]], domain: (r) => r.uniform(-3, 3) }),
-  unary({ id: "cos-backward", exportName: "cosBackward", op: "cos", f: Math.cos, df: (x) => -Math.sin(x), rule: "−g·sin x", visible: [[0.3, 1], [2, -1.5]], domain: (r) => r.uniform(-3, 3) }),
+  unary({ id: "sin-backward", exportName: "sinBackward", op: "sin", f: Math.sin, df: Math.cos, visible: [[0.3, 1], [2, -1.5]], domain: (r) => r.uniform(-3, 3) }),
+  unary({ id: "cos-backward", exportName: "cosBackward", op: "cos", f: Math.cos, df: (x) => -Math.sin(x), visible: [[0.3, 1], [2, -1.5]], domain: (r) => r.uniform(-3, 3) }),
 ];

@@ -82,7 +82,7 @@ const gradTable = defineExercise({
   exportName: "gradTable",
   points: 2,
   description:
-    "Given the nodes of a graph (in any order) and the id of the output L, return { [id]: ∂L/∂node } for EVERY node, with ∂L/∂L = 1. A node used by several consumers receives the SUM of their contributions.",
+    "Given the nodes of a graph (in any order, shared nodes allowed) and the id of the output L, return { [id]: ∂L/∂node } for EVERY node, L itself included.",
   visible: [{ label: "L = (x·y + x)·tanh(x), x = 0.5, y = −3", args: [VISIBLE as unknown as Json, "L"] }],
   hidden: (rng) => {
     const g = randomGraph(rng);

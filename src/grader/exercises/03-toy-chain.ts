@@ -62,7 +62,7 @@ const toyChain = defineExercise({
   exportName: "toyChainBackward",
   points: 3,
   description:
-    "f_0 = β_0 + ω_0 x, h_k = a[f_(k−1)], f_k = β_k + ω_k h_k, ℓ = (f_3 − y)². Return { df: [∂ℓ/∂f_0..∂ℓ/∂f_3], dh: [∂ℓ/∂h_1..∂ℓ/∂h_3], dbeta: [∂ℓ/∂β_0..β_3], domega: [∂ℓ/∂ω_0..ω_3] }.",
+    "f_0 = β_0 + ω_0 x, h_k = a[f_(k−1)], f_k = β_k + ω_k h_k (k = 1, 2, 3), ℓ = (f_3 − y)², one activation a for all three hidden units. Return { df: [∂ℓ/∂f_0..∂ℓ/∂f_3], dh: [∂ℓ/∂h_1..∂ℓ/∂h_3], dbeta: [∂ℓ/∂β_0..β_3], domega: [∂ℓ/∂ω_0..ω_3] }.",
   visible: [
     { label: "x=1.2, y=0.5, tanh", args: [1.2, 0.5, [0.1, -0.2, 0.3, 0.05], [0.8, -1.1, 0.9, 1.5], "tanh"] },
     { label: "x=-0.7, y=1, sigmoid", args: [-0.7, 1, [0.2, 0.1, -0.4, 0.3], [1.3, 0.7, -0.6, 2], "sigmoid"] },

@@ -64,7 +64,7 @@ export const OUTPUT_DELTA_EXERCISES: Exercise[] = [
   }),
   outputDelta({
     id: "delta-sigmoid-squared", exportName: "deltaSigmoidSquared", title: "δ^L: sigmoid output, squared error",
-    description: `a^L = σ(z^L), ℓ = ½‖a^L − y‖² (one example's share of the 1/(2m) loss, times m). Return δ^L = (a^L − y) ⊙ σ′(z^L). ${perExampleNote}`,
+    description: `a^L = σ(z^L), ℓ = ½‖a^L − y‖² (document 000's per-example cost, whose m counts the output units, times m). Return δ^L = ∂ℓ/∂z^L. ${perExampleNote}`,
     loss: (z, y, d, m) => { let s = 0; for (let i = 0; i < d; i++) for (let j = 0; j < m; j++) s += 0.5 * (sigmoid(z[i * m + j]!) - y[i]![j]!) ** 2; return s; },
     visible: [twoByThree], hidden: (rng) => { const [d, m] = [1 + rng.int(3), 1 + rng.int(4)]; return [randomMatrix(rng, d, m), mapM(randomMatrix(rng, d, m), () => rng.next())]; },
     mistakes: [
@@ -75,7 +75,7 @@ export const OUTPUT_DELTA_EXERCISES: Exercise[] = [
   }),
   outputDelta({
     id: "delta-sigmoid-bce", exportName: "deltaSigmoidBce", title: "δ^L: sigmoid output, binary cross-entropy",
-    description: `a^L = σ(z^L), ℓ = −[y ln a + (1 − y) ln(1 − a)] per unit. Return δ^L = ∂ℓ/∂z^L (σ′ cancels). ${perExampleNote}`,
+    description: `a^L = σ(z^L), ℓ = −Σ [y ln a + (1 − y) ln(1 − a)] over the units. Return δ^L = ∂ℓ/∂z^L. ${perExampleNote}`,
     loss: (z, y, d, m) => { let s = 0; for (let i = 0; i < d; i++) for (let j = 0; j < m; j++) { const a = sigmoid(z[i * m + j]!); const t = y[i]![j]!; s -= t * Math.log(a) + (1 - t) * Math.log(1 - a); } return s; },
     visible: [
       { label: "002 worked example 2: x = 2, w = 1, b = −1 so z = 1, y = 0", args: [[[1]], [[0]]] },

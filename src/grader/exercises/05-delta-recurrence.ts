@@ -25,7 +25,7 @@ const deltaStep = defineExercise({
   exportName: "deltaStep",
   points: 2,
   description:
-    "Given W^(l+1) (d_{l+1} × d_l), δ^(l+1) (d_{l+1} × M), z^l (d_l × M) and the activation f of layer l, return δ^l = ((W^(l+1))ᵀ δ^(l+1)) ⊙ f′(z^l).",
+    "a^l = f(z^l), z^(l+1) = W^(l+1) a^l + b^(l+1). Given W^(l+1) (d_{l+1} × d_l), δ^(l+1) = ∂L/∂z^(l+1) (d_{l+1} × M), z^l (d_l × M) and the name of f, return δ^l = ∂L/∂z^l (d_l × M).",
   visible: [
     { label: "2×3 W, one example, sigmoid", args: [[[0.5, -1, 2], [1.5, 0.3, -0.4]], [[0.2], [-0.6]], [[0.4], [-1.2], [0.9]], "sigmoid"] },
     { label: "2×2 W, batch of 2, tanh", args: [[[1, -2], [0.5, 3]], [[0.1, -0.3], [0.7, 0.2]], [[0.3, -0.8], [1.1, 0.25]], "tanh"] },

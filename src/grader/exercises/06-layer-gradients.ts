@@ -17,7 +17,7 @@ const layerGradients = defineExercise({
   exportName: "layerGradients",
   points: 2,
   description:
-    "The loss is the batch mean L = (1/M) Σ_m ℓ_m. Given δ (d × M, column m is ∂ℓ_m/∂z_m) and the previous activations A (n × M), return { dW, db } with ∂L/∂W = (1/M) δ Aᵀ (d × n) and ∂L/∂b = (1/M) Σ_m δ_m (a vector of length d).",
+    "z_m = W a_m + b for each example, and the loss is the batch mean L = (1/M) Σ_m ℓ_m. Given δ (d × M, column m is the per-example ∂ℓ_m/∂z_m) and the layer's inputs A (n × M), return { dW: ∂L/∂W (d × n), db: ∂L/∂b (length d) }.",
   visible: [
     { label: "d=2, n=3, one example", args: [[[0.5], [-1]], [[1], [2], [-0.5]]] },
     { label: "d=2, n=2, batch of 3", args: [[[0.1, -0.2, 0.3], [0.4, 0.5, -0.6]], [[1, 2, 3], [-1, 0.5, 2]]] },

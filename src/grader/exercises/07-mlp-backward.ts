@@ -105,7 +105,7 @@ const base = defineExercise({
   exportName: "mlpBackward",
   points: 4,
   description:
-    "Layers z^l = W^l a^(l−1) + b^l; hidden activation f, linear output. J = (1/M) Σ_m ½‖a^L_m − y_m‖² + (λ/2) Σ_l ‖W^l‖². Return { dW: [∂J/∂W^1, …], db: [∂J/∂b^1, …] }.",
+    "Layers z^l = W^l a^(l−1) + b^l; hidden activation f, linear output; a^0 = X (d_0 × M). J = (1/M) Σ_m ½‖a^L_m − y_m‖² + (λ/2) Σ_l ‖W^l‖². Return { dW: [∂J/∂W^1, …], db: [∂J/∂b^1, …] }.",
   visible: [
     {
       label: "2-3-1 tanh, batch of 2, λ = 0.1",

@@ -28,7 +28,7 @@ const flat = (a: number[][]) => fromJson(a);
 
 const linearBackward = defineExercise({
   id: "linear-layer-backward", title: "Backward of a linear layer", file: layerFile, exportName: "linearLayerBackward", points: 2,
-  description: "Forward: Z = W X + b 1ᵀ with cache { X, W }. Given dZ = ∂L/∂Z (d × M), return { dX, dW, db }: dX = Wᵀ dZ, dW = dZ Xᵀ, db = Σ_m dZ_m (no extra averaging: dZ already carries the loss's 1/M).",
+  description: "Forward: Z = W X + b 1ᵀ with cache { X, W }. Given dZ = ∂L/∂Z (d × M, already carrying the loss's 1/M), return { dX, dW, db } = ∂L/∂X, ∂L/∂W, ∂L/∂b with the shapes of X, W and b.",
   visible: [{ label: "W 2×3, batch of 2", args: [[[1, -2], [0.5, 3]], { X: [[1, 2], [-1, 0.5], [0.3, -0.7]], W: [[0.2, -0.4, 1], [1.5, 0.1, -0.3]] }] }],
   hidden: (rng) => { const [d, n, m] = [1 + rng.int(4), 1 + rng.int(4), 1 + rng.int(4)]; return [randomMatrix(rng, d, m), { X: randomMatrix(rng, n, m), W: randomMatrix(rng, d, n) }]; },
   oracle: (args) => {
@@ -64,12 +64,12 @@ const linearBackward = defineExercise({
   ],
 });
 
-interface ActLayer { id: string; exportName: string; name: string; cacheKey: "z" | "a"; f: (z: number) => number; rule: string; extra?: Mistake[]; kink?: boolean }
+interface ActLayer { id: string; exportName: string; name: string; cacheKey: "z" | "a"; f: (z: number) => number; extra?: Mistake[]; kink?: boolean }
 function actLayer(s: ActLayer): Exercise {
   const kinkCase = { label: "2×3 with z = 0 in two places (the kink: relu′(0) = 0 and relu′(0) = 1 are both accepted)", args: [[[1, -2, 0.5], [0.5, 3, -1]], { z: [[0, -0.3, 0.8], [-1.2, 0, 0.4]] }] };
   return defineExercise({
     id: s.id, title: `Backward of a ${s.name} layer`, file: layerFile, exportName: s.exportName, points: 1,
-    description: `Forward: A = ${s.name}(Z) elementwise, cache { ${s.cacheKey} } (${s.cacheKey === "z" ? "the input Z" : "the output A"}). Given dA, return dZ = ${s.rule}.`,
+    description: `Forward: A = ${s.name}(Z) elementwise, cache { ${s.cacheKey} } (${s.cacheKey === "z" ? "the input Z" : "the output A"}). Given dA = ∂L/∂A, return dZ = ∂L/∂Z.${s.kink ? " At z = 0 either one-sided derivative is accepted." : ""}`,
     visible: [
       { label: "2×2", args: s.cacheKey === "z" ? [[[1, -2], [0.5, 3]], { z: [[0.7, -0.3], [-1.2, 0.4]] }] : [[[1, -2], [0.5, 3]], { a: [[0.7, -0.3], [-0.2, 0.4]].map((r) => r.map(s.f)) }] },
       ...(s.kink ? [kinkCase] : []),
@@ -133,15 +133,15 @@ const softmaxCe = defineExercise({
 export const LAYER_BACKWARD_EXERCISES: Exercise[] = [
   linearBackward,
   actLayer({
-    id: "relu-layer-backward", exportName: "reluLayerBackward", name: "relu", cacheKey: "z", f: (z) => Math.max(0, z), rule: "dA ⊙ [z > 0] (at z = 0 either convention is accepted)", kink: true,
+    id: "relu-layer-backward", exportName: "reluLayerBackward", name: "relu", cacheKey: "z", f: (z) => Math.max(0, z), kink: true,
     extra: [{ id: "masked-by-gradient", feedback: "the mask comes from the cached input (where z > 0), not from the sign of the upstream gradient dA", output: (args) => mapM(matrix(args[0], "dA"), (g) => Math.max(0, g)) }],
   }),
   actLayer({
-    id: "sigmoid-layer-backward", exportName: "sigmoidLayerBackward", name: "sigmoid", cacheKey: "a", f: sigmoid, rule: "dA ⊙ a(1 − a)",
+    id: "sigmoid-layer-backward", exportName: "sigmoidLayerBackward", name: "sigmoid", cacheKey: "a", f: sigmoid,
     extra: [{ id: "used-a-for-z", feedback: "the cache holds the OUTPUT a = σ(z): σ′ = a(1 − a), do not apply σ to it again", output: (args) => { const dA = matrix(args[0], "dA"); return mapM(matrix((args[1] as Record<string, Json>)["a"], "a"), (a, i, j) => { const s = sigmoid(a); return dA[i]![j]! * s * (1 - s); }); } }],
   }),
   actLayer({
-    id: "tanh-layer-backward", exportName: "tanhLayerBackward", name: "tanh", cacheKey: "a", f: Math.tanh, rule: "dA ⊙ (1 − a²)",
+    id: "tanh-layer-backward", exportName: "tanhLayerBackward", name: "tanh", cacheKey: "a", f: Math.tanh,
     extra: [{ id: "used-a-for-z", feedback: "the cache holds the OUTPUT a = tanh(z): tanh′ = 1 − a², do not apply tanh to it again", output: (args) => { const dA = matrix(args[0], "dA"); return mapM(matrix((args[1] as Record<string, Json>)["a"], "a"), (a, i, j) => dA[i]![j]! * (1 - Math.tanh(a) ** 2)); } }],
   }),
   softmaxCe,
