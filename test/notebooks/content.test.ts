@@ -98,11 +98,51 @@ describe("the display gallery", () => {
   it("calls every display helper, and every export of src/display is accounted for", async () => {
     const exports = Object.keys(await import("../../src/display")).sort();
     expect(exports).toEqual([...shown, ...plumbing].sort());
-    const nb = load("00-display-gallery.ipynb");
+    const nb = load("99-display-gallery.ipynb");
     const code = nb.cells.filter((c) => c.cell_type === "code").map(text).join("\n");
     const prose = nb.cells.filter((c) => c.cell_type === "markdown").map(text).join("\n");
     for (const name of shown) expect(code, `the gallery never calls ${name}`).toMatch(new RegExp(`\\b${name}\\(`));
     expect(prose).toContain("htmlFile(");
     expect(prose).toContain("BACKPROP_LAB_HTML");
+  });
+});
+
+describe("the start page", () => {
+  const nb = load("00-start-here.ipynb");
+  const markdown = nb.cells.filter((c) => c.cell_type === "markdown").map(text).join("\n");
+  /** The rows of the markdown table whose header starts with "| row |". */
+  const conventions = (doc: string): string[] => {
+    const lines = doc.split("\n");
+    const start = lines.findIndex((l) => l.startsWith("| row |"));
+    expect(start, "no conventions table").toBeGreaterThanOrEqual(0);
+    const end = lines.findIndex((l, i) => i > start && !l.startsWith("|"));
+    return lines.slice(start, end < 0 ? undefined : end);
+  };
+  const rowNames = (table: string[]): string[] => table.slice(2).map((l) => /^\| \*\*([^*]+)\*\*/.exec(l)?.[1] ?? "");
+
+  it("opens the course, uses the tslab kernel and is stored without outputs", () => {
+    expect(markdown).toMatch(/^# 00 · Start here/);
+    expect(nb.metadata.kernelspec).toEqual({ name: "tslab", display_name: "TypeScript", language: "typescript" });
+    for (const c of nb.cells.filter((x) => x.cell_type === "code")) expect(c.outputs).toEqual([]);
+  });
+  it("holds the same conventions table as docs/exercises.md", () => {
+    const docs = readFileSync(join(root, "docs", "exercises.md"), "utf8");
+    expect(conventions(markdown)).toEqual(conventions(docs));
+  });
+  it("every exercise file names conventions rows that exist, and the notebook section that teaches it", () => {
+    const names = rowNames(conventions(markdown));
+    for (const f of exerciseFiles) {
+      const stub = readFileSync(join(root, "exercises", f), "utf8").replace(/\s*\n\s*\*\s*/g, " ");
+      const cited = /Conventions \(table[^)]*\):\s*rows? ([^.]*)\./s.exec(stub);
+      expect(cited, `${f}: no "Conventions (table …): rows …" line`).not.toBeNull();
+      const quoted = [...cited![1]!.matchAll(/"([^"]+)"/g)].map((m) => m[1]);
+      expect(quoted.length, `${f}: no row named`).toBeGreaterThan(0);
+      for (const q of quoted) expect(names, `${f} cites row "${q}"`).toContain(q);
+      expect(stub, `${f}: no "Taught in: notebook …"`).toMatch(/Taught in: notebook \d\d/);
+    }
+  });
+  it("names every source document and points at an exercise", () => {
+    for (const d of ["000", "001", "002", "003", "004"]) expect(markdown).toContain(`**${d}**`);
+    expect(markdown).toMatch(/exercises\/01-local-rules\.ts/);
   });
 });

@@ -15,7 +15,7 @@ import { chromium, type Browser, type Page } from "playwright-core";
 import {
   BUNDLE_MARKER, CHROMIUM, CHROMIUM_ARGS, JUPYTER, artifacts, freePort, jupyterEnv, notebooksDir, root, run, toolGate, waitForHttp, failWhenMissing } from "./helpers";
 
-const gallery = join(notebooksDir, "00-display-gallery.ipynb");
+const gallery = join(notebooksDir, "99-display-gallery.ipynb");
 const gate = toolGate(true);
 
 interface JupyterWindow {

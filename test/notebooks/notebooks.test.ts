@@ -16,7 +16,10 @@ import {
   BUNDLE_MARKER, CHROMIUM, CHROMIUM_ARGS, JUPYTER, ensureArtifacts, jupyterEnv, notebookNames, notebooksDir, pool, problems, run,
   toolGate, type Notebook, failWhenMissing } from "./helpers";
 
-const names = notebookNames();
+// BPL_NOTEBOOKS=01,04 runs only the notebooks whose names start with those prefixes (a quicker loop
+// while editing a few notebooks; the full run is the default).
+const only = (process.env.BPL_NOTEBOOKS ?? "").split(",").map((s) => s.trim()).filter((s) => s !== "");
+const names = notebookNames().filter((n) => only.length === 0 || only.some((p) => n.startsWith(p)));
 const outDir = ensureArtifacts();
 const executed = new Map<string, { nb?: Notebook; failure?: string; seconds?: number }>();
 const kernelGate = toolGate(false);
