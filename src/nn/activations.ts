@@ -1,13 +1,15 @@
 /**
  * Activation functions, each with its forward f and its local derivative f′ side by side, so the
- * backward step δ = g ⊙ f′(z) can be read straight off the code.
+ * backward step δ = g ⊙ f′(z) can be read straight off the code. The numbers come from the
+ * engine's rules table (engine/rules.ts): a unit's value and slope are written once, for `Value`,
+ * `Dual` and these matrices alike.
  *
  * Each comes in two forms: `f`/`df` return new matrices (for notebooks and worked examples), and
  * `fInto`/`mulDf` write into a given matrix (for the training step, which must not allocate).
- * The in-place forms of relu and softmax run in the WebAssembly kernels when those are on
- * (kernels/small.ts), with the same results as the loops written here.
+ * relu's and softmax's in-place forms are operations of the kernel backend (kernels/backend.ts).
  */
-import { reluBackKernel, reluKernel, softmaxKernel } from "./kernels/small";
+import { RELU, SIGMOID, TANH, type UnaryRule } from "../engine/rules";
+import { kernels } from "./kernels/backend";
 import { Matrix, shapeString } from "./matrix";
 
 /** Names accepted wherever a layer's activation is chosen. */
@@ -23,8 +25,8 @@ export interface Activation {
   /** out = f(z) without allocating; `out` may be `z` itself. */
   fInto(out: Matrix, z: Matrix): Matrix;
   /**
-   * g ← g ⊙ f′(z), in place: the layer's backward step. a = f(z) is passed as well because σ′
-   * and tanh′ are cheapest from a (σ(1 − σ), 1 − a²).
+   * g ← g ⊙ f′(z), in place: the layer's backward step. a = f(z) is passed as well because the
+   * rules read σ′ and tanh′ off the output (σ(1 − σ), 1 − a²) where that is accurate.
    */
   mulDf(g: Matrix, z: Matrix, a: Matrix): Matrix;
 }
@@ -33,67 +35,51 @@ function same(op: string, x: Matrix, y: Matrix): void {
   if (!x.sameShape(y)) throw new RangeError(`${op}: ${shapeString(x)} and ${shapeString(y)}: shapes differ`);
 }
 
-/** σ(v) = 1/(1+e^−v), evaluated so that neither branch overflows. */
-const sig = (v: number): number => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)));
+/** A unit whose value and slope are one rule of the engine, applied entry by entry. */
+function fromRule(name: "sigmoid" | "tanh", rule: UnaryRule): Activation {
+  const act: Activation = {
+    name,
+    f: (z) => act.fInto(new Matrix(z.rows, z.cols), z),
+    df: (z) => z.map((v) => rule.derivative(v, rule.value(v))),
+    fInto(out, z) {
+      same(name, out, z);
+      const o = out.data, x = z.data;
+      for (let i = 0; i < x.length; i++) o[i] = rule.value(x[i] as number);
+      return out;
+    },
+    mulDf(g, z, a) {
+      same(`${name} backward`, g, z);
+      same(`${name} backward`, g, a);
+      const d = g.data, x = z.data, y = a.data;
+      for (let i = 0; i < d.length; i++) d[i] = (d[i] as number) * rule.derivative(x[i] as number, y[i] as number);
+      return g;
+    },
+  };
+  return act;
+}
 
 /** max(0, z); f′ is 1 for z > 0 and 0 otherwise (the subgradient 0 at the kink, as in the course). */
 export const relu: Activation = {
   name: "relu",
   f: (z) => relu.fInto(new Matrix(z.rows, z.cols), z),
-  df: (z) => z.map((v) => (v > 0 ? 1 : 0)),
+  df: (z) => z.map((v) => RELU.derivative(v, RELU.value(v))),
   fInto(out, z) {
     same("relu", out, z);
-    if (reluKernel(out, z)) return out;
-    const o = out.data, x = z.data;
-    for (let i = 0; i < x.length; i++) { const v = x[i] as number; o[i] = v > 0 ? v : 0; }
+    kernels().relu(out, z);
     return out;
   },
   mulDf(g, z) {
     same("relu backward", g, z);
-    if (reluBackKernel(g, z)) return g;
-    const d = g.data, x = z.data;
-    for (let i = 0; i < d.length; i++) d[i] = (d[i] as number) * ((x[i] as number) > 0 ? 1 : 0);
+    kernels().reluBack(g, z);
     return g;
   },
 };
 
 /** σ(z) = 1/(1+e^−z), computed without overflow for large |z|; f′ = σ(1 − σ). */
-export const sigmoid: Activation = {
-  name: "sigmoid",
-  f: (z) => sigmoid.fInto(new Matrix(z.rows, z.cols), z),
-  df: (z) => z.map((v) => { const s = sig(v); return s * (1 - s); }),
-  fInto(out, z) {
-    same("sigmoid", out, z);
-    const o = out.data, x = z.data;
-    for (let i = 0; i < x.length; i++) o[i] = sig(x[i] as number);
-    return out;
-  },
-  mulDf(g, _z, a) {
-    same("sigmoid backward", g, a);
-    const d = g.data, s = a.data;
-    for (let i = 0; i < d.length; i++) { const si = s[i] as number; d[i] = (d[i] as number) * si * (1 - si); }
-    return g;
-  },
-};
+export const sigmoid: Activation = fromRule("sigmoid", SIGMOID);
 
-/** tanh z; f′ = 1 − tanh² z. */
-export const tanh: Activation = {
-  name: "tanh",
-  f: (z) => tanh.fInto(new Matrix(z.rows, z.cols), z),
-  df: (z) => z.map((v) => { const t = Math.tanh(v); return 1 - t * t; }),
-  fInto(out, z) {
-    same("tanh", out, z);
-    const o = out.data, x = z.data;
-    for (let i = 0; i < x.length; i++) o[i] = Math.tanh(x[i] as number);
-    return out;
-  },
-  mulDf(g, _z, a) {
-    same("tanh backward", g, a);
-    const d = g.data, t = a.data;
-    for (let i = 0; i < d.length; i++) { const ti = t[i] as number; d[i] = (d[i] as number) * (1 - ti * ti); }
-    return g;
-  },
-};
+/** tanh z; f′ = 1 − tanh² z (kept accurate where the unit saturates). */
+export const tanh: Activation = fromRule("tanh", TANH);
 
 /** The identity, for regression outputs; f′ = 1. */
 export const linear: Activation = {
@@ -118,15 +104,7 @@ export const softmax: Activation = {
   f: (z) => softmax.fInto(new Matrix(z.rows, z.cols), z),
   fInto(out, z) {
     same("softmax", out, z);
-    if (softmaxKernel(out, z, z.rows, z.cols)) return out;
-    const o = out.data, x = z.data, c = z.cols, d = z.rows;
-    for (let j = 0; j < c; j++) {
-      let mx = -Infinity;
-      for (let i = 0; i < d; i++) mx = Math.max(mx, x[i * c + j] as number);
-      let s = 0;
-      for (let i = 0; i < d; i++) { const e = Math.exp((x[i * c + j] as number) - mx); o[i * c + j] = e; s += e; }
-      for (let i = 0; i < d; i++) o[i * c + j] = (o[i * c + j] as number) / s;
-    }
+    kernels().softmaxColumns(out, z, z.rows, z.cols);
     return out;
   },
   df: () => {

@@ -1,7 +1,7 @@
 /** Networks: the scalar-Value MLP and the matrix MLP written as the course δ recurrences. */
 
 export * from "./matrix";
-export { gemmBackend, setGemmBackend, wasmGemmAvailable, type GemmBackend } from "./gemm";
+export { gemmBackend, setGemmBackend, wasmGemmAvailable, type GemmBackend } from "./kernels/backend";
 export * from "./activations";
 export * from "./losses";
 export * from "./init";

@@ -3,7 +3,7 @@
  * Each gives its value and ∂L/∂a^L with any batch mean already inside, so the network applies the
  * 1/M exactly once; two also give the fused δ^L = ∂L/∂z^L for their natural output activation.
  */
-import { crossEntropySumKernel, scaledDiffKernel } from "./kernels/small";
+import { kernels } from "./kernels/backend";
 import { Matrix, shapeString } from "./matrix";
 import type { ActivationName } from "./activations";
 
@@ -41,9 +41,8 @@ function sumSquaredDiff(A: Matrix, Y: Matrix): number {
 /** out = c (a − y): the gradient of every squared loss and the fused δ^L of both cross-entropies. */
 function scaledDiff(op: string, A: Matrix, Y: Matrix, c: number, out?: Matrix): Matrix {
   same(op, A, Y);
-  const o = target(op, A, out), a = A.data, y = Y.data, d = o.data;
-  if (scaledDiffKernel(o, A, Y, c)) return o;
-  for (let i = 0; i < d.length; i++) d[i] = c * ((a[i] as number) - (y[i] as number));
+  const o = target(op, A, out);
+  kernels().scaledDiff(o, A, Y, c);
   return o;
 }
 const EPS = 1e-300;
@@ -96,12 +95,7 @@ export const softmaxCrossEntropy: Loss = {
   name: "softmaxCrossEntropy",
   value: (A, Y) => {
     same("softmaxCrossEntropy", A, Y);
-    let s = crossEntropySumKernel(A, Y); // the same sum in WebAssembly, NaN when it did not run
-    if (Number.isNaN(s)) {
-      s = 0;
-      for (let i = 0; i < A.size; i++) { const y = Y.data[i] as number; if (y !== 0) s -= y * Math.log(Math.max(A.data[i] as number, EPS)); }
-    }
-    return s / A.cols;
+    return kernels().crossEntropySum(A, Y) / A.cols; // −Σ y ln max(a, 1e-300)
   },
   grad: (A, Y, out) => {
     same("softmaxCrossEntropy", A, Y);

@@ -7,14 +7,14 @@
  * operation and both shapes, because a silent broadcast is the most common way a hand-written
  * backward pass goes wrong.
  *
- * The products go through one kernel (`gemm.ts`, WebAssembly SIMD where available) that also
- * serves the transposed forms Aᵀ B and A Bᵀ without materialising a transpose, so the backward
- * pass δ (a^(l−1))ᵀ and (W^(l+1))ᵀ δ costs about what the forward W a costs. Buffers made by
- * `reuseOrCreate` live in the WebAssembly kernels' memory (kernels/small.ts), so a training step
- * runs its products and element-wise passes there without copying.
+ * The products and the training step's element-wise passes go through the kernel backend in use
+ * (kernels/backend.ts, WebAssembly SIMD where available). Its product also serves the transposed
+ * forms Aᵀ B and A Bᵀ without materialising a transpose, so the backward pass δ (a^(l−1))ᵀ and
+ * (W^(l+1))ᵀ δ costs about what the forward W a costs. Buffers made by `reuseOrCreate` live in the
+ * WebAssembly kernels' memory (kernels/small.ts), so a training step runs there without copying.
  */
-import { gemm } from "./gemm";
-import { addColumnKernel, heapArray, kernelAddressOf, sumRowsKernel } from "./kernels/small";
+import { kernels } from "./kernels/backend";
+import { heapArray, kernelAddressOf } from "./kernels/small";
 
 /** Formats a shape the way error messages and tables print it: `(rows×cols)`. */
 export function shapeString(m: { rows: number; cols: number }): string {
@@ -170,7 +170,7 @@ export class Matrix {
       throw new RangeError(`matmul: ${shapeString(this)}·${shapeString(other)}: inner sizes ${this.cols} and ${other.rows} differ`);
     }
     const out = new Matrix(this.rows, other.cols);
-    gemm(out, this, other, this.rows, other.cols, this.cols, false, false, false);
+    kernels().product(out, this, other, this.rows, other.cols, this.cols, false, false, false);
     return out;
   }
 
@@ -353,7 +353,7 @@ export function matmulInto(
   }
   requireShape("matmulInto", out, m, n, "the product");
   if (out.data === A.data || out.data === B.data) throw new RangeError(`matmulInto: the output ${shapeString(out)} must not share storage with an input (${shapeString(A)}·${shapeString(B)})`);
-  gemm(out, A, B, m, n, k, tA, tB, options.accumulate === true);
+  kernels().product(out, A, B, m, n, k, tA, tB, options.accumulate === true);
   return out;
 }
 
@@ -367,7 +367,7 @@ export function affineInto(out: Matrix, W: Matrix, A: Matrix, b: Matrix): Matrix
   if (b.cols !== 1 || b.rows !== W.rows) throw new RangeError(`addColumn: ${shapeString(W)}·${shapeString(A)} + ${shapeString(b)}: the column must be (${W.rows}×1)`);
   requireShape("affineInto", out, W.rows, A.cols, "W A + b");
   if (out.data === W.data || out.data === A.data) throw new RangeError(`affineInto: the output ${shapeString(out)} must not share storage with an input (${shapeString(W)}·${shapeString(A)})`);
-  gemm(out, W, A, W.rows, A.cols, W.cols, false, false, false, b);
+  kernels().product(out, W, A, W.rows, A.cols, W.cols, false, false, false, b);
   return out;
 }
 
@@ -402,26 +402,14 @@ export function addColumnInto(out: Matrix, A: Matrix, column: Matrix): Matrix {
     throw new RangeError(`addColumn: ${shapeString(A)} + ${shapeString(column)}: the column must be (${A.rows}×1)`);
   }
   requireShape("addColumnInto", out, A.rows, A.cols, "the sum");
-  if (addColumnKernel(out, A, column, A.rows, A.cols)) return out;
-  const a = A.data, b = column.data, o = out.data, M = A.cols;
-  for (let i = 0; i < A.rows; i++) {
-    const bi = b[i] as number, r = i * M;
-    for (let j = 0; j < M; j++) o[r + j] = (a[r + j] as number) + bi;
-  }
+  kernels().addColumn(out, A, column, A.rows, A.cols);
   return out;
 }
 
 /** out = A summed along each row (d × M → d × 1): the bias gradient Σ over the batch, in place. */
 export function sumRowsInto(out: Matrix, A: Matrix): Matrix {
   requireShape("sumRowsInto", out, A.rows, 1, "the column of row sums");
-  if (sumRowsKernel(out, A, A.rows, A.cols)) return out;
-  const a = A.data, o = out.data, M = A.cols;
-  for (let i = 0; i < A.rows; i++) {
-    let s = 0;
-    const r = i * M;
-    for (let j = 0; j < M; j++) s += a[r + j] as number;
-    o[i] = s;
-  }
+  kernels().sumRows(out, A, A.rows, A.cols);
   return out;
 }
 

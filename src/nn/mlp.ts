@@ -15,8 +15,9 @@
 import { Rng } from "../engine/random";
 import { activation, type Activation, type ActivationName } from "./activations";
 import { glorotInit, heInit, type InitName, normalInit } from "./init";
-import { sgdKernel } from "./kernels/small";
+import { kernels } from "./kernels/backend";
 import { lossByName, type Loss, type LossName } from "./losses";
+import { sgd } from "./optim";
 import { affineInto, kernelMatrix, Matrix, matmulInto, reuseOrCreate, shapeString, sumRowsInto } from "./matrix";
 
 /** How to build a network; everything but the sizes has a sensible default. */
@@ -139,9 +140,9 @@ export class DenseNetwork {
     for (let l = 1; l <= this.L; l++) {
       const d = this.sizes[l] as number;
       const zl = make(reuse?.z[l], d, M), al = make(reuse?.a[l], d, M);
-      if (this.useBias) affineInto(zl, this.W[l] as Matrix, a[l - 1] as Matrix, this.b[l] as Matrix); // z^(l) = W^(l) a^(l−1) + b^(l)
-      else matmulInto(zl, this.W[l] as Matrix, a[l - 1] as Matrix); //                                    z^(l) = W^(l) a^(l−1)
-      (this.act[l] as Activation).fInto(al, zl); //                                                       a^(l) = f(z^(l))
+      if (this.useBias) affineInto(zl, this.W[l], a[l - 1], this.b[l]); // z^(l) = W^(l) a^(l−1) + b^(l)
+      else matmulInto(zl, this.W[l], a[l - 1]); //                          z^(l) = W^(l) a^(l−1)
+      this.act[l].fInto(al, zl); //                                         a^(l) = f(z^(l))
       z.push(zl);
       a.push(al);
     }
@@ -154,7 +155,7 @@ export class DenseNetwork {
    */
   predict(A0: Matrix): Matrix {
     const { a } = this.propagate(A0, undefined, plainMatrix);
-    return a[this.L] as Matrix;
+    return a[this.L];
   }
 
   /**
@@ -171,72 +172,69 @@ export class DenseNetwork {
     if (!Number.isFinite(lambda) || lambda < 0) throw new RangeError(`backward: weightDecay must be a finite number ≥ 0, got ${lambda}`);
     const into = options.into;
     const { z, a } = cache;
-    const M = (a[0] as Matrix).cols;
-    const aL = a[L] as Matrix, zL = z[L] as Matrix, fL = this.act[L] as Activation;
-    let loss = this.loss.value(aL, Y);
+    const M = a[0].cols;
     const delta: Matrix[] = new Array(L + 1).fill(EMPTY);
     const dW: Matrix[] = new Array(L + 1).fill(EMPTY);
     const db: Matrix[] = new Array(L + 1).fill(EMPTY);
     for (let l = 1; l <= L; l++) {
-      const d = this.sizes[l] as number;
-      delta[l] = reuseOrCreate(into?.delta[l], d, M);
-      dW[l] = reuseOrCreate(into?.dW[l], d, this.sizes[l - 1] as number);
-      db[l] = reuseOrCreate(into?.db[l], d, 1);
+      delta[l] = reuseOrCreate(into?.delta[l], this.sizes[l], M);
+      dW[l] = reuseOrCreate(into?.dW[l], this.sizes[l], this.sizes[l - 1]);
+      db[l] = reuseOrCreate(into?.db[l], this.sizes[l], 1);
     }
+    const W = this.W, f = this.act;
 
     // δ^L = ∂L/∂a^L ⊙ f′(z^L), or the fused (ŷ − y)/M of sigmoid+BCE and softmax+CE.
-    const dL = delta[L] as Matrix;
-    const fused = this.loss.fusedDelta?.(aL, Y, fL.name, dL);
-    if (fused === undefined) {
-      this.loss.grad(aL, Y, dL); // ∂L/∂a^L
-      fL.mulDf(dL, zL, aL); //      ⊙ f′(z^L)
+    if (this.loss.fusedDelta?.(a[L], Y, f[L].name, delta[L]) === undefined) {
+      f[L].mulDf(this.loss.grad(a[L], Y, delta[L]), z[L], a[L]);
     }
-
     for (let l = L; l >= 1; l--) {
-      const dl = delta[l] as Matrix, Wl = this.W[l] as Matrix;
-      matmulInto(dW[l] as Matrix, dl, a[l - 1] as Matrix, TRANS_B); //          ∂L/∂W^(l) = δ^(l) (a^(l−1))ᵀ
-      if (this.useBias) sumRowsInto(db[l] as Matrix, dl); //                    ∂L/∂b^(l) = Σ_batch δ^(l)
-      else (db[l] as Matrix).data.fill(0);
-      if (lambda !== 0) {
-        const g = (dW[l] as Matrix).data, w = Wl.data; //                     + 2λ W^(l), and λ Σ W² in the loss
-        let sq = 0;
-        for (let i = 0; i < w.length; i++) { const wi = w[i] as number; g[i] = (g[i] as number) + 2 * lambda * wi; sq += wi * wi; }
-        loss += lambda * sq;
-      }
-      if (l > 1) {
-        const below = delta[l - 1] as Matrix; //                               δ^(l−1) = ((W^(l))ᵀ δ^(l)) ⊙ f′(z^(l−1))
-        matmulInto(below, Wl, dl, TRANS_A);
-        (this.act[l - 1] as Activation).mulDf(below, z[l - 1] as Matrix, a[l - 1] as Matrix);
-      }
+      // δ^(l) = ((W^(l+1))ᵀ δ^(l+1)) ⊙ f′(z^(l))
+      if (l < L) f[l].mulDf(matmulInto(delta[l], W[l + 1], delta[l + 1], TRANS_A), z[l], a[l]);
+      // ∂L/∂W^(l) = δ^(l) (a^(l−1))ᵀ (+ 2λ W^(l)),   ∂L/∂b^(l) = Σ_batch δ^(l)
+      matmulInto(dW[l], delta[l], a[l - 1], TRANS_B);
+      if (lambda !== 0) kernels().addScaled(dW[l], W[l], 2 * lambda);
+      if (this.useBias) sumRowsInto(db[l], delta[l]);
+      else db[l].data.fill(0);
     }
+    const loss = this.loss.value(a[L], Y) + this.weightDecayPenalty(lambda);
     return { delta, dW, db, loss };
+  }
+
+  /** λ Σ_l Σ W^(l)², the L2 penalty (001, eq. 6.56) that `backward` adds to the loss; 0 when λ is 0. */
+  weightDecayPenalty(lambda: number): number {
+    let penalty = 0;
+    if (lambda === 0) return penalty;
+    for (let l = 1; l <= this.L; l++) {
+      const w = this.W[l].data;
+      let sq = 0;
+      for (let i = 0; i < w.length; i++) sq += w[i] * w[i];
+      penalty += lambda * sq;
+    }
+    return penalty;
   }
 
   /** Every parameter as [W^(1), b^(1), …] in layer order, for optimisers and gradient checks. */
   parameters(): Matrix[] {
     const ps: Matrix[] = [];
-    for (let l = 1; l <= this.L; l++) ps.push(this.W[l] as Matrix, this.b[l] as Matrix);
+    for (let l = 1; l <= this.L; l++) ps.push(this.W[l], this.b[l]);
     return ps;
   }
 
   /** The gradients in the order of `parameters()`: [∂L/∂W^(1), ∂L/∂b^(1), …]. */
   gradientList(grads: Gradients): Matrix[] {
     const gs: Matrix[] = [];
-    for (let l = 1; l <= this.L; l++) gs.push(grads.dW[l] as Matrix, grads.db[l] as Matrix);
+    for (let l = 1; l <= this.L; l++) gs.push(grads.dW[l], grads.db[l]);
     return gs;
   }
 
-  /** One plain SGD update θ ← θ − η ∂L/∂θ from gradients returned by backward. */
+  /** One plain SGD update θ ← θ − η ∂L/∂θ from gradients returned by backward (the `sgd` optimiser's step). */
   sgdStep(grads: Gradients, learningRate: number): void {
     for (let l = 1; l <= this.L; l++) {
-      const Wl = this.W[l] as Matrix, gW = grads.dW[l] as Matrix, W = Wl.data, g = gW.data;
-      if (g.length !== W.length) throw new RangeError(`sgdStep: ∂L/∂W^(${l}) is ${shapeString(gW)} but W^(${l}) is ${shapeString(Wl)}`);
-      if (!sgdKernel(Wl, gW, learningRate)) for (let i = 0; i < W.length; i++) W[i] = (W[i] as number) - learningRate * (g[i] as number);
-      if (this.useBias) {
-        const bl = this.b[l] as Matrix, gbl = grads.db[l] as Matrix, b = bl.data, gb = gbl.data;
-        if (gb.length !== b.length) throw new RangeError(`sgdStep: ∂L/∂b^(${l}) is ${shapeString(gbl)} but b^(${l}) is ${shapeString(bl)}`);
-        if (!sgdKernel(bl, gbl, learningRate)) for (let i = 0; i < b.length; i++) b[i] = (b[i] as number) - learningRate * (gb[i] as number);
+      const pairs: [string, Matrix, Matrix][] = [["W", this.W[l], grads.dW[l]], ["b", this.b[l], grads.db[l]]];
+      for (const [name, p, g] of pairs) {
+        if (!p.sameShape(g)) throw new RangeError(`sgdStep: ∂L/∂${name}^(${l}) is ${shapeString(g)} but ${name}^(${l}) is ${shapeString(p)}`);
       }
     }
+    sgd(learningRate).step(this.parameters(), this.gradientList(grads));
   }
 }

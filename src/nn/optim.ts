@@ -2,7 +2,7 @@
  * Optimisers: each turns the gradients of one step into an in-place parameter update. They keep
  * their state (velocity, moments) per parameter, in the order of `DenseNetwork.parameters()`.
  */
-import { sgdKernel } from "./kernels/small";
+import { kernels } from "./kernels/backend";
 import { Matrix, shapeString } from "./matrix";
 
 /** An update rule applied to parameters and their gradients, in matching order. */
@@ -30,10 +30,7 @@ export function sgd(learningRate: number): Optimizer {
     name: "sgd",
     step(params, grads) {
       checkPairs("sgd", params, grads);
-      params.forEach((p, k) => {
-        const gk = grads[k] as Matrix, g = gk.data;
-        if (!sgdKernel(p, gk, learningRate)) for (let i = 0; i < p.size; i++) p.data[i] = (p.data[i] as number) - learningRate * (g[i] as number);
-      });
+      for (let k = 0; k < params.length; k++) kernels().addScaled(params[k], grads[k], -learningRate); // θ ← θ − η g
     },
   };
 }

@@ -64,16 +64,7 @@ export function accuracy(net: DenseNetwork, data: ColumnData): number {
  * given: the held-out figure that tells over-fitting from under-fitting.
  */
 export function lossOn(net: DenseNetwork, data: ColumnData, weightDecay = 0): number {
-  let value = net.loss.value(net.predict(data.X), data.Y);
-  if (weightDecay !== 0) {
-    for (let l = 1; l <= net.L; l++) {
-      const w = (net.W[l] as Matrix).data;
-      let sq = 0;
-      for (let i = 0; i < w.length; i++) sq += (w[i] as number) * (w[i] as number);
-      value += weightDecay * sq;
-    }
-  }
-  return value;
+  return net.loss.value(net.predict(data.X), data.Y) + net.weightDecayPenalty(weightDecay);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
-import { gemmBackend, setGemmBackend, wasmGemmAvailable, type GemmBackend } from "../../src/nn/gemm";
+import { gemmBackend, setGemmBackend, wasmGemmAvailable, type GemmBackend } from "../../src/nn/kernels/backend";
 import { Matrix, matmulInto } from "../../src/nn/matrix";
 import { Rng } from "../../src/engine/random";
 

@@ -3,7 +3,7 @@ import * as vm from "node:vm";
 import { afterEach, describe, expect, test } from "vitest";
 import { Rng } from "../../src/engine/random";
 import { relu, softmax } from "../../src/nn/activations";
-import { gemmBackend, setGemmBackend, type GemmBackend } from "../../src/nn/gemm";
+import { gemmBackend, setGemmBackend, type GemmBackend } from "../../src/nn/kernels/backend";
 import { heapArray, kernelMath, smallKernelsAvailable } from "../../src/nn/kernels/small";
 import { halfMeanSquared, softmaxCrossEntropy } from "../../src/nn/losses";
 import { addColumnInto, affineInto, kernelMatrix, Matrix, matmulInto, sumRowsInto } from "../../src/nn/matrix";

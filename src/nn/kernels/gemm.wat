@@ -4,7 +4,7 @@
 ;; this file (test/nn/gemm.test.ts fails while the two disagree).
 ;;
 ;; `tiles` computes C += Ã B̃ (or C = Ã B̃ when $store is 1, so the first k-block needs no zeroed C)
-;; for operands that src/nn/gemm.ts has already packed into this module's memory:
+;; for operands that src/nn/kernels/product.ts has already packed into this module's memory:
 ;;   Ã: mp panels of 4 rows, each kc steps long, stored k-major: panel ip, step p, row r at
 ;;      pa + 8·((ip·kc + p)·4 + r)
 ;;   B̃: np panels of 4 columns, stored the same way: panel jp, step p, column s at

@@ -1,7 +1,7 @@
 /**
  * The JavaScript side of the small-matrix kernels (small.wat): their memory, the Float64Arrays
- * that live in it, and one function per kernel that the matrix, activation, loss and network
- * code call before falling back to their own loops.
+ * that live in it, and one function per kernel, called by the WebAssembly backend (backend.ts),
+ * which runs the JavaScript backend's loop when a kernel cannot take its operands.
  *
  * Why the matrices live in WebAssembly memory: a training step of the notebooks' 2-16-16-2
  * network is two dozen passes over matrices of a few hundred entries. A JavaScript loop costs
@@ -50,16 +50,9 @@ const HEAP_START = 2 + SLOTS * SLOT;
 /** Largest array (in entries) stored in the kernels' memory; larger ones gain little and would crowd it. */
 const MAX_BLOCK = 1 << 18;
 
-let enabled = wasm !== undefined;
-
 /** True when the kernels can run here (WebAssembly with SIMD). */
 export function smallKernelsAvailable(): boolean {
   return wasm !== undefined;
-}
-
-/** Switches the kernels on or off (off: every caller runs its JavaScript loop); set by `setGemmBackend`. */
-export function useSmallKernels(on: boolean): void {
-  enabled = on && wasm !== undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -130,8 +123,9 @@ function settle(x: Stored, at: number): void {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The kernels. Each returns false, having done nothing, when the kernels are off or an operand
-// is too large to stage; the caller then runs its own loop. Shapes are the caller's to check.
+// The kernels. Each returns false, having done nothing, when WebAssembly SIMD is missing or an
+// operand is too large to stage; the WebAssembly backend (backend.ts) then runs the JavaScript
+// backend's loop. Shapes are the caller's to check.
 
 /**
  * C (m×n) = op(A) op(B), plus `bias` (m entries) added to every column when given: the affine
@@ -141,7 +135,7 @@ export function smallProduct(
   C: Stored, A: Stored, B: Stored, bias: Stored | undefined,
   m: number, n: number, k: number, tA: boolean, tB: boolean,
 ): boolean {
-  if (!enabled || (tA && tB)) return false;
+  if (wasm === undefined || (tA && tB)) return false;
   const w = wasm as SmallExports;
   const c = output(C, 0), a = input(A, 1), b = input(B, 2), s = bias === undefined ? 0 : input(bias, 3);
   if (c < 0 || a < 0 || b < 0 || s < 0) return false;
@@ -160,7 +154,7 @@ export function smallProduct(
 
 /** out = A + col 1ᵀ (A rows×cols): a bias added to every column. */
 export function addColumnKernel(out: Stored, A: Stored, col: Stored, rows: number, cols: number): boolean {
-  if (!enabled) return false;
+  if (wasm === undefined) return false;
   const a = input(A, 0), s = input(col, 1), o = output(out, 2);
   if (a < 0 || s < 0 || o < 0) return false;
   (wasm as SmallExports).add_col(o, a, s, rows, cols);
@@ -170,7 +164,7 @@ export function addColumnKernel(out: Stored, A: Stored, col: Stored, rows: numbe
 
 /** out[i] = Σ_j A[i, j] (A rows×cols): δ summed over the batch. */
 export function sumRowsKernel(out: Stored, A: Stored, rows: number, cols: number): boolean {
-  if (!enabled) return false;
+  if (wasm === undefined) return false;
   const a = input(A, 0), o = output(out, 1);
   if (a < 0 || o < 0) return false;
   (wasm as SmallExports).sum_rows(o, a, rows, cols);
@@ -180,7 +174,7 @@ export function sumRowsKernel(out: Stored, A: Stored, rows: number, cols: number
 
 /** out = relu(z), entry by entry. */
 export function reluKernel(out: Stored, z: Stored): boolean {
-  if (!enabled) return false;
+  if (wasm === undefined) return false;
   const x = input(z, 0), o = output(out, 1);
   if (x < 0 || o < 0) return false;
   (wasm as SmallExports).relu(o, x, z.data.length);
@@ -190,7 +184,7 @@ export function reluKernel(out: Stored, z: Stored): boolean {
 
 /** g ← g ⊙ relu′(z), in place. */
 export function reluBackKernel(g: Stored, z: Stored): boolean {
-  if (!enabled) return false;
+  if (wasm === undefined) return false;
   const d = input(g, 0), x = input(z, 1);
   if (d < 0 || x < 0) return false;
   (wasm as SmallExports).relu_back(d, x, g.data.length);
@@ -200,7 +194,7 @@ export function reluBackKernel(g: Stored, z: Stored): boolean {
 
 /** out = c (a − y). */
 export function scaledDiffKernel(out: Stored, a: Stored, y: Stored, c: number): boolean {
-  if (!enabled) return false;
+  if (wasm === undefined) return false;
   const p = input(a, 0), q = input(y, 1), o = output(out, 2);
   if (p < 0 || q < 0 || o < 0) return false;
   (wasm as SmallExports).scaled_diff(o, p, q, c, out.data.length);
@@ -210,7 +204,7 @@ export function scaledDiffKernel(out: Stored, a: Stored, y: Stored, c: number): 
 
 /** θ ← θ − η g, in place. */
 export function sgdKernel(theta: Stored, g: Stored, learningRate: number): boolean {
-  if (!enabled) return false;
+  if (wasm === undefined) return false;
   const t = input(theta, 0), d = input(g, 1);
   if (t < 0 || d < 0) return false;
   (wasm as SmallExports).sgd(t, d, learningRate, theta.data.length);
@@ -218,9 +212,9 @@ export function sgdKernel(theta: Stored, g: Stored, learningRate: number): boole
   return true;
 }
 
-/** out = softmax of every column of z (rows×cols), with the same bits as activations.ts's loop. */
+/** out = softmax of every column of z (rows×cols), with the same bits as the JavaScript backend's loop. */
 export function softmaxKernel(out: Stored, z: Stored, rows: number, cols: number): boolean {
-  if (!enabled) return false;
+  if (wasm === undefined) return false;
   const x = input(z, 0), o = output(out, 1);
   if (x < 0 || o < 0) return false;
   (wasm as SmallExports).softmax_cols(o, x, rows, cols);
@@ -228,11 +222,11 @@ export function softmaxKernel(out: Stored, z: Stored, rows: number, cols: number
   return true;
 }
 
-/** −Σ y log max(a, 1e-300) over the entries with y ≠ 0, as losses.ts sums it; NaN when not run. */
-export function crossEntropySumKernel(a: Stored, y: Stored): number {
-  if (!enabled) return NaN;
+/** −Σ y log max(a, 1e-300) over the entries with y ≠ 0, as the JavaScript backend sums it; undefined when not run. */
+export function crossEntropySumKernel(a: Stored, y: Stored): number | undefined {
+  if (wasm === undefined) return undefined;
   const p = input(a, 0), q = input(y, 1);
-  if (p < 0 || q < 0) return NaN;
+  if (p < 0 || q < 0) return undefined;
   return (wasm as SmallExports).ce_sum(p, q, a.data.length);
 }
 

@@ -1,29 +1,24 @@
 /**
- * The matrix-product kernel behind `Matrix.matmul`, `matmulInto` and `affineInto`:
- * C = op(A) op(B) (+ C, or + a bias column), where op may transpose, all matrices row-major
- * `Float64Array`s.
- *
- * Paths, chosen by size and backend:
- *  - small products (the 2-16-16-2 networks of the notebooks) run in the small-matrix WebAssembly
- *    kernels (kernels/small.wat) straight on row-major data: no packing, and no copying when the
- *    matrices live in those kernels' memory, as a network's buffers do (kernels/small.ts);
- *  - larger ones pack op(A) into panels of 4 rows and op(B) into panels of 4 columns (k-major,
- *    zero padded). Packing absorbs the transposes, so Aᵀ B and A Bᵀ cost what A B costs, and the
- *    k dimension is cut into blocks of KC so the panels in use stay in cache. The packed tiles are
- *    multiplied by a WebAssembly SIMD kernel (kernels/gemm.wat, two float64 lanes per instruction);
- *  - the "js" backend (or a runtime without WebAssembly SIMD) uses a register-blocked JavaScript
- *    loop for small products and the packed tiles in 16 local variables for large ones.
+ * The matrix-product kernels: C = op(A) op(B) (+ C, or + a bias column), where op may transpose,
+ * all matrices row-major `Float64Array`s. The backends (backend.ts) call one entry point each:
+ *  - `productWasm`: small products (the 2-16-16-2 networks of the notebooks) run in the
+ *    small-matrix WebAssembly kernels (small.wat) straight on row-major data: no packing, and no
+ *    copying when the matrices live in those kernels' memory, as a network's buffers do
+ *    (small.ts); larger ones pack op(A) into panels of 4 rows and op(B) into panels of 4 columns
+ *    (k-major, zero padded). Packing absorbs the transposes, so Aᵀ B and A Bᵀ cost what A B
+ *    costs, and the k dimension is cut into blocks of KC so the panels in use stay in cache. The
+ *    packed tiles are multiplied by a WebAssembly SIMD kernel (gemm.wat, two float64 lanes per
+ *    instruction);
+ *  - `productJs`: a register-blocked JavaScript loop for small products and the packed tiles in
+ *    16 local variables for large ones.
  *
  * Every path sums each entry's products in increasing p, except the small kernel's A Bᵀ, which
  * sums even and odd p in two lanes; the paths agree to rounding. No path skips zeros: 0 · ∞
  * stays NaN, so a diverging network shows NaN instead of a finite wrong number.
  */
-import { GEMM_WASM_BASE64 } from "./kernels/gemm-wasm";
-import { instantiateKernel } from "./kernels/load";
-import { addColumnKernel, smallProduct, type Stored, useSmallKernels } from "./kernels/small";
-
-/** Which kernels run products and the training step's passes: WebAssembly SIMD, or JavaScript loops. */
-export type GemmBackend = "wasm" | "js";
+import { GEMM_WASM_BASE64 } from "./gemm-wasm";
+import { instantiateKernel } from "./load";
+import { smallProduct, type Stored } from "./small";
 
 const KC = 256;
 /**
@@ -39,7 +34,7 @@ const WASM_MIN_K = 8;
 const JS_PACKED_MIN_MNK = 32768;
 
 // ---------------------------------------------------------------------------------------------
-// WebAssembly backend
+// The packed WebAssembly SIMD kernel (kernels/gemm.wat)
 
 interface WasmKernel {
   memory: WebAssembly.Memory;
@@ -58,31 +53,10 @@ function loadWasm(): WasmKernel | undefined {
 }
 
 const wasm: WasmKernel | undefined = loadWasm();
-let backend: GemmBackend = wasm !== undefined ? "wasm" : "js";
 
-/** The kernels in use now: "wasm" wherever WebAssembly SIMD runs, else "js". */
-export function gemmBackend(): GemmBackend {
-  return backend;
-}
-
-/** True when this runtime can run the WebAssembly SIMD kernel. */
-export function wasmGemmAvailable(): boolean {
+/** True when this runtime can run the packed WebAssembly SIMD kernel. */
+export function packedWasmAvailable(): boolean {
   return wasm !== undefined;
-}
-
-/**
- * Chooses WebAssembly SIMD or JavaScript for every product and for the element-wise passes of a
- * training step, so tests can check both and the benchmark can show what the SIMD kernels buy.
- * Asking for "wasm" where it cannot run is an error, not a silent fallback. Returns the previous
- * choice.
- */
-export function setGemmBackend(name: GemmBackend): GemmBackend {
-  if (name !== "wasm" && name !== "js") throw new RangeError(`setGemmBackend: unknown backend "${String(name)}"; use "wasm" or "js"`);
-  if (name === "wasm" && wasm === undefined) throw new Error("setGemmBackend: WebAssembly SIMD is not available in this runtime");
-  const prev = backend;
-  backend = name;
-  useSmallKernels(name === "wasm");
-  return prev;
 }
 
 /** Makes the wasm memory at least `doubles` float64 entries long. */
@@ -168,48 +142,48 @@ function packB(dst: Float64Array, off: number, B: Float64Array, n: number, k: nu
 }
 
 // ---------------------------------------------------------------------------------------------
-// Entry point
+// Entry points, one per backend. C, A and B are row-major; callers (matrix.ts) have checked the
+// shapes and these functions trust them.
 
 /**
- * C (m×n) = op(A) op(B), plus the old C when `accumulate`, plus `bias` (m entries) added to every
- * column when given; op(A) is m×k, op(B) is k×n. Callers (matrix.ts) have checked the shapes;
- * this function trusts them.
+ * C (m×n) = op(A) op(B) (+ the old C when `accumulate`) in JavaScript: register-blocked loops
+ * for small products, packed 4×4 tiles in 16 locals from about 32×32×32.
  */
-export function gemm(
-  C: Stored, A: Stored, B: Stored,
-  m: number, n: number, k: number,
-  tA: boolean, tB: boolean, accumulate: boolean, bias?: Stored,
-): void {
-  if (m === 0 || n === 0) return;
-  if (k !== 0 && !accumulate && backend === "wasm" && m * n * k <= SMALL_MAX_MNK && smallProduct(C, A, B, bias, m, n, k, tA, tB)) return;
-  const c = C.data;
-  product(c, A.data, B.data, m, n, k, tA, tB, accumulate);
-  if (bias !== undefined && !addColumnKernel(C, C, bias, m, n)) {
-    const b = bias.data;
-    for (let i = 0; i < m; i++) {
-      const bi = b[i] as number, r = i * n;
-      for (let j = 0; j < n; j++) c[r + j] = (c[r + j] as number) + bi;
-    }
-  }
-}
-
-/** The packed and JavaScript paths of `gemm`. */
-function product(
+export function productJs(
   C: Float64Array, A: Float64Array, B: Float64Array,
   m: number, n: number, k: number, tA: boolean, tB: boolean, accumulate: boolean,
 ): void {
-  if (k === 0) {
-    if (!accumulate) C.fill(0, 0, m * n);
-    return;
-  }
-  const mnk = m * n * k;
-  if (backend === "wasm" && wasm !== undefined && m >= 4 && n >= 4 && mnk >= WASM_MIN_MNK && k >= WASM_MIN_K) {
-    gemmWasm(wasm, C, A, B, m, n, k, tA, tB, accumulate);
-    return;
-  }
+  if (m === 0 || n === 0) return;
   if (!accumulate) C.fill(0, 0, m * n);
-  if (backend === "js" && m >= 4 && n >= 4 && mnk >= JS_PACKED_MIN_MNK) gemmPackedJs(C, A, B, m, n, k, tA, tB);
+  if (k === 0) return;
+  if (m >= 4 && n >= 4 && m * n * k >= JS_PACKED_MIN_MNK) gemmPackedJs(C, A, B, m, n, k, tA, tB);
   else gemmSmall(C, A, B, m, n, k, tA, tB);
+}
+
+/**
+ * The same product with WebAssembly (plus `bias` added to every column when given): unpacked in
+ * the small kernels up to 2^18 multiply-adds, packed SIMD tiles for larger products, the
+ * JavaScript loops for thin ones. The size thresholds above pick among them here and nowhere
+ * else. Returns true when `bias` has been added (the small kernels fuse it), false when the
+ * caller still has to add it (the other paths, or a bias with an empty k).
+ */
+export function productWasm(
+  C: Stored, A: Stored, B: Stored,
+  m: number, n: number, k: number, tA: boolean, tB: boolean, accumulate: boolean, bias: Stored | undefined,
+): boolean {
+  if (m === 0 || n === 0) return true;
+  const mnk = m * n * k;
+  if (k !== 0 && !accumulate && mnk <= SMALL_MAX_MNK && smallProduct(C, A, B, bias, m, n, k, tA, tB)) return true;
+  const c = C.data;
+  if (k === 0) {
+    if (!accumulate) c.fill(0, 0, m * n);
+  } else if (wasm !== undefined && m >= 4 && n >= 4 && mnk >= WASM_MIN_MNK && k >= WASM_MIN_K) {
+    gemmWasm(wasm, c, A.data, B.data, m, n, k, tA, tB, accumulate);
+  } else {
+    if (!accumulate) c.fill(0, 0, m * n);
+    gemmSmall(c, A.data, B.data, m, n, k, tA, tB);
+  }
+  return bias === undefined;
 }
 
 function gemmWasm(
