@@ -6,7 +6,8 @@
 import type { Rng } from "../../engine/random";
 import type { Exercise, Json } from "../contract";
 import { awayFromZero, defineExercise, fdVjp, type Mistake, type GradTensor } from "../judge";
-import { sigmoid } from "./activations";
+import { COS, EXP, LOG, MUL, powRule, SIN } from "../../engine/rules";
+import { ACTIVATIONS, fromRule } from "./activations";
 
 const FILE = "01-local-rules.ts";
 const scalar = (v: number): GradTensor => ({ shape: [], values: Float64Array.of(v) });
@@ -28,8 +29,8 @@ interface UnarySpec {
   id: string;
   exportName: string;
   op: string;
+  /** the op's value f and local derivative df (used only to describe the "forgot upstream" mistake), from the engine's rules */
   f: (x: number) => number;
-  /** the local derivative, used only to describe the "forgot upstream" mistake */
   df: (x: number) => number;
   /** said in the description when the op has a kink where either one-sided derivative is accepted */
   kinkNote?: string;
@@ -113,7 +114,7 @@ export const LOCAL_RULE_EXERCISES: Exercise[] = [
         feedback: "looks like the local derivatives alone: multiply by the upstream gradient (chain rule)",
         output: (args) => {
           const [a, b, g] = args.map(num) as [number, number, number];
-          return g === 1 ? null : { da: b, db: a };
+          return g === 1 ? null : { da: MUL.dx(a, b, a * b), db: MUL.dy(a, b, a * b) };
         },
       },
     ],
@@ -172,29 +173,29 @@ export const LOCAL_RULE_EXERCISES: Exercise[] = [
           return g * n * x ** n;
         },
       },
-      forgotUpstream(([x, n]) => n! * x! ** (n! - 1)),
+      forgotUpstream(([x, n]) => powRule(n!).derivative(x!, powRule(n!).value(x!))),
     ],
   }),
-  unary({ id: "exp-backward", exportName: "expBackward", op: "exp", f: Math.exp, df: Math.exp, visible: [[1, 1], [-0.5, 2]], domain: (r) => r.uniform(-2, 2) }),
-  unary({ id: "log-backward", exportName: "logBackward", op: "log", f: Math.log, df: (x) => 1 / x, visible: [[2, 1], [0.5, -3]], domain: (r) => r.uniform(0.2, 4) }),
+  unary({ id: "exp-backward", exportName: "expBackward", op: "exp", ...fromRule(EXP), visible: [[1, 1], [-0.5, 2]], domain: (r) => r.uniform(-2, 2) }),
+  unary({ id: "log-backward", exportName: "logBackward", op: "log", ...fromRule(LOG), visible: [[2, 1], [0.5, -3]], domain: (r) => r.uniform(0.2, 4) }),
   unary({
-    id: "tanh-backward", exportName: "tanhBackward", op: "tanh", f: Math.tanh, df: (x) => 1 - Math.tanh(x) ** 2, forgotId: "forgot-fprime",
+    id: "tanh-backward", exportName: "tanhBackward", op: "tanh", ...ACTIVATIONS.tanh, forgotId: "forgot-fprime",
     visible: [[0.5, 1], [-1, 2]], domain: (r) => r.uniform(-2, 2),
     extra: [{ id: "used-a-for-z", feedback: "1 − (·)² needs tanh(x), the OUTPUT, not the input x", output: ([x, g]) => num(g) * (1 - num(x) ** 2) }],
   }),
   unary({
-    id: "sigmoid-backward", exportName: "sigmoidBackward", op: "sigmoid", f: sigmoid, df: (x) => sigmoid(x) * (1 - sigmoid(x)), forgotId: "forgot-fprime",
+    id: "sigmoid-backward", exportName: "sigmoidBackward", op: "sigmoid", ...ACTIVATIONS.sigmoid, forgotId: "forgot-fprime",
     visible: [[0, 1], [1.5, -2]], domain: (r) => r.uniform(-3, 3),
     extra: [{ id: "used-a-for-z", feedback: "s(1 − s) needs s = σ(x), the OUTPUT, not the input x", output: ([x, g]) => num(g) * num(x) * (1 - num(x)) }],
   }),
   unary({
-    id: "relu-backward", exportName: "reluBackward", op: "relu", f: (x) => Math.max(0, x), df: (x) => (x > 0 ? 1 : 0), forgotId: "forgot-fprime",
+    id: "relu-backward", exportName: "reluBackward", op: "relu", ...ACTIVATIONS.relu, forgotId: "forgot-fprime",
     kinkNote: "At x = 0 either one-sided derivative is accepted.",
     visible: [[1.5, 2], [-0.7, 3], [0, 1.5], [0.8, -2]], domain: (r) => awayFromZero(r, 0.05, 2),
     note: (x, g) => (x === 0 ? `x=0, g=${g} (the kink: relu′(0) = 0 and relu′(0) = 1 are both accepted)` : null),
     atKink: (x, g) => (x === 0 ? [0, g] : null),
     extra: [{ id: "masked-by-gradient", feedback: "relu′ depends on the input x (is x > 0?), not on the sign of the upstream gradient g", output: ([, g]) => Math.max(0, num(g)) }],
   }),
-  unary({ id: "sin-backward", exportName: "sinBackward", op: "sin", f: Math.sin, df: Math.cos, visible: [[0.3, 1], [2, -1.5]], domain: (r) => r.uniform(-3, 3) }),
-  unary({ id: "cos-backward", exportName: "cosBackward", op: "cos", f: Math.cos, df: (x) => -Math.sin(x), visible: [[0.3, 1], [2, -1.5]], domain: (r) => r.uniform(-3, 3) }),
+  unary({ id: "sin-backward", exportName: "sinBackward", op: "sin", ...fromRule(SIN), visible: [[0.3, 1], [2, -1.5]], domain: (r) => r.uniform(-3, 3) }),
+  unary({ id: "cos-backward", exportName: "cosBackward", op: "cos", ...fromRule(COS), visible: [[0.3, 1], [2, -1.5]], domain: (r) => r.uniform(-3, 3) }),
 ];

@@ -5,6 +5,7 @@
  */
 import type { Rng } from "../../engine/random";
 import type { CaseVerdict, Exercise, GradeCase, Json } from "../contract";
+import { ADD, EXP, MUL, SIN, TANH, type BinaryRule, type UnaryRule } from "../../engine/rules";
 import { defineExercise, fdVjp, type GradTensor } from "../judge";
 
 /** One node of a graph as the student receives it. */
@@ -16,13 +17,12 @@ export interface GraphNode {
 }
 
 const FILE = "02-graph-backward.ts";
-const OPS: Record<Exclude<GraphNode["op"], "input">, (xs: number[]) => number> = {
-  add: (xs) => xs[0]! + xs[1]!,
-  mul: (xs) => xs[0]! * xs[1]!,
-  tanh: (xs) => Math.tanh(xs[0]!),
-  exp: (xs) => Math.exp(xs[0]!),
-  sin: (xs) => Math.sin(xs[0]!),
-};
+/** Each op's value and local derivatives: the engine's rules. */
+const RULES: Record<Exclude<GraphNode["op"], "input">, BinaryRule | UnaryRule> = { add: ADD, mul: MUL, tanh: TANH, exp: EXP, sin: SIN };
+const valueOf = (r: BinaryRule | UnaryRule, xs: number[]): number => (r.arity === 2 ? r.value(xs[0]!, xs[1]!) : r.value(xs[0]!));
+/** [∂out/∂input k] for each input, given the inputs and the output. */
+const localDerivatives = (r: BinaryRule | UnaryRule, xs: number[], out: number): number[] =>
+  r.arity === 2 ? [r.dx(xs[0]!, xs[1]!, out), r.dy(xs[0]!, xs[1]!, out)] : [r.derivative(xs[0]!, out)];
 
 function readGraph(x: Json | undefined): GraphNode[] {
   if (!Array.isArray(x)) throw new Error("graph is not a list of nodes");
@@ -40,7 +40,7 @@ function evaluate(nodes: GraphNode[], override: Map<string, number>): Map<string
     if (known !== undefined) return known;
     const n = byId.get(id);
     if (!n) throw new Error(`unknown node ${id}`);
-    const v = n.op === "input" ? (n.value ?? 0) : OPS[n.op](n.inputs.map(visit));
+    const v = n.op === "input" ? (n.value ?? 0) : valueOf(RULES[n.op], n.inputs.map(visit));
     val.set(id, v);
     return v;
   };
@@ -128,7 +128,7 @@ function overwritten(nodes: GraphNode[], output: string): Json {
     const n = byId.get(id)!;
     const u = g[id]!;
     const x = n.inputs.map((i) => v.get(i)!);
-    const local = n.op === "add" ? [1, 1] : n.op === "mul" ? [x[1]!, x[0]!] : n.op === "tanh" ? [1 - v.get(id)! ** 2] : n.op === "exp" ? [v.get(id)!] : n.op === "sin" ? [Math.cos(x[0]!)] : [];
+    const local = n.op === "input" ? [] : localDerivatives(RULES[n.op], x, v.get(id)!);
     n.inputs.forEach((i, k) => (g[i] = u * local[k]!));
   }
   return g;

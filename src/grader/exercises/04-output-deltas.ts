@@ -6,8 +6,11 @@
 import type { Rng } from "../../engine/random";
 import type { Exercise, Json } from "../contract";
 import { defineExercise, fdVjp, fromJson, randomMatrix, type Mistake } from "../judge";
-import { sigmoid } from "./activations";
+import { ACTIVATIONS, sigmoid } from "./activations";
 import { mapM, matrix, softmaxCol, softmaxRows } from "./rows";
+
+/** σ′ from the engine's rule, for the models of slips around it. */
+const dSigmoid = ACTIVATIONS.sigmoid.df;
 
 const oneHotCols = (rng: Rng, d: number, m: number): number[][] => {
   const hot = Array.from({ length: m }, () => rng.int(d));
@@ -69,8 +72,8 @@ export const OUTPUT_DELTA_EXERCISES: Exercise[] = [
     visible: [twoByThree], hidden: (rng) => { const [d, m] = [1 + rng.int(3), 1 + rng.int(4)]; return [randomMatrix(rng, d, m), mapM(randomMatrix(rng, d, m), () => rng.next())]; },
     mistakes: [
       { id: "forgot-fprime", feedback: "the factor σ′(z^L) is missing: the loss reaches z^L through the sigmoid", output: (args) => { const Y = matrix(args[1], "Y"); return mapM(matrix(args[0], "Z"), (v, i, j) => sigmoid(v) - Y[i]![j]!); } },
-      { id: "used-a-for-z", feedback: "σ′ was evaluated at a^L = σ(z^L); it needs z^L", output: (args) => { const Y = matrix(args[1], "Y"); return mapM(matrix(args[0], "Z"), (v, i, j) => { const a = sigmoid(v); const s = sigmoid(a); return (a - Y[i]![j]!) * s * (1 - s); }); } },
-      dividedByM((Z, Y) => mapM(Z, (v, i, j) => { const a = sigmoid(v); return (a - Y[i]![j]!) * a * (1 - a); })),
+      { id: "used-a-for-z", feedback: "σ′ was evaluated at a^L = σ(z^L); it needs z^L", output: (args) => { const Y = matrix(args[1], "Y"); return mapM(matrix(args[0], "Z"), (v, i, j) => { const a = sigmoid(v); return (a - Y[i]![j]!) * dSigmoid(a); }); } },
+      dividedByM((Z, Y) => mapM(Z, (v, i, j) => (sigmoid(v) - Y[i]![j]!) * dSigmoid(v))),
     ],
   }),
   outputDelta({
@@ -82,7 +85,7 @@ export const OUTPUT_DELTA_EXERCISES: Exercise[] = [
       { label: "1 unit, batch of 3", args: [[[0.5, -1, 2]], [[1, 0, 1]]] },
     ], hidden: (rng) => { const m = 1 + rng.int(4); return [randomMatrix(rng, 1, m), [Array.from({ length: m }, () => rng.int(2))]]; },
     mistakes: [
-      { id: "extra-fprime", feedback: "with cross-entropy the σ′(z) factor cancels; multiplying by it again is wrong", output: (args) => { const Y = matrix(args[1], "Y"); return mapM(matrix(args[0], "Z"), (v, i, j) => { const a = sigmoid(v); return (a - Y[i]![j]!) * a * (1 - a); }); } },
+      { id: "extra-fprime", feedback: "with cross-entropy the σ′(z) factor cancels; multiplying by it again is wrong", output: (args) => { const Y = matrix(args[1], "Y"); return mapM(matrix(args[0], "Z"), (v, i, j) => (sigmoid(v) - Y[i]![j]!) * dSigmoid(v)); } },
       dividedByM((Z, Y) => mapM(Z, (v, i, j) => sigmoid(v) - Y[i]![j]!)),
     ],
   }),

@@ -92,7 +92,7 @@ function randomArgs(rng: Rng): Json[] {
     for (let l = 0; l < W.length - 1; l++) {
       const z = matmul(W[l]!, a).map((r, i) => r.map((v) => v + b[l]![i]!));
       z.forEach((r, i) => r.forEach((v) => { if (Math.abs(v) < 0.05) b[l]![i]! += 0.2; }));
-      a = matmul(W[l]!, a).map((r, i) => r.map((v) => Math.max(0, v + b[l]![i]!)));
+      a = matmul(W[l]!, a).map((r, i) => r.map((v) => ACTIVATIONS.relu.f(v + b[l]![i]!)));
     }
   }
   return [{ W, b }, X, randomMatrix(rng, sizes[sizes.length - 1]!, M), act, [0, 0.01, 0.1][rng.int(3)]!];

@@ -5,7 +5,7 @@
  */
 import type { Exercise, Json } from "../contract";
 import { defineExercise, fdVjp, fromJson, randomMatrix, type Mistake } from "../judge";
-import { sigmoid } from "./activations";
+import { ACTIVATIONS } from "./activations";
 import { mapM, matrix, rowSums, softmaxCol, softmaxRows } from "./rows";
 
 /** A flat row-major d×M array filled by position. */
@@ -133,16 +133,16 @@ const softmaxCe = defineExercise({
 export const LAYER_BACKWARD_EXERCISES: Exercise[] = [
   linearBackward,
   actLayer({
-    id: "relu-layer-backward", exportName: "reluLayerBackward", name: "relu", cacheKey: "z", f: (z) => Math.max(0, z), kink: true,
+    id: "relu-layer-backward", exportName: "reluLayerBackward", name: "relu", cacheKey: "z", f: ACTIVATIONS.relu.f, kink: true,
     extra: [{ id: "masked-by-gradient", feedback: "the mask comes from the cached input (where z > 0), not from the sign of the upstream gradient dA", output: (args) => mapM(matrix(args[0], "dA"), (g) => Math.max(0, g)) }],
   }),
   actLayer({
-    id: "sigmoid-layer-backward", exportName: "sigmoidLayerBackward", name: "sigmoid", cacheKey: "a", f: sigmoid,
-    extra: [{ id: "used-a-for-z", feedback: "the cache holds the OUTPUT a = σ(z): σ′ = a(1 − a), do not apply σ to it again", output: (args) => { const dA = matrix(args[0], "dA"); return mapM(matrix((args[1] as Record<string, Json>)["a"], "a"), (a, i, j) => { const s = sigmoid(a); return dA[i]![j]! * s * (1 - s); }); } }],
+    id: "sigmoid-layer-backward", exportName: "sigmoidLayerBackward", name: "sigmoid", cacheKey: "a", f: ACTIVATIONS.sigmoid.f,
+    extra: [{ id: "used-a-for-z", feedback: "the cache holds the OUTPUT a = σ(z): σ′ = a(1 − a), do not apply σ to it again", output: (args) => { const dA = matrix(args[0], "dA"); return mapM(matrix((args[1] as Record<string, Json>)["a"], "a"), (a, i, j) => dA[i]![j]! * ACTIVATIONS.sigmoid.df(a)); } }],
   }),
   actLayer({
-    id: "tanh-layer-backward", exportName: "tanhLayerBackward", name: "tanh", cacheKey: "a", f: Math.tanh,
-    extra: [{ id: "used-a-for-z", feedback: "the cache holds the OUTPUT a = tanh(z): tanh′ = 1 − a², do not apply tanh to it again", output: (args) => { const dA = matrix(args[0], "dA"); return mapM(matrix((args[1] as Record<string, Json>)["a"], "a"), (a, i, j) => dA[i]![j]! * (1 - Math.tanh(a) ** 2)); } }],
+    id: "tanh-layer-backward", exportName: "tanhLayerBackward", name: "tanh", cacheKey: "a", f: ACTIVATIONS.tanh.f,
+    extra: [{ id: "used-a-for-z", feedback: "the cache holds the OUTPUT a = tanh(z): tanh′ = 1 − a², do not apply tanh to it again", output: (args) => { const dA = matrix(args[0], "dA"); return mapM(matrix((args[1] as Record<string, Json>)["a"], "a"), (a, i, j) => dA[i]![j]! * ACTIVATIONS.tanh.df(a)); } }],
   }),
   softmaxCe,
 ];

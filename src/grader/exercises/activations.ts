@@ -13,7 +13,8 @@ export interface ScalarActivation {
   df(z: number): number;
 }
 
-const fromRule = (r: UnaryRule): ScalarActivation => ({ f: (z) => r.value(z), df: (z) => r.derivative(z, r.value(z)) });
+/** Any one-input rule of the engine (exp, log, sin, …) as a value and a slope at the same input. */
+export const fromRule = (r: UnaryRule): ScalarActivation => ({ f: (z) => r.value(z), df: (z) => r.derivative(z, r.value(z)) });
 
 /** relu (relu′(0) = 0), tanh and sigmoid by name. */
 export const ACTIVATIONS: Readonly<Record<Act, ScalarActivation>> = { relu: fromRule(RELU), tanh: fromRule(TANH), sigmoid: fromRule(SIGMOID) };
