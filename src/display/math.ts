@@ -1,5 +1,6 @@
 /** Formulas: KaTeX rendered to MathML in the kernel, so the output needs no CSS, fonts or network. */
 import katex from "katex";
+import { Matrix } from "../nn/matrix";
 import { emitHtml, emitMarkdown, formatNumber } from "./output";
 
 /** Options for one formula. */
@@ -135,10 +136,10 @@ export function computeDeltaStep(step: DeltaStepInput, caller = "computeDeltaSte
   if (F.length !== dIn || (F[0]?.length ?? 0) !== m) {
     throw new Error(`${caller}: (W^(${l + 1}))ᵀ δ^(${l + 1}) is ${dIn}×${m} but f′(z^(${l})) is ${shape(F)}`);
   }
-  const Wt = Array.from({ length: dIn }, (_, j) => W.map((r) => r[j]));
-  const back = Wt.map((r) => Array.from({ length: m }, (_, c) => r.reduce((s, w, i) => s + w * D[i][c], 0)));
-  const delta = back.map((r, i) => r.map((v, c) => v * F[i][c]));
-  return { W, Wt, deltaNext: D, fprime: F, back, delta };
+  const Wt = Matrix.from(W).T(); //                        (W^(l+1))ᵀ
+  const back = Wt.matmul(Matrix.from(D)); //               (W^(l+1))ᵀ δ^(l+1)
+  const delta = back.mul(Matrix.from(F)); //               ⊙ f′(z^(l))
+  return { W, Wt: Wt.toArray(), deltaNext: D, fprime: F, back: back.toArray(), delta: delta.toArray() };
 }
 
 /**

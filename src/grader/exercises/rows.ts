@@ -1,8 +1,10 @@
 /**
  * Matrices as the exercises pass them (plain rows; a batch is the COLUMNS), and the few operations
- * the contracts' case generators and known-mistake models need on them, written once for every
- * exercise module.
+ * the contracts' case generators and known-mistake models need on them. The arithmetic is the
+ * library's own (`Matrix`, nn's softmax), so the grader and the notebooks multiply alike.
  */
+import { softmax } from "../../nn/activations";
+import { Matrix } from "../../nn/matrix";
 import type { Json } from "../contract";
 
 /** A matrix as plain rows. */
@@ -17,21 +19,17 @@ export function matrix(x: Json | undefined, what: string): Rows {
 /** Elementwise map with the position, so a model can pair an entry with the same entry of another matrix. */
 export const mapM = (a: Rows, f: (v: number, i: number, j: number) => number): Rows => a.map((r, i) => r.map((v, j) => f(v, i, j)));
 /** Aᵀ. */
-export const matT = (a: Rows): Rows => a[0]!.map((_, j) => a.map((r) => r[j]!));
+export const matT = (a: Rows): Rows => Matrix.from(a).T().toArray();
 /** A B. */
-export const matmul = (a: Rows, b: Rows): Rows => a.map((r) => b[0]!.map((_, j) => r.reduce((s, v, k) => s + v * b[k]![j]!, 0)));
+export const matmul = (a: Rows, b: Rows): Rows => Matrix.from(a).matmul(Matrix.from(b)).toArray();
 /** A ⊙ B. */
-export const hadamard = (a: Rows, b: Rows): Rows => mapM(a, (v, i, j) => v * b[i]![j]!);
+export const hadamard = (a: Rows, b: Rows): Rows => Matrix.from(a).mul(Matrix.from(b)).toArray();
 /** Σ over the columns of each row: a bias gradient summed over the batch. */
-export const rowSums = (a: Rows): number[] => a.map((r) => r.reduce((s, v) => s + v, 0));
+export const rowSums = (a: Rows): number[] => Matrix.from(a).sumRows().toFlatArray();
 
 /** softmax of column j of a flat row-major d×M array: one example's class probabilities. */
 export function softmaxCol(z: ArrayLike<number>, d: number, m: number, j: number): number[] {
-  let mx = -Infinity;
-  for (let i = 0; i < d; i++) mx = Math.max(mx, z[i * m + j]!);
-  const e = Array.from({ length: d }, (_, i) => Math.exp(z[i * m + j]! - mx));
-  const s = e.reduce((p, q) => p + q, 0);
-  return e.map((v) => v / s);
+  return softmax.f(Matrix.fromFunction(d, 1, (i) => z[i * m + j]!)).toFlatArray();
 }
 
 /** softmax along each ROW (the wrong axis for a batch in columns), for recognising that slip; null for a 1×1 Z, where both axes agree. */
