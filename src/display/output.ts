@@ -217,12 +217,5 @@ export function escapeHtml(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 
-/** Formats a number compactly: integers as-is, others with `digits` significant digits, tiny/huge ones in exponent form. */
-export function formatNumber(x: number, digits = 4): string {
-  if (Number.isNaN(x)) return "NaN";
-  if (!Number.isFinite(x)) return x > 0 ? "∞" : "−∞";
-  if (Number.isInteger(x) && Math.abs(x) < 1e15) return String(x);
-  const a = Math.abs(x);
-  if (a !== 0 && (a < 1e-3 || a >= 1e6)) return x.toExponential(Math.max(0, digits - 1));
-  return String(Number(x.toPrecision(digits)));
-}
+/** How every helper prints a number (engine/format.ts): the same in graphs, reports, tables and formulas. */
+export { formatNumber } from "../engine/format";

@@ -35,6 +35,8 @@
  *   as a kink at x.
  */
 
+import { formatNumber } from "./format";
+
 /** Where a relative error falls, so feedback can say "fine", "look again" or "bug" in words. */
 export type ErrorBand = "correct" | "acceptable" | "suspicious" | "wrong";
 
@@ -390,12 +392,8 @@ function richardson(g: (x: Float64Array) => number, work: Float64Array, i: numbe
   return { value: best, step };
 }
 
-function formatNumber(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
-  if (v === 0) return "0";
-  const a = Math.abs(v);
-  return a >= 1e-3 && a < 1e5 ? v.toPrecision(8) : v.toExponential(4);
-}
+/** Report numbers carry 8 significant figures: enough to see where two gradients part. */
+const REPORT_DIGITS = 8;
 
 function formatIndex(e: GradCheckEntry, shaped: boolean): string {
   return shaped ? `(${e.index.join(", ")})` : String(e.flatIndex);
@@ -411,8 +409,8 @@ function table(rows: GradCheckEntry[], shaped: boolean): string[] {
   const body = rows.map((e) => [
     ...(named ? [e.name ?? ""] : []),
     formatIndex(e, shaped),
-    formatNumber(e.analytic),
-    formatNumber(e.numeric),
+    formatNumber(e.analytic, REPORT_DIGITS),
+    formatNumber(e.numeric, REPORT_DIGITS),
     Number.isFinite(e.relError) ? e.relError.toExponential(2) : String(e.relError),
     (e.kink ? "kink" : classify(e.relError)) + (e.note !== undefined ? `  (${e.note})` : ""),
   ]);
@@ -492,15 +490,15 @@ function buildReport(
       if (k.refined !== undefined) {
         entry.numeric = k.refined;
         entry.relError = relativeError(a, k.refined, floor);
-        entry.note = `the step ${Number(s.toPrecision(3))} was too coarse here (a kink nearby or strong curvature): numeric from step ${Number((k.step ?? s).toPrecision(3))}, central difference at h was ${formatNumber(num)}`;
+        entry.note = `the step ${Number(s.toPrecision(3))} was too coarse here (a kink nearby or strong curvature): numeric from step ${Number((k.step ?? s).toPrecision(3))}, central difference at h was ${formatNumber(num, REPORT_DIGITS)}`;
       }
       if (k.kink) {
         entry.kink = true;
         const slack = tolerance * Math.max(Math.abs(k.lo), Math.abs(k.hi), floor);
         if (a < k.lo - slack || a > k.hi + slack) {
-          entry.note = `not a subgradient: one-sided slopes span [${formatNumber(k.lo)}, ${formatNumber(k.hi)}]`;
+          entry.note = `not a subgradient: one-sided slopes span [${formatNumber(k.lo, REPORT_DIGITS)}, ${formatNumber(k.hi, REPORT_DIGITS)}]`;
         } else {
-          entry.note = `one-sided slopes span [${formatNumber(k.lo)}, ${formatNumber(k.hi)}]`;
+          entry.note = `one-sided slopes span [${formatNumber(k.lo, REPORT_DIGITS)}, ${formatNumber(k.hi, REPORT_DIGITS)}]`;
         }
       }
     }

@@ -2,6 +2,7 @@
  * Looking at a computation graph: its nodes and edges, the order backward visits them (the
  * grad_table of algorithm 6.2 in 001 filling up), and pictures as Graphviz DOT or SVG.
  */
+import { formatNumber } from "./format";
 import { sumOverflow } from "./rules";
 import { Value } from "./value";
 
@@ -57,13 +58,6 @@ export interface DotOptions {
   showGrad?: boolean;
   /** Significant digits of data and grad (default 4). */
   digits?: number;
-}
-
-function formatNumber(x: number, digits: number): string {
-  if (Number.isInteger(x) && Math.abs(x) < 1e15) return String(x);
-  const a = Math.abs(x);
-  if (a !== 0 && (a < 1e-3 || a >= 1e6)) return x.toExponential(Math.max(0, digits - 1));
-  return String(Number(x.toPrecision(digits)));
 }
 
 function escapeRecord(text: string): string {
