@@ -3,7 +3,7 @@
  * act on), compare it with an oracle computed from central differences of a trusted forward, give
  * partial credit per returned component, and name the known mistake when the answer matches one.
  */
-import { numericVjp, relativeError } from "../engine/gradcheck";
+import { ERROR_BANDS, numericVjp, relativeError } from "../engine/gradcheck";
 import { Rng } from "../engine/random";
 import type { CaseVerdict, Exercise, GradeCase, Json } from "./contract";
 
@@ -102,8 +102,11 @@ export function plainData(x: unknown, depth = 0): unknown {
 
 /** Absolute floor below which two numbers count as equal (finite differences are not exact). */
 export const ABS_TOL = 1e-7;
-/** Relative tolerance for a gradient from central differences. */
-export const REL_TOL = 1e-5;
+/**
+ * Relative tolerance for a gradient from central differences: the edge of the course's
+ * "acceptable" band (002 §9), the same pass mark `checkGradient` uses by default.
+ */
+export const REL_TOL = ERROR_BANDS.acceptable;
 
 /** Worst relative error between two flat arrays, with a small absolute floor. */
 export function worstRelError(got: ArrayLike<number>, want: ArrayLike<number>): number {
