@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { COURSE_SEED, failedReport, gradeSubmission, type GradeOptions } from "./grade";
 import { gradebookCsv, writeJsonAtomic, type SubmissionReport } from "./report";
 import { loadSubmission } from "./submission";
-import type { GradableExercise } from "./sandbox/protocol";
+import type { Exercise } from "./contract";
 
 /** Options for grading a class folder. */
 export interface ClassOptions extends GradeOptions {
@@ -38,7 +38,7 @@ export function listSubmissions(dir: string): string[] {
 /** Grade a whole class; returns the reports in the order of `listSubmissions`. */
 export async function gradeClass(
   dir: string,
-  exercises: readonly GradableExercise[],
+  exercises: readonly Exercise[],
   opts: ClassOptions = {},
 ): Promise<{ reports: SubmissionReport[]; outDir: string }> {
   const outDir = path.resolve(opts.outDir ?? path.join(path.dirname(path.resolve(dir)), `${path.basename(dir)}-grades`));

@@ -12,7 +12,7 @@ import { progressReporter } from "./progress";
 import { formatReport, writeJsonAtomic } from "./report";
 import { loadSubmission } from "./submission";
 import { toGradescope } from "./gradescope-run";
-import type { GradableExercise } from "./sandbox/protocol";
+import type { Exercise } from "./contract";
 
 const USAGE = `usage: backprop-lab grade PATH [options]
        backprop-lab grade --class DIR [options]
@@ -90,7 +90,7 @@ function parse(argv: string[]): Args | "help" {
   return a;
 }
 
-function pick(ids: string[]): GradableExercise[] {
+function pick(ids: string[]): Exercise[] {
   if (!ids.length) return ALL_EXERCISES;
   return ids.map((id) => {
     const ex = ALL_EXERCISES.find((e) => e.id === id);
@@ -102,7 +102,7 @@ function pick(ids: string[]): GradableExercise[] {
 /** Run the CLI; resolves to the exit status. */
 export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number } } = process): Promise<number> {
   let args: Args | "help";
-  let exercises: GradableExercise[];
+  let exercises: Exercise[];
   try {
     args = parse(argv);
     if (args === "help") {

@@ -8,7 +8,8 @@
 import { compileSubmissionCached, describeDiagnostics, originalPosition, typeErrorsFor, type CompiledFile, type SourceDiagnostic } from "./compile";
 import { cleanReport, roundPoints, type CaseReport, type ExerciseReport, type SubmissionReport } from "./report";
 import { DEFAULT_LIMITS, SubmissionRunner, type CallOutcome, type SandboxLimits } from "./sandbox/runner";
-import type { GradableCase, GradableExercise, JsLocation } from "./sandbox/protocol";
+import type { Exercise, GradeCase } from "./contract";
+import type { JsLocation } from "./sandbox/protocol";
 import type { Submission, SubmissionSource } from "./submission";
 
 /** The course's default seed for hidden cases (instructors should pick their own with --seed). */
@@ -42,7 +43,7 @@ interface Module {
 }
 
 /** Grade `exercises` against a loaded submission. Never throws for anything the student did. */
-export async function gradeSubmission(sub: Submission, exercises: readonly GradableExercise[], opts: GradeOptions = {}): Promise<SubmissionReport> {
+export async function gradeSubmission(sub: Submission, exercises: readonly Exercise[], opts: GradeOptions = {}): Promise<SubmissionReport> {
   const started = Date.now();
   const seed = opts.seed ?? COURSE_SEED;
   const limits: SandboxLimits = { ...DEFAULT_LIMITS, ...opts.limits };
@@ -149,7 +150,7 @@ export async function gradeSubmission(sub: Submission, exercises: readonly Grada
 }
 
 /** A complete report for a submission that could not be graded at all: every case scores 0 and says why. */
-export function failedReport(student: string, exercises: readonly GradableExercise[], seed: number, why: string): SubmissionReport {
+export function failedReport(student: string, exercises: readonly Exercise[], seed: number, why: string): SubmissionReport {
   const reports: ExerciseReport[] = exercises.map((ex) => ({
     id: ex.id,
     title: ex.title,
@@ -210,8 +211,8 @@ function fmtBytes(n: number): string {
 }
 
 async function runCase(
-  ex: GradableExercise,
-  c: GradableCase,
+  ex: Exercise,
+  c: GradeCase,
   mod: Module,
   runner: SubmissionRunner,
   limits: SandboxLimits,

@@ -299,14 +299,11 @@ export function judgeGradients(
   return verdict;
 }
 
-/** Everything a gradient exercise module declares; `defineExercise` turns it into an `Exercise`. */
-export interface ExerciseSpec {
-  id: string;
-  title: string;
-  file: string;
-  exportName: string;
-  points: number;
-  description: string;
+/**
+ * Everything a gradient exercise module declares; `defineExercise` turns it into an `Exercise`. The
+ * identifying fields are the contract's own; cases and the judge come from the rest.
+ */
+export interface ExerciseSpec extends Omit<Exercise, "cases" | "judge"> {
   visible: { label: string; args: Json[] }[];
   /** one hidden case from a generator forked for this exercise */
   hidden(rng: Rng): Json[];

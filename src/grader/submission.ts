@@ -10,7 +10,7 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSyn
 import * as os from "node:os";
 import * as path from "node:path";
 import { exportedNames, firstSyntaxErrors } from "./compile";
-import type { GradableExercise } from "./sandbox/protocol";
+import type { Exercise } from "./contract";
 
 /** A source that will be compiled and loaded into the student process. */
 export interface SubmissionSource {
@@ -27,7 +27,7 @@ export interface Submission {
   /** the private copy the student process may read (null: nothing to read) */
   readDir: string | null;
   /** source for each exercise; missing → the exercise's file or function was not submitted */
-  sourceFor(ex: GradableExercise): SubmissionSource | { missing: string };
+  sourceFor(ex: Exercise): SubmissionSource | { missing: string };
   /** a problem that fails every exercise (e.g. notebook is not valid JSON) */
   fatal: string | null;
   /** things the instructor should know that cost nothing by themselves (e.g. skipped links) */

@@ -8,32 +8,6 @@
  * `parseChildMessage` and `decodeOutput`) before using it.
  */
 
-/** The parts of an exercise contract the runtime needs; the real `Exercise` satisfies it. */
-export interface GradableCase {
-  name: string;
-  visible: boolean;
-  args: unknown[];
-}
-
-/** A judge's verdict on one case. */
-export interface GradableVerdict {
-  score: number;
-  feedback: string;
-  relError?: number;
-  diagnosis?: string;
-}
-
-/** Structural view of `Exercise` from contract.ts, so the runtime does not depend on the judging code. */
-export interface GradableExercise {
-  id: string;
-  title: string;
-  file: string;
-  exportName: string;
-  points: number;
-  cases(seed: number): GradableCase[];
-  judge(c: GradableCase, output: unknown): GradableVerdict;
-}
-
 /**
  * Grader → child. `hello` comes first, before any student code loads, and carries a random token
  * that every reply must repeat: a message the student's code sends itself cannot pass for one.
