@@ -10,15 +10,22 @@
 // CPU time is what the step costs while the wall clock also counts waiting for a core.
 //
 // Rows: mlp-small-step (2-16-16-2, batch 32), mlp-mnist-step (784-256-128-10, batch 128), each
-// in µs per step with a samples-per-second row; mlp-backward-forward-ratio on the larger net;
-// `<workload>/tfjs`, `<workload>/pytorch` and their `ratio-vs-…` rows (peer time / ours, so above
-// 1 means ours is faster); `<workload>/js-kernel`, ours with the WebAssembly kernels switched off
-// (`setGemmBackend("js")`: every product and element-wise pass in JavaScript loops).
+// in µs per step with a samples-per-second row (and GFLOP/s for the larger net);
+// mlp-backward-forward-ratio on the larger net; `<workload>/tfjs`, `<workload>/pytorch-<blas>` and
+// their `ratio-vs-…` rows (peer time / ours, so above 1 means ours is faster);
+// `<workload>/js-kernel`, ours with the WebAssembly kernels switched off (`setGemmBackend("js")`:
+// every product and element-wise pass in JavaScript loops); `<workload>/simd128-kernel`, ours with
+// the plain SIMD product kernel where the multiply-add one runs (what fused multiply-add buys).
+// All of these run on one thread each. `mlp-mnist-step-2threads` is the larger step with products
+// split over two threads, beside PyTorch on two threads, both timed by the wall clock.
+// Every row of ours names the product kernel that ran; the table's title names the Node version.
 //
 // PyTorch runs only when /usr/bin/python3 can import torch. Its speed on large products depends
-// on the BLAS it loads (Debian's default is the reference BLAS); the row's note names it. To also
-// time it on another BLAS, set BPL_TORCH_BLAS_DIR to a folder holding that libblas.so.3, e.g. one
-// unpacked from Debian's libopenblas0-pthread: that adds `<workload>/pytorch-openblas` rows.
+// on the BLAS it loads, so each BLAS is a peer of its own, named after the library the process
+// really mapped: `pytorch-openblas` (Debian's libopenblas0-pthread) and `pytorch-refblas` (the
+// reference BLAS, Debian's default, about 15× slower on these products). The bench runs PyTorch
+// on the system's BLAS and on each of Debian's two BLAS folders that is installed, and on
+// BPL_TORCH_BLAS_DIR if set (another folder holding a libblas.so.3).
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -29,13 +36,20 @@ const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 /** Workload names this file can produce, for `npm run bench -- <name>`. */
-export const workloads = ["mlp-small-step", "mlp-mnist-step", "mlp-backward-forward-ratio"];
+export const workloads = ["mlp-small-step", "mlp-mnist-step", "mlp-backward-forward-ratio", "mlp-mnist-step-2threads"];
 
 const WORK = {
   small: { name: "mlp-small-step", sizes: [2, 16, 16, 2], batch: 32, reps: 200, tfReps: 100 },
   mnist: { name: "mlp-mnist-step", sizes: [784, 256, 128, 10], batch: 128, reps: 40, tfReps: 8 },
 };
 const LR = 0.01;
+
+/** Multiply-adds of one training step: forward W a per layer, backward dW per layer and δ for all but the first. */
+function stepMacs(sizes, batch) {
+  let macs = 0;
+  for (let l = 1; l < sizes.length; l++) macs += sizes[l] * sizes[l - 1] * batch * (l === 1 ? 2 : 3);
+  return macs;
+}
 
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
@@ -48,12 +62,17 @@ function cpuUs() {
   return u.user + u.system;
 }
 
+/** The wall clock in µs, for figures on several threads (CPU time would add the threads up). */
+function wallUs() {
+  return performance.now() * 1000;
+}
+
 /**
  * Median CPU µs per call of fn over `reps` samples. A warm-up of at least `warmMs` lets the JIT
  * finish optimising (its compiler threads would otherwise count as our CPU time); each sample then
  * repeats fn enough times to last about a millisecond.
  */
-function timeUs(fn, reps, warmMs = 300) {
+function timeUs(fn, reps, warmMs = 300, clock = cpuUs) {
   const start = performance.now();
   let calls = 0;
   let t = start;
@@ -68,9 +87,9 @@ function timeUs(fn, reps, warmMs = 300) {
   const inner = Math.max(1, Math.floor(1 / once));
   const samples = [];
   for (let r = 0; r < reps; r++) {
-    const c = cpuUs();
+    const c = clock();
     for (let i = 0; i < inner; i++) fn();
-    samples.push((cpuUs() - c) / inner);
+    samples.push((clock() - c) / inner);
   }
   return median(samples);
 }
@@ -109,15 +128,27 @@ async function tfjsStep(w) {
   };
 }
 
-function torchPeer(ctx, keys, env) {
+function torchPeer(ctx, keys, env, threads = 1) {
   const script = path.join(root, "bench/peers/torch_mlp.py");
   const reps = (key, min) => (keys.includes(key) ? ctx.reps(WORK[key].reps, min) : 0);
-  const out = execFileSync("/usr/bin/python3", [script, String(reps("small", 10)), String(reps("mnist", 5))], {
+  const out = execFileSync("/usr/bin/python3", [script, String(reps("small", 10)), String(reps("mnist", 5)), String(threads)], {
     encoding: "utf8",
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, OMP_NUM_THREADS: "1", OPENBLAS_NUM_THREADS: "1", ...env },
+    env: { ...process.env, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads), ...env },
   });
   return JSON.parse(out);
+}
+
+/** Debian's two BLAS folders (each holds a libblas.so.3), and BPL_TORCH_BLAS_DIR. */
+const BLAS_DIRS = ["/usr/lib/x86_64-linux-gnu/openblas-pthread", "/usr/lib/x86_64-linux-gnu/blas", process.env.BPL_TORCH_BLAS_DIR].filter(
+  (d) => d !== undefined && d !== "" && existsSync(path.join(d, "libblas.so.3")),
+);
+
+/** A peer's name after the BLAS library the PyTorch process mapped, so two BLAS never share one. */
+function blasPeerId(blas) {
+  if (/openblas/i.test(blas)) return "pytorch-openblas";
+  if (/^libblas\.so/.test(blas)) return "pytorch-refblas";
+  return `pytorch-${blas.split(/[ ,]/)[0].replace(/\.so.*$/, "").replace(/^lib/, "")}`;
 }
 
 function torchImportable() {
@@ -132,68 +163,112 @@ function torchImportable() {
 
 export default async function mlpBench(ctx = { quick: false, wants: () => true, reps: (n) => n, log: () => {} }) {
   const lib = require(path.join(root, "dist/index.js"));
+  // The kernel switches are internal (not part of the package's API): the bench reads them directly.
+  const gemm = require(path.join(root, "dist/nn/gemm.js"));
   const rows = [];
   const keys = Object.keys(WORK).filter((key) => ctx.wants(WORK[key].name) || (key === "mnist" && ctx.wants("mlp-backward-forward-ratio")));
   const fmt = (w) => `float64, ${w.sizes.join("-")}, batch ${w.batch}`;
 
-  // PyTorch first (a separate process), so its figures come from the same quiet moment as ours.
+  // PyTorch first (a separate process), so its figures come from the same quiet moment as ours:
+  // on the system's BLAS, then on each installed BLAS folder, one peer per distinct library.
   const peers = [];
+  const peers2 = [];
   const can = torchImportable();
   if (can === true) {
-    try {
-      ctx.log("PyTorch peer…");
-      const t = torchPeer(ctx, keys, {});
-      peers.push({ id: "pytorch", data: t, note: `PyTorch ${t.torch} float64, 1 thread, BLAS ${t.blas}` });
-    } catch (e) {
-      rows.push({ name: "mlp/pytorch", unit: "error", value: NaN, note: `PyTorch peer failed: ${String(e.message).split("\n")[0]}` });
-    }
-    const blasDir = process.env.BPL_TORCH_BLAS_DIR;
-    if (blasDir) {
+    for (const dir of [undefined, ...BLAS_DIRS]) {
+      const env = dir === undefined ? {} : { LD_LIBRARY_PATH: [dir, process.env.LD_LIBRARY_PATH].filter(Boolean).join(":") };
       try {
-        ctx.log(`PyTorch peer on ${blasDir}…`);
-        const t = torchPeer(ctx, keys, { LD_LIBRARY_PATH: [blasDir, process.env.LD_LIBRARY_PATH].filter(Boolean).join(":") });
-        const id = /openblas/i.test(t.blas) ? "pytorch-openblas" : "pytorch-blas2";
-        peers.push({ id, data: t, note: `PyTorch ${t.torch} float64, 1 thread, BLAS ${t.blas} (BPL_TORCH_BLAS_DIR)` });
+        ctx.log(`PyTorch peer${dir === undefined ? "" : ` on ${dir}`}…`);
+        const t = torchPeer(ctx, keys, env);
+        const id = blasPeerId(t.blas);
+        if (peers.some((p) => p.id === id)) continue;
+        peers.push({ id, data: t, note: `PyTorch ${t.torch} float64, 1 thread, BLAS ${t.blas}${dir === undefined ? "" : ` (LD_LIBRARY_PATH=${dir})`}` });
+        if (keys.includes("mnist")) {
+          const t2 = torchPeer(ctx, ["mnist"], env, 2);
+          peers2.push({ id, data: t2, note: `PyTorch ${t2.torch} float64, 2 threads, BLAS ${t2.blas}, wall clock` });
+        }
       } catch (e) {
-        rows.push({ name: "mlp/pytorch-blas", unit: "error", value: NaN, note: `PyTorch peer with BPL_TORCH_BLAS_DIR failed: ${String(e.message).split("\n")[0]}` });
+        rows.push({ name: "mlp/pytorch", unit: "error", value: NaN, note: `PyTorch peer${dir === undefined ? "" : ` on ${dir}`} failed: ${String(e.message).split("\n")[0]}` });
       }
     }
   } else {
     rows.push({ name: "mlp/pytorch", unit: "skipped", value: NaN, note: `PyTorch peer skipped: ${can}` });
   }
 
-  for (const key of keys) {
-    const w = WORK[key];
-    ctx.log(`${w.name}: ours…`);
-    const o = ourStep(lib, w);
-    const stepUs = timeUs(o.step, ctx.reps(w.reps, 5));
-    rows.push({ name: w.name, unit: "µs/step", value: stepUs, note: `${fmt(w)}, ${lib.gemmBackend()} kernels` });
-    rows.push({ name: `${w.name}/samples-per-s`, unit: "samples/s", value: (w.batch / stepUs) * 1e6 });
-    if (key === "mnist") {
-      const fwd = timeUs(o.forward, ctx.reps(w.reps, 5));
-      const bwd = timeUs(o.backward, ctx.reps(w.reps, 5));
-      rows.push({ name: "mlp-backward-forward-ratio", unit: "×", value: bwd / fwd, note: `784-256-128-10: forward ${fwd.toFixed(0)} µs, backward ${bwd.toFixed(0)} µs (target ≤ 2)` });
-    }
-    if (lib.gemmBackend() === "wasm") {
-      const prev = lib.setGemmBackend("js");
+  // Every figure but the two-thread rows is of one thread: products are not split.
+  const threadsBefore = gemm.setGemmThreads(1);
+  try {
+    for (const key of keys) {
+      const w = WORK[key];
+      ctx.log(`${w.name}: ours…`);
+      const o = ourStep(lib, w);
+      const stepUs = timeUs(o.step, ctx.reps(w.reps, 5));
+      rows.push({ name: w.name, unit: "µs/step", value: stepUs, note: `${fmt(w)}, 1 thread, kernel ${gemm.gemmKernel()}` });
+      rows.push({ name: `${w.name}/samples-per-s`, unit: "samples/s", value: (w.batch / stepUs) * 1e6 });
+      const flops = 2 * stepMacs(w.sizes, w.batch);
+      if (key === "mnist") rows.push({ name: `${w.name}/gflops`, unit: "GFLOP/s", value: flops / stepUs / 1e3, note: `${(flops / 1e6).toFixed(1)} MFLOP per step` });
+      const kernels = gemm.availableGemmKernels();
+      if (key === "mnist" && kernels.length > 1 && lib.gemmBackend() === "wasm") {
+        const prevKernel = gemm.useGemmKernel(kernels[kernels.length - 1]);
+        try {
+          const plain = timeUs(ourStep(lib, w).step, ctx.reps(Math.ceil(w.reps / 2), 3));
+          rows.push({ name: `${w.name}/${kernels[kernels.length - 1].replace(/^wasm-/, "")}-kernel`, unit: "µs/step", value: plain, note: `ours with the product kernel ${kernels[kernels.length - 1]} instead of ${prevKernel}: what fused multiply-add buys` });
+        } finally {
+          gemm.useGemmKernel(prevKernel);
+        }
+      }
+      if (key === "mnist") {
+        const fwd = timeUs(o.forward, ctx.reps(w.reps, 5));
+        const bwd = timeUs(o.backward, ctx.reps(w.reps, 5));
+        rows.push({ name: "mlp-backward-forward-ratio", unit: "×", value: bwd / fwd, note: `784-256-128-10: forward ${fwd.toFixed(0)} µs, backward ${bwd.toFixed(0)} µs (target ≤ 2)` });
+      }
+      if (lib.gemmBackend() === "wasm") {
+        const prev = lib.setGemmBackend("js");
+        try {
+          const js = timeUs(ourStep(lib, w).step, ctx.reps(Math.ceil(w.reps / 2), 3));
+          rows.push({ name: `${w.name}/js-kernel`, unit: "µs/step", value: js, note: "ours with the WebAssembly kernels off: JavaScript loops for products and element-wise passes" });
+        } finally {
+          lib.setGemmBackend(prev);
+        }
+      }
       try {
-        const js = timeUs(ourStep(lib, w).step, ctx.reps(Math.ceil(w.reps / 2), 3));
-        rows.push({ name: `${w.name}/js-kernel`, unit: "µs/step", value: js, note: "ours with the WebAssembly kernels off: JavaScript loops for products and element-wise passes" });
-      } finally {
-        lib.setGemmBackend(prev);
+        ctx.log(`${w.name}: TensorFlow.js…`);
+        const tUs = timeUs(await tfjsStep(w), ctx.reps(w.tfReps, 3));
+        rows.push({ name: `${w.name}/tfjs`, unit: "µs/step", value: tUs, note: "TensorFlow.js cpu backend, float32 (it has no float64)" });
+        rows.push({ name: `${w.name}/ratio-vs-tfjs`, unit: "×", value: tUs / stepUs });
+      } catch (e) {
+        rows.push({ name: `${w.name}/tfjs`, unit: "error", value: NaN, note: `TensorFlow.js peer failed: ${String(e.message).split("\n")[0]}` });
+      }
+      for (const p of peers) {
+        const gf = key === "mnist" ? `, ${((2 * stepMacs(w.sizes, w.batch)) / p.data[key] / 1e3).toFixed(1)} GFLOP/s` : "";
+        rows.push({ name: `${w.name}/${p.id}`, unit: "µs/step", value: p.data[key], note: p.note + gf });
+        rows.push({ name: `${w.name}/ratio-vs-${p.id}`, unit: "×", value: p.data[key] / stepUs });
       }
     }
-    try {
-      ctx.log(`${w.name}: TensorFlow.js…`);
-      const tUs = timeUs(await tfjsStep(w), ctx.reps(w.tfReps, 3));
-      rows.push({ name: `${w.name}/tfjs`, unit: "µs/step", value: tUs, note: "TensorFlow.js cpu backend, float32 (it has no float64)" });
-      rows.push({ name: `${w.name}/ratio-vs-tfjs`, unit: "×", value: tUs / stepUs });
-    } catch (e) {
-      rows.push({ name: `${w.name}/tfjs`, unit: "error", value: NaN, note: `TensorFlow.js peer failed: ${String(e.message).split("\n")[0]}` });
+  } finally {
+    gemm.setGemmThreads(threadsBefore);
+  }
+
+  // The larger step on two threads each, by the wall clock (CPU time would add the threads up).
+  if (keys.includes("mnist")) {
+    const w = WORK.mnist;
+    gemm.setGemmThreads(2);
+    const o = ourStep(lib, w);
+    // Helper threads start asynchronously; step until one has taken a share (bounded).
+    const split0 = gemm.gemmProductsSplit();
+    for (let i = 0; i < 500 && gemm.gemmProductsSplit() === split0; i++) {
+      o.step();
+      await new Promise((r) => setTimeout(r, 5));
     }
-    for (const p of peers) {
-      rows.push({ name: `${w.name}/${p.id}`, unit: "µs/step", value: p.data[key], note: p.note });
-      rows.push({ name: `${w.name}/ratio-vs-${p.id}`, unit: "×", value: p.data[key] / stepUs });
+    const split = gemm.gemmProductsSplit() > split0;
+    const us2 = timeUs(o.step, ctx.reps(w.reps, 5), 300, wallUs);
+    gemm.setGemmThreads(threadsBefore);
+    const flops = 2 * stepMacs(w.sizes, w.batch);
+    const name = `${w.name}-2threads`;
+    rows.push({ name, unit: "µs/step", value: us2, note: `${fmt(w)}, ${split ? "2 threads" : "1 thread (no helper thread started)"}, kernel ${gemm.gemmKernel()}, wall clock, ${(flops / us2 / 1e3).toFixed(1)} GFLOP/s` });
+    for (const p of peers2) {
+      rows.push({ name: `${name}/${p.id}`, unit: "µs/step", value: p.data.mnist, note: `${p.note}, ${(flops / p.data.mnist / 1e3).toFixed(1)} GFLOP/s` });
+      rows.push({ name: `${name}/ratio-vs-${p.id}`, unit: "×", value: p.data.mnist / us2 });
     }
   }
   return rows;

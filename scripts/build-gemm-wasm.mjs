@@ -2,7 +2,8 @@
 // Assembles the WebAssembly kernels of src/nn/kernels/ (WebAssembly text with SIMD) into the bytes
 // that the library instantiates, and writes each as a TypeScript file holding them in base64, so
 // the library needs no assembler at run time and the built package stays plain JavaScript:
-//   src/nn/kernels/gemm.wat  → src/nn/kernels/gemm-wasm.ts   (packed products of large matrices)
+//   src/nn/kernels/gemm.wat     → src/nn/kernels/gemm-wasm.ts      (packed products of large matrices)
+//   src/nn/kernels/gemm-fma.wat → src/nn/kernels/gemm-fma-wasm.ts  (the same with fused multiply-add)
 //   src/nn/kernels/small.wat → src/nn/kernels/small-wasm.ts  (small matrices in place, element-wise passes)
 //
 //   node scripts/build-gemm-wasm.mjs          write the files
@@ -21,6 +22,7 @@ const kernelDir = path.join(root, "src/nn/kernels");
 /** Every kernel module: its source, the generated file and the name of the exported constant. */
 export const kernels = [
   { name: "gemm", wat: path.join(kernelDir, "gemm.wat"), out: path.join(kernelDir, "gemm-wasm.ts"), constant: "GEMM_WASM_BASE64", what: "gemm kernel" },
+  { name: "gemm-fma", wat: path.join(kernelDir, "gemm-fma.wat"), out: path.join(kernelDir, "gemm-fma-wasm.ts"), constant: "GEMM_FMA_WASM_BASE64", what: "gemm kernel with relaxed-SIMD multiply-add" },
   { name: "small", wat: path.join(kernelDir, "small.wat"), out: path.join(kernelDir, "small-wasm.ts"), constant: "SMALL_WASM_BASE64", what: "small-matrix kernels" },
 ];
 
@@ -29,8 +31,13 @@ export async function renderKernel(kernel) {
   const require = createRequire(import.meta.url);
   const wabt = await require("wabt")();
   const wat = readFileSync(kernel.wat, "utf8");
-  const mod = wabt.parseWat(path.basename(kernel.wat), wat, { simd: true });
-  mod.validate();
+  const features = { simd: true, relaxed_simd: true, threads: true };
+  // wabt.js's validator rejects a shared memory even with `threads` on (its parser accepts it), so
+  // the module is validated with the memory unshared, then assembled as written.
+  const check = wabt.parseWat(path.basename(kernel.wat), wat.replace(/ shared\)/g, ")"), features);
+  check.validate();
+  check.destroy();
+  const mod = wabt.parseWat(path.basename(kernel.wat), wat, features);
   const { buffer } = mod.toBinary({ log: false, write_debug_names: false });
   mod.destroy();
   const b64 = Buffer.from(buffer).toString("base64");

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
 import { gemmBackend, setGemmBackend, wasmGemmAvailable, type GemmBackend } from "../../src/nn/kernels/backend";
+import { availablePackedKernels, packedKernel, usePackedKernel, type PackedKernel } from "../../src/nn/kernels/product";
 import { Matrix, matmulInto } from "../../src/nn/matrix";
 import { Rng } from "../../src/engine/random";
 
@@ -23,28 +24,44 @@ function reference(A: Matrix, B: Matrix, tA: boolean, tB: boolean): number[][] {
 }
 
 const initial = gemmBackend();
-afterEach(() => { setGemmBackend(initial); });
-
-const backends: GemmBackend[] = wasmGemmAvailable() ? ["wasm", "js"] : ["js"];
-
-test("Node 20 runs the WebAssembly SIMD kernel, and it is the default", () => {
-  expect(wasmGemmAvailable()).toBe(true);
-  expect(initial).toBe("wasm");
+const initialKernel = packedKernel();
+afterEach(() => {
+  setGemmBackend(initial);
+  if (initialKernel !== undefined) usePackedKernel(initialKernel);
 });
 
-// Shapes chosen to cross every path: tiny (plain loops), k < 8, leftovers of the 4×4 tiles in
-// rows and columns, the packed kernels, and k > 256 so the product spans several k-blocks.
+/** Every kernel that runs large products here: each packed WebAssembly kernel, then JavaScript. */
+const kernels: (PackedKernel | "js")[] = [...availablePackedKernels(), "js"];
+function useKernel(k: PackedKernel | "js"): void {
+  if (k === "js") setGemmBackend("js");
+  else {
+    setGemmBackend("wasm");
+    usePackedKernel(k);
+  }
+}
+
+test("every supported Node runs a WebAssembly SIMD kernel by default: relaxed-SIMD multiply-add from Node 22 on", () => {
+  expect(wasmGemmAvailable()).toBe(true);
+  expect(initial).toBe("wasm");
+  // Relaxed SIMD validates on Node 22, 24 and 26 and not on Node 20 (shared/platform-notes.md).
+  const major = Number(process.versions.node.split(".")[0]);
+  expect(availablePackedKernels()).toEqual(major >= 22 ? ["wasm-relaxed-fma", "wasm-simd128"] : ["wasm-simd128"]);
+  expect(initialKernel).toBe(major >= 22 ? "wasm-relaxed-fma" : "wasm-simd128");
+});
+
+// Shapes chosen to cross every path: tiny (plain loops), k < 8, leftovers of the 4×4 and 6×4
+// tiles in rows and columns, the packed kernels, and k > 256 so the product spans several k-blocks.
 const shapes: [number, number, number][] = [
   [1, 1, 1], [3, 5, 2], [2, 32, 16], [16, 2, 32], [16, 32, 2], [16, 32, 16], [5, 7, 9], [17, 13, 11],
-  [33, 31, 40], [64, 64, 64], [37, 41, 300], [130, 9, 600], [6, 130, 520], [128, 10, 784],
+  [33, 31, 40], [64, 64, 64], [37, 41, 300], [130, 9, 600], [6, 130, 520], [128, 10, 784], [12, 12, 260],
 ];
 
-for (const backend of backends) {
-  describe(`gemm (${backend} backend) agrees with the definition of the product`, () => {
+for (const kernel of kernels) {
+  describe(`gemm (${kernel} kernel) agrees with the definition of the product`, () => {
     for (const [m, n, k] of shapes) {
       for (const [tA, tB] of [[false, false], [true, false], [false, true], [true, true]] as const) {
         test(`${m}×${k} · ${k}×${n}${tA ? ", A transposed" : ""}${tB ? ", B transposed" : ""}`, () => {
-          setGemmBackend(backend);
+          useKernel(kernel);
           const r = new Rng(m * 1000 + n * 10 + k);
           const A = tA ? Matrix.fromFunction(k, m, () => r.normal()) : Matrix.fromFunction(m, k, () => r.normal());
           const B = tB ? Matrix.fromFunction(n, k, () => r.normal()) : Matrix.fromFunction(k, n, () => r.normal());
@@ -66,21 +83,25 @@ for (const backend of backends) {
   });
 }
 
-test("both backends give the same product to rounding on an MNIST-size layer", () => {
+test("every kernel gives the same product to rounding on an MNIST-size layer (fused or not)", () => {
   const r = new Rng(9);
   const W = Matrix.fromFunction(256, 784, () => r.normal()), X = Matrix.fromFunction(784, 128, () => r.normal());
-  setGemmBackend("js");
+  useKernel("js");
   const js = W.matmul(X);
-  setGemmBackend("wasm");
-  const wasm = W.matmul(X);
-  let worst = 0;
-  for (let i = 0; i < js.size; i++) worst = Math.max(worst, Math.abs(js.data[i]! - wasm.data[i]!));
-  expect(worst).toBeLessThan(1e-11);
+  for (const kernel of availablePackedKernels()) {
+    useKernel(kernel);
+    const wasm = W.matmul(X);
+    let worst = 0;
+    for (let i = 0; i < js.size; i++) worst = Math.max(worst, Math.abs(js.data[i]! - wasm.data[i]!));
+    // Entries are sums of 784 products of size ~1 (so ~28); one rounding per product and sum, fused
+    // or not, differs by at most a few hundred ulps of 28 (2^-48 each).
+    expect(worst, kernel).toBeLessThan(1e-11);
+  }
 });
 
-for (const backend of backends) {
-  test(`${backend}: 0 · ∞ still makes NaN (no zero skipping hides a diverged network)`, () => {
-    setGemmBackend(backend);
+for (const kernel of kernels) {
+  test(`${kernel}: 0 · ∞ still makes NaN (no zero skipping hides a diverged network)`, () => {
+    useKernel(kernel);
     for (const n of [4, 40]) {
       const A = new Matrix(n, n); // zeros
       const B = Matrix.fill(n, n, 1);
@@ -101,6 +122,6 @@ test("the committed kernel bytes are assembled from src/nn/kernels/*.wat (run sc
   const script = path.join(root, "scripts/build-gemm-wasm.mjs");
   interface Kernel { name: string; out: string }
   const { kernels, renderKernel } = (await import(script)) as { kernels: Kernel[]; renderKernel: (k: Kernel) => Promise<string> };
-  expect(kernels.map((k) => k.name)).toEqual(["gemm", "small"]);
+  expect(kernels.map((k) => k.name)).toEqual(["gemm", "gemm-fma", "small"]);
   for (const kernel of kernels) expect(await renderKernel(kernel), kernel.name).toBe(readFileSync(kernel.out, "utf8"));
 });

@@ -4,21 +4,30 @@
  *  - `productWasm`: small products (the 2-16-16-2 networks of the notebooks) run in the
  *    small-matrix WebAssembly kernels (small.wat) straight on row-major data: no packing, and no
  *    copying when the matrices live in those kernels' memory, as a network's buffers do
- *    (small.ts); larger ones pack op(A) into panels of 4 rows and op(B) into panels of 4 columns
- *    (k-major, zero padded). Packing absorbs the transposes, so Aᵀ B and A Bᵀ cost what A B
- *    costs, and the k dimension is cut into blocks of KC so the panels in use stay in cache. The
- *    packed tiles are multiplied by a WebAssembly SIMD kernel (gemm.wat, two float64 lanes per
- *    instruction);
+ *    (small.ts); larger ones pack op(A) into panels of MR rows and op(B) into panels of 4
+ *    columns (k-major, zero padded), every k-block of KC steps one after another. Packing absorbs
+ *    the transposes, so Aᵀ B and A Bᵀ cost what A B costs, and the k blocks keep the panels in
+ *    use in cache. The packed tiles are multiplied by a WebAssembly kernel: gemm-fma.wat (6×4
+ *    tiles, fused multiply-add from relaxed SIMD) where the runtime validates it (Node 22 and
+ *    later), else gemm.wat (4×4 tiles, 128-bit SIMD multiply and add). Products of at least
+ *    THREADS_MIN_MNK multiply-adds share their row panels out to helper threads working on the
+ *    same shared memory (threads.ts);
  *  - `productJs`: a register-blocked JavaScript loop for small products and the packed tiles in
  *    16 local variables for large ones.
  *
  * Every path sums each entry's products in increasing p, except the small kernel's A Bᵀ, which
- * sums even and odd p in two lanes; the paths agree to rounding. No path skips zeros: 0 · ∞
- * stays NaN, so a diverging network shows NaN instead of a finite wrong number.
+ * sums even and odd p in two lanes; the paths agree to rounding (the multiply-add kernel rounds
+ * once per product and sum where the machine fuses). No path skips zeros: 0 · ∞ stays NaN, so a
+ * diverging network shows NaN instead of a finite wrong number.
  */
+import { GEMM_FMA_WASM_BASE64 } from "./gemm-fma-wasm";
 import { GEMM_WASM_BASE64 } from "./gemm-wasm";
-import { instantiateKernel } from "./load";
+import { compileKernel } from "./load";
 import { smallProduct, type Stored } from "./small";
+import { defaultThreads, type GemmExport, ProductThreads } from "./threads";
+
+/** The packed product kernels: relaxed-SIMD multiply-add, or plain 128-bit SIMD. */
+export type PackedKernel = "wasm-relaxed-fma" | "wasm-simd128";
 
 const KC = 256;
 /**
@@ -26,47 +35,113 @@ const KC = 256;
  * WebAssembly backend, products of up to 2^18 multiply-adds run unpacked in the small kernels,
  * which were as fast as packing or faster up to there (the 10×128×128 products of the MNIST-size
  * net take 16 µs instead of 24–44 µs); beyond, packing keeps the panels in cache. The packed
- * JavaScript kernel pays only from about 32×32×32.
+ * JavaScript kernel pays only from about 32×32×32. A second thread pays from about 2^21
+ * multiply-adds (about 80 µs of work against a 6 µs hand-off), so the MNIST-size net's 784- and
+ * 256-wide products are split and the notebooks' small networks never are.
  */
 const SMALL_MAX_MNK = 1 << 18;
 const WASM_MIN_MNK = 2048;
 const WASM_MIN_K = 8;
 const JS_PACKED_MIN_MNK = 32768;
+const THREADS_MIN_MNK = 1 << 21;
 
 // ---------------------------------------------------------------------------------------------
 // The packed WebAssembly SIMD kernel (kernels/gemm.wat)
 
 interface WasmKernel {
+  name: PackedKernel;
+  /** Rows per packed panel of op(A) (the tile height). */
+  mr: number;
   memory: WebAssembly.Memory;
-  tiles: (pa: number, pb: number, pc: number, mp: number, np: number, kc: number, ldc: number, store: number) => void;
-  /** A view of the whole memory; replaced after every grow (growing detaches the old buffer). */
+  gemm: GemmExport;
+  threads: ProductThreads;
+  /** A view of the whole memory; replaced after every grow. */
   f64: Float64Array;
 }
 
-/** Instantiates the kernel once; undefined when WebAssembly or its SIMD extension is missing. */
-function loadWasm(): WasmKernel | undefined {
-  const exports = instantiateKernel(GEMM_WASM_BASE64);
-  if (exports === undefined) return undefined;
-  const memory = exports.memory as WebAssembly.Memory;
-  const tiles = exports.tiles as WasmKernel["tiles"];
-  return { memory, tiles, f64: new Float64Array(memory.buffer) };
+/**
+ * Every packed kernel this runtime validates, best first, each instantiated once on its own
+ * shared memory (so helper threads can work on the same packed operands); empty without
+ * WebAssembly SIMD.
+ */
+function loadWasm(): WasmKernel[] {
+  const candidates = [
+    { name: "wasm-relaxed-fma" as const, mr: 6, base64: GEMM_FMA_WASM_BASE64 },
+    { name: "wasm-simd128" as const, mr: 4, base64: GEMM_WASM_BASE64 },
+  ];
+  const loaded: WasmKernel[] = [];
+  for (const c of candidates) {
+    const module = compileKernel(c.base64);
+    if (module === undefined) continue;
+    try {
+      const memory = new WebAssembly.Memory({ initial: 1, maximum: 16384, shared: true });
+      const gemm = new WebAssembly.Instance(module, { env: { memory } }).exports.gemm as GemmExport;
+      loaded.push({ name: c.name, mr: c.mr, memory, gemm, threads: new ProductThreads(module, memory, defaultThreads()), f64: new Float64Array(memory.buffer) });
+    } catch {
+      // A runtime without shared WebAssembly memory: the next kernel, else JavaScript.
+    }
+  }
+  return loaded;
 }
 
-const wasm: WasmKernel | undefined = loadWasm();
+const wasmKernels: WasmKernel[] = loadWasm();
+let wasm: WasmKernel | undefined = wasmKernels[0];
 
-/** True when this runtime can run the packed WebAssembly SIMD kernel. */
+/** True when this runtime can run a packed WebAssembly SIMD kernel. */
 export function packedWasmAvailable(): boolean {
   return wasm !== undefined;
+}
+
+/** The packed kernel that runs large products under the WebAssembly backend. */
+export function packedKernel(): PackedKernel | undefined {
+  return wasm?.name;
+}
+
+/** The packed kernels this runtime runs, best first (for the tests and the benchmark). */
+export function availablePackedKernels(): PackedKernel[] {
+  return wasmKernels.map((w) => w.name);
+}
+
+/**
+ * Runs large products with a packed kernel other than the best one (for the tests that compare
+ * the kernels and the benchmark's what-does-multiply-add-buy row). Returns the previous one.
+ */
+export function usePackedKernel(name: PackedKernel): PackedKernel {
+  const k = wasmKernels.find((w) => w.name === name);
+  if (k === undefined || wasm === undefined) throw new Error(`usePackedKernel: ${name} is not available in this runtime (have: ${availablePackedKernels().join(", ") || "none"})`);
+  const prev = wasm.name;
+  wasm = k;
+  return prev;
+}
+
+/**
+ * How many threads a large product may use (default: the machine's cores, at most 4, or
+ * BPL_THREADS). 1 keeps every product on the calling thread, as a fair one-thread comparison
+ * needs. Returns the previous setting.
+ */
+export function setProductThreads(n: number): number {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`setProductThreads: expected a whole number ≥ 1, got ${String(n)}`);
+  const prev = productThreads();
+  for (const w of wasmKernels) w.threads.setThreads(n);
+  return prev;
+}
+
+/** How many threads a large product may use, as set (1 without the WebAssembly kernels). */
+export function productThreads(): number {
+  return wasmKernels[0]?.threads.threads() ?? 1;
+}
+
+/** Products shared out among threads so far, over all kernels (the tests read it). */
+export function productsSplit(): number {
+  return wasmKernels.reduce((n, w) => n + w.threads.split, 0);
 }
 
 /** Makes the wasm memory at least `doubles` float64 entries long. */
 function wasmView(k: WasmKernel, doubles: number): Float64Array {
   const need = doubles * 8;
   const have = k.memory.buffer.byteLength;
-  if (have < need) {
-    k.memory.grow(Math.ceil((need - have) / 65536));
-    k.f64 = new Float64Array(k.memory.buffer);
-  }
+  if (have < need) k.memory.grow(Math.ceil((need - have) / 65536));
+  if (k.f64.length * 8 !== k.memory.buffer.byteLength) k.f64 = new Float64Array(k.memory.buffer);
   return k.f64;
 }
 
@@ -74,33 +149,32 @@ function wasmView(k: WasmKernel, doubles: number): Float64Array {
 // Packing (shared by both backends)
 
 /**
- * Packs op(A)[0..m, k0..k0+kc] into dst[off + (ip·kc + p)·4 + r] for row i = 4·ip + r, zero
- * padded to a multiple of 4 rows. A is m×k (or k×m when transposed), row-major.
+ * Packs op(A)[0..m, k0..k0+kc] into dst[off + (ip·kc + p)·mr + r] for row i = mr·ip + r, zero
+ * padded to a multiple of mr rows. A is m×k (or k×m when transposed), row-major.
  */
-function packA(dst: Float64Array, off: number, A: Float64Array, m: number, k: number, tA: boolean, k0: number, kc: number): void {
-  const mp = (m + 3) >> 2;
+function packA(dst: Float64Array, off: number, A: Float64Array, m: number, k: number, tA: boolean, k0: number, kc: number, mr: number): void {
+  const mp = Math.ceil(m / mr);
   for (let ip = 0; ip < mp; ip++) {
-    const i0 = ip * 4;
-    const base = off + ip * kc * 4;
-    if (i0 + 4 <= m) {
+    const i0 = ip * mr;
+    const base = off + ip * kc * mr;
+    if (i0 + mr <= m) {
       if (tA) {
-        // op(A)[i, p] = A[p, i]: four neighbouring entries of one stored row per step.
+        // op(A)[i, p] = A[p, i]: mr neighbouring entries of one stored row per step.
         for (let p = 0; p < kc; p++) {
-          const src = (k0 + p) * m + i0, d = base + p * 4;
-          dst[d] = A[src] as number; dst[d + 1] = A[src + 1] as number; dst[d + 2] = A[src + 2] as number; dst[d + 3] = A[src + 3] as number;
+          const src = (k0 + p) * m + i0, d = base + p * mr;
+          for (let r = 0; r < mr; r++) dst[d + r] = A[src + r] as number;
         }
       } else {
-        const s0 = i0 * k + k0, s1 = s0 + k, s2 = s1 + k, s3 = s2 + k;
-        for (let p = 0; p < kc; p++) {
-          const d = base + p * 4;
-          dst[d] = A[s0 + p] as number; dst[d + 1] = A[s1 + p] as number; dst[d + 2] = A[s2 + p] as number; dst[d + 3] = A[s3 + p] as number;
+        for (let r = 0; r < mr; r++) {
+          const s = (i0 + r) * k + k0;
+          for (let p = 0; p < kc; p++) dst[base + p * mr + r] = A[s + p] as number;
         }
       }
     } else {
       for (let p = 0; p < kc; p++) {
-        for (let r = 0; r < 4; r++) {
+        for (let r = 0; r < mr; r++) {
           const i = i0 + r;
-          dst[base + p * 4 + r] = i < m ? ((tA ? A[(k0 + p) * m + i] : A[i * k + k0 + p]) as number) : 0;
+          dst[base + p * mr + r] = i < m ? ((tA ? A[(k0 + p) * m + i] : A[i * k + k0 + p]) as number) : 0;
         }
       }
     }
@@ -177,7 +251,7 @@ export function productWasm(
   const c = C.data;
   if (k === 0) {
     if (!accumulate) c.fill(0, 0, m * n);
-  } else if (wasm !== undefined && m >= 4 && n >= 4 && mnk >= WASM_MIN_MNK && k >= WASM_MIN_K) {
+  } else if (wasm !== undefined && m >= wasm.mr && n >= 4 && mnk >= WASM_MIN_MNK && k >= WASM_MIN_K) {
     gemmWasm(wasm, c, A.data, B.data, m, n, k, tA, tB, accumulate);
   } else {
     if (!accumulate) c.fill(0, 0, m * n);
@@ -190,19 +264,22 @@ function gemmWasm(
   w: WasmKernel, C: Float64Array, A: Float64Array, B: Float64Array,
   m: number, n: number, k: number, tA: boolean, tB: boolean, accumulate: boolean,
 ): void {
-  const mp = (m + 3) >> 2, np = (n + 3) >> 2;
-  const kc0 = Math.min(KC, k);
+  const mr = w.mr;
+  const mp = Math.ceil(m / mr), np = (n + 3) >> 2;
   const ldc = np * 4;
-  // Layout in wasm memory (float64 indices): packed A, packed B, then the padded C. The first
-  // k-block stores its tiles, later ones add, so the padded C never needs zeroing.
-  const pa = 0, pb = mp * 4 * kc0, pc = pb + np * 4 * kc0;
-  const mem = wasmView(w, pc + mp * 4 * ldc);
+  // Layout in wasm memory (float64 indices): every k-block of packed A, every k-block of packed
+  // B, then the padded C. The kernel's first k-block stores its tiles, later ones add, so the
+  // padded C never needs zeroing.
+  const pa = 0, pb = mp * mr * k, pc = pb + np * 4 * k;
+  const mem = wasmView(w, pc + mp * mr * ldc);
   for (let k0 = 0; k0 < k; k0 += KC) {
     const kc = Math.min(KC, k - k0);
-    packA(mem, pa, A, m, k, tA, k0, kc);
-    packB(mem, pb, B, n, k, tB, k0, kc);
-    w.tiles(pa * 8, pb * 8, pc * 8, mp, np, kc, ldc, k0 === 0 ? 1 : 0);
+    packA(mem, pa + mp * mr * k0, A, m, k, tA, k0, kc, mr);
+    packB(mem, pb + np * 4 * k0, B, n, k, tB, k0, kc);
   }
+  const args = [pa * 8, pb * 8, pc * 8, mp, np, k, KC, ldc] as const;
+  if (m * n * k >= THREADS_MIN_MNK && w.threads.ready() > 1) w.threads.run(w.gemm, args);
+  else w.gemm(...args, 0, mp);
   if (!accumulate && ldc === n) {
     C.set(mem.subarray(pc, pc + m * n));
     return;
@@ -227,7 +304,7 @@ function gemmPackedJs(
     if (packBufA.length < mp * 4 * kc) packBufA = new Float64Array(mp * 4 * kc);
     if (packBufB.length < np * 4 * kc) packBufB = new Float64Array(np * 4 * kc);
     const pa = packBufA, pb = packBufB;
-    packA(pa, 0, A, m, k, tA, k0, kc);
+    packA(pa, 0, A, m, k, tA, k0, kc, 4);
     packB(pb, 0, B, n, k, tB, k0, kc);
     for (let ip = 0; ip < mp; ip++) {
       const aOff = ip * kc * 4;
