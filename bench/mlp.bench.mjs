@@ -164,7 +164,8 @@ function torchImportable() {
 export default async function mlpBench(ctx = { quick: false, wants: () => true, reps: (n) => n, log: () => {} }) {
   const lib = require(path.join(root, "dist/index.js"));
   // The kernel switches are internal (not part of the package's API): the bench reads them directly.
-  const gemm = require(path.join(root, "dist/nn/gemm.js"));
+  const product = require(path.join(root, "dist/nn/kernels/product.js"));
+  const kernelName = () => (lib.gemmBackend() === "js" ? "js" : product.packedKernel());
   const rows = [];
   const keys = Object.keys(WORK).filter((key) => ctx.wants(WORK[key].name) || (key === "mnist" && ctx.wants("mlp-backward-forward-ratio")));
   const fmt = (w) => `float64, ${w.sizes.join("-")}, batch ${w.batch}`;
@@ -196,25 +197,25 @@ export default async function mlpBench(ctx = { quick: false, wants: () => true, 
   }
 
   // Every figure but the two-thread rows is of one thread: products are not split.
-  const threadsBefore = gemm.setGemmThreads(1);
+  const threadsBefore = product.setProductThreads(1);
   try {
     for (const key of keys) {
       const w = WORK[key];
       ctx.log(`${w.name}: ours…`);
       const o = ourStep(lib, w);
       const stepUs = timeUs(o.step, ctx.reps(w.reps, 5));
-      rows.push({ name: w.name, unit: "µs/step", value: stepUs, note: `${fmt(w)}, 1 thread, kernel ${gemm.gemmKernel()}` });
+      rows.push({ name: w.name, unit: "µs/step", value: stepUs, note: `${fmt(w)}, 1 thread, kernel ${kernelName()}` });
       rows.push({ name: `${w.name}/samples-per-s`, unit: "samples/s", value: (w.batch / stepUs) * 1e6 });
       const flops = 2 * stepMacs(w.sizes, w.batch);
       if (key === "mnist") rows.push({ name: `${w.name}/gflops`, unit: "GFLOP/s", value: flops / stepUs / 1e3, note: `${(flops / 1e6).toFixed(1)} MFLOP per step` });
-      const kernels = gemm.availableGemmKernels();
+      const kernels = product.availablePackedKernels();
       if (key === "mnist" && kernels.length > 1 && lib.gemmBackend() === "wasm") {
-        const prevKernel = gemm.useGemmKernel(kernels[kernels.length - 1]);
+        const prevKernel = product.usePackedKernel(kernels[kernels.length - 1]);
         try {
           const plain = timeUs(ourStep(lib, w).step, ctx.reps(Math.ceil(w.reps / 2), 3));
           rows.push({ name: `${w.name}/${kernels[kernels.length - 1].replace(/^wasm-/, "")}-kernel`, unit: "µs/step", value: plain, note: `ours with the product kernel ${kernels[kernels.length - 1]} instead of ${prevKernel}: what fused multiply-add buys` });
         } finally {
-          gemm.useGemmKernel(prevKernel);
+          product.usePackedKernel(prevKernel);
         }
       }
       if (key === "mnist") {
@@ -246,26 +247,26 @@ export default async function mlpBench(ctx = { quick: false, wants: () => true, 
       }
     }
   } finally {
-    gemm.setGemmThreads(threadsBefore);
+    product.setProductThreads(threadsBefore);
   }
 
   // The larger step on two threads each, by the wall clock (CPU time would add the threads up).
   if (keys.includes("mnist")) {
     const w = WORK.mnist;
-    gemm.setGemmThreads(2);
+    product.setProductThreads(2);
     const o = ourStep(lib, w);
     // Helper threads start asynchronously; step until one has taken a share (bounded).
-    const split0 = gemm.gemmProductsSplit();
-    for (let i = 0; i < 500 && gemm.gemmProductsSplit() === split0; i++) {
+    const split0 = product.productsSplit();
+    for (let i = 0; i < 500 && product.productsSplit() === split0; i++) {
       o.step();
       await new Promise((r) => setTimeout(r, 5));
     }
-    const split = gemm.gemmProductsSplit() > split0;
+    const split = product.productsSplit() > split0;
     const us2 = timeUs(o.step, ctx.reps(w.reps, 5), 300, wallUs);
-    gemm.setGemmThreads(threadsBefore);
+    product.setProductThreads(threadsBefore);
     const flops = 2 * stepMacs(w.sizes, w.batch);
     const name = `${w.name}-2threads`;
-    rows.push({ name, unit: "µs/step", value: us2, note: `${fmt(w)}, ${split ? "2 threads" : "1 thread (no helper thread started)"}, kernel ${gemm.gemmKernel()}, wall clock, ${(flops / us2 / 1e3).toFixed(1)} GFLOP/s` });
+    rows.push({ name, unit: "µs/step", value: us2, note: `${fmt(w)}, ${split ? "2 threads" : "1 thread (no helper thread started)"}, kernel ${kernelName()}, wall clock, ${(flops / us2 / 1e3).toFixed(1)} GFLOP/s` });
     for (const p of peers2) {
       rows.push({ name: `${name}/${p.id}`, unit: "µs/step", value: p.data.mnist, note: `${p.note}, ${(flops / p.data.mnist / 1e3).toFixed(1)} GFLOP/s` });
       rows.push({ name: `${name}/ratio-vs-${p.id}`, unit: "×", value: p.data.mnist / us2 });

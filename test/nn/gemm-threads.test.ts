@@ -7,15 +7,15 @@
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { availableGemmKernels, gemmKernel, gemmProductsSplit, gemmThreads, setGemmThreads, useGemmKernel } from "../../src/nn/gemm";
+import { availablePackedKernels, packedKernel, productsSplit, productThreads, setProductThreads, usePackedKernel } from "../../src/nn/kernels/product";
 import { Matrix, matmulInto } from "../../src/nn/matrix";
 import { Rng } from "../../src/engine/random";
 
-const initialThreads = gemmThreads();
-const initialKernel = gemmKernel();
+const initialThreads = productThreads();
+const initialKernel = packedKernel();
 afterAll(() => {
-  setGemmThreads(initialThreads);
-  if (initialKernel !== "js") useGemmKernel(initialKernel);
+  setProductThreads(initialThreads);
+  if (initialKernel !== undefined) usePackedKernel(initialKernel);
 });
 
 /** A product big enough to be split (2^21 multiply-adds or more). */
@@ -34,20 +34,20 @@ function bigProduct(seed: number, m: number, n: number, k: number, tA: boolean, 
  */
 async function helpersRunning(): Promise<boolean> {
   const { A, B } = bigProduct(1, 128, 128, 256, false, false);
-  const before = gemmProductsSplit();
+  const before = productsSplit();
   for (let i = 0; i < 2000; i++) {
     A.matmul(B);
-    if (gemmProductsSplit() > before) return true;
+    if (productsSplit() > before) return true;
     await new Promise((r) => setTimeout(r, 10));
   }
   return false;
 }
 
-for (const kernel of availableGemmKernels()) {
+for (const kernel of availablePackedKernels()) {
   describe(`${kernel}: two threads give the one-thread product bit for bit`, () => {
     beforeAll(async () => {
-      useGemmKernel(kernel);
-      setGemmThreads(2);
+      usePackedKernel(kernel);
+      setProductThreads(2);
       expect(await helpersRunning()).toBe(true);
     }, 120_000);
 
@@ -55,11 +55,11 @@ for (const kernel of availableGemmKernels()) {
     for (const [m, n, k] of shapes) {
       for (const [tA, tB] of [[false, false], [true, false], [false, true], [true, true]] as const) {
         test(`${m}×${k} · ${k}×${n}${tA ? ", A transposed" : ""}${tB ? ", B transposed" : ""}`, () => {
-          useGemmKernel(kernel);
+          usePackedKernel(kernel);
           const { A, B } = bigProduct(m + n + k, m, n, k, tA, tB);
           const start = Matrix.fromFunction(m, n, (i, j) => i - j);
           const run = (threads: number) => {
-            setGemmThreads(threads);
+            setProductThreads(threads);
             const C = Matrix.fill(m, n, 123);
             matmulInto(C, A, B, { transA: tA, transB: tB });
             const acc = start.clone();
@@ -67,9 +67,9 @@ for (const kernel of availableGemmKernels()) {
             return { C, acc };
           };
           const one = run(1);
-          const splitBefore = gemmProductsSplit();
+          const splitBefore = productsSplit();
           const two = run(2);
-          expect(gemmProductsSplit() - splitBefore).toBe(2); // both products were really shared out
+          expect(productsSplit() - splitBefore).toBe(2); // both products were really shared out
           expect(Array.from(two.C.data)).toEqual(Array.from(one.C.data));
           expect(Array.from(two.acc.data)).toEqual(Array.from(one.acc.data));
         });
@@ -78,8 +78,8 @@ for (const kernel of availableGemmKernels()) {
   });
 }
 
-test("setGemmThreads rejects anything but a whole number ≥ 1", () => {
-  for (const bad of [0, -1, 1.5, Number.NaN]) expect(() => setGemmThreads(bad)).toThrow("setGemmThreads: expected a whole number ≥ 1");
+test("setProductThreads rejects anything but a whole number ≥ 1", () => {
+  for (const bad of [0, -1, 1.5, Number.NaN]) expect(() => setProductThreads(bad)).toThrow("setProductThreads: expected a whole number ≥ 1");
 });
 
 test("where worker threads are refused (the sandbox's permission model), large products still run, on one thread", () => {
@@ -87,8 +87,8 @@ test("where worker threads are refused (the sandbox's permission model), large p
   const flag = process.allowedNodeEnvironmentFlags.has("--permission") ? "--permission" : "--experimental-permission";
   const script = `
     const { Matrix } = require(${JSON.stringify(path.join(root, "dist/nn/matrix.js"))});
-    const g = require(${JSON.stringify(path.join(root, "dist/nn/gemm.js"))});
-    g.setGemmThreads(2);
+    const g = require(${JSON.stringify(path.join(root, "dist/nn/kernels/product.js"))});
+    g.setProductThreads(2);
     const A = Matrix.fromFunction(256, 300, (i, j) => Math.sin(i + 2 * j)), B = Matrix.fromFunction(300, 64, (i, j) => Math.cos(i - j));
     let worst = 0;
     for (let rep = 0; rep < 3; rep++) {
@@ -98,7 +98,7 @@ test("where worker threads are refused (the sandbox's permission model), large p
         worst = Math.max(worst, Math.abs(s - C.get(i, j)));
       }
     }
-    process.stdout.write(JSON.stringify({ worst, split: g.gemmProductsSplit(), kernel: g.gemmKernel() }));`;
+    process.stdout.write(JSON.stringify({ worst, split: g.productsSplit(), kernel: g.packedKernel() }));`;
   const out = execFileSync(process.execPath, [flag, `--allow-fs-read=${root}`, "-e", script], { encoding: "utf8" });
   const res = JSON.parse(out) as { worst: number; split: number; kernel: string };
   expect(res.kernel).toBe(initialKernel);
