@@ -209,17 +209,44 @@ export const DIVERGING_COLORSCALE: readonly (readonly [number, string])[] = [
   [0, "#2166ac"], [0.25, "#67a9cf"], [0.5, "#f7f7f7"], [0.75, "#ef8a62"], [1, "#b2182b"],
 ];
 
+/** White for zero up to dark blue: for counts and other values that are never negative. */
+export const SEQUENTIAL_COLORSCALE: readonly (readonly [number, string])[] = [
+  [0, "#ffffff"], [0.1, "#deebf7"], [0.4, "#6baed6"], [1, "#08306b"],
+];
+
+/** Options of `heatmap`. */
+export interface HeatmapOptions extends ChartOptions {
+  /** A plotly colorscale name or stops; default `DIVERGING_COLORSCALE` centred on zero. */
+  colorscale?: string | readonly (readonly [number, string])[];
+  /** Write each cell's value in it (for small matrices such as a confusion matrix). */
+  showValues?: boolean;
+}
+
 /** Heatmap of a matrix, e.g. a weight matrix W (rows d_out, columns d_in): row 0 on top, zero white. */
-export function heatmap(z: readonly (readonly number[])[], opts: ChartOptions & { colorscale?: string } = {}): void {
+export function heatmap(z: readonly (readonly number[])[], opts: HeatmapOptions = {}): void {
   const values = z.flat();
   const signed = values.some((v) => v < 0) && values.some((v) => v > 0);
   const integerTicks = (n: number) => (n <= 30 ? { dtick: 1 } : {});
   const base = layoutFrom(opts);
-  plot([{ type: "heatmap", z, colorscale: opts.colorscale ?? DIVERGING_COLORSCALE, ...(signed && !opts.colorscale ? { zmid: 0 } : {}) }], {
+  plot([{
+    type: "heatmap", z, colorscale: opts.colorscale ?? DIVERGING_COLORSCALE, ...(signed && !opts.colorscale ? { zmid: 0 } : {}),
+    ...(opts.showValues ? { texttemplate: "%{z}", hovertemplate: "row %{y}, column %{x}: %{z}<extra></extra>" } : {}),
+  }], {
     ...base,
     xaxis: { ...integerTicks(z[0]?.length ?? 0), ...(base.xaxis as Layout) },
     yaxis: { autorange: "reversed", ...integerTicks(z.length), ...(base.yaxis as Layout) },
   });
+}
+
+/**
+ * A confusion matrix as a heatmap with the counts written in: row = true class, column = predicted
+ * class, so the diagonal holds the right answers and every off-diagonal cell names one kind of mistake.
+ */
+export function confusionMatrixPlot(counts: readonly (readonly number[])[], opts: ChartOptions = {}): void {
+  const k = counts.length;
+  const bad = counts.findIndex((r) => r.length !== k);
+  if (k === 0 || bad >= 0) throw new RangeError(`confusionMatrixPlot: counts must be a square k × k table, row ${bad} has ${counts[bad]?.length} entries for k = ${k}`);
+  heatmap(counts, { xTitle: "predicted class", yTitle: "true class", height: 480, width: 560, ...opts, colorscale: SEQUENTIAL_COLORSCALE, showValues: true });
 }
 
 /** Points with class labels, for `decisionBoundary`. */

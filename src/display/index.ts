@@ -8,3 +8,4 @@ export * from "./graph";
 export * from "./chain";
 export * from "./reversed-layer";
 export * from "./parameter-gradients";
+export * from "./images";

@@ -10,3 +10,4 @@ export * from "./optim";
 export * from "./train";
 export * from "./scalar-mlp";
 export * from "./digits";
+export * from "./metrics";

@@ -3,7 +3,8 @@
  * in headless Chromium: no cell errors or stderr; every chart drew its SVG with at least one trace;
  * every KaTeX formula rendered (and none is a KaTeX error); every Markdown formula was typeset by the
  * page's MathJax; every graph and figure SVG is present and shown at its own aspect ratio (not cut off
- * by the page's max-width); plotly is inlined at most once; no page errors.
+ * by the page's max-width); every image (digits, weights) decoded by the browser at its stated size;
+ * plotly is inlined at most once; no page errors.
  * The expected counts come from each notebook's own executed outputs, so an output that silently
  * fails to draw is caught. Executed copies, HTML, screenshots and timings go to
  * test-artifacts/notebooks/ (never back into notebooks/).
@@ -82,6 +83,7 @@ describe.skipIf(kernelGate.skip || browserGate.skip)("exported HTML in headless 
       formulas: countInOutputs(nb!, "katex"),
       graphs: countInOutputs(nb!, "bpl-graph"),
       figures: countInOutputs(nb!, "bpl-figure"),
+      images: countInOutputs(nb!, "bpl-image"),
     };
     const htmlPath = join(outDir, name.replace(/\.ipynb$/, ".html"));
     const bundles = readFileSync(htmlPath, "utf8").split(BUNDLE_MARKER).length - 1;
@@ -141,6 +143,12 @@ describe.skipIf(kernelGate.skip || browserGate.skip)("exported HTML in headless 
         graphs: document.querySelectorAll("svg.bpl-graph").length,
         graphsWithNodes: Array.from(document.querySelectorAll("svg.bpl-graph")).filter((g) => g.querySelector(".bpl-node")).length,
         figures: document.querySelectorAll("svg.bpl-figure").length,
+        images: document.querySelectorAll("img.bpl-image").length,
+        // A PNG the browser could not decode has no natural size; one shown squeezed has the wrong box.
+        imagesNotShown: Array.from(document.querySelectorAll("img.bpl-image"))
+          .map((el) => el as HTMLImageElement)
+          .filter((im) => !im.complete || im.naturalWidth === 0 || Math.abs(im.getBoundingClientRect().width - im.width) > 1)
+          .map((im) => `${im.alt}: ${im.naturalWidth}×${im.naturalHeight} drawn ${Math.round(im.getBoundingClientRect().width)} wide`),
         // Jupyter's stylesheet caps an SVG's width at the cell's: without a viewBox that cuts the drawing
         // off, with one it scales it. So a drawing without a viewBox must be shown at its own size, one
         // with a viewBox at its own aspect ratio. Hidden backward-step panes (no size) are skipped.
@@ -167,6 +175,8 @@ describe.skipIf(kernelGate.skip || browserGate.skip)("exported HTML in headless 
     expect(seen.graphs, `${name}: graph SVGs`).toBe(expected.graphs);
     expect(seen.graphsWithNodes, `${name}: graph SVGs with nodes`).toBe(expected.graphs);
     expect(seen.figures, `${name}: figure SVGs (chains, reversed layers, parameter grids)`).toBe(expected.figures);
+    expect(seen.images, `${name}: images`).toBe(expected.images);
+    expect(seen.imagesNotShown, `${name}: images not decoded or not shown at their size`).toEqual([]);
     expect(seen.distorted, `${name}: graphs or figures squeezed or cut off`).toEqual([]);
     if (hasMathJax) {
       expect(seen.markdownTexRendered, `${name}: Markdown formulas typeset`).toBe(seen.markdownTex);
