@@ -86,13 +86,14 @@ describe("the display gallery", () => {
   const shown = [
     "md", "html", "tex", "texString", "texMatrix", "texNumber", "texWith", "showDeltaStep", "plot", "linePlot", "scatterPlot",
     "histogram", "heatmap", "decisionBoundary", "liveLossCurve", "progressBar", "showGraph", "showBackwardSteps", "matrixTable", "namedTable",
-    "showChain", "showReversedLayer", "showParameterGradients",
+    "showChain", "showReversedLayer", "showParameterGradients", "imageGrid", "weightImages", "confusionMatrixPlot",
   ];
   const plumbing = [
     "inNotebook", "captureOutput", "captureActive", "setHtmlPageHead", "htmlFile", "htmlFilePath", "emitHtml", "emitMarkdown", "newSlot",
     "escapeHtml", "formatNumber", "toRows", "deltaStepTex", "namedTableHtml", "namedTableText", "matrixTableHtml", "PLOTLY_NBEXTENSION",
     "plotlyBundlePath", "resetPlotlyBundle", "plotHtml", "layoutFrom", "progressHtml", "progressText", "MAX_GRAPH_NODES", "graphOrder", "graphSvg",
     "computeDeltaStep", "DIVERGING_COLORSCALE", "chainSvg", "chainText", "reversedLayerSvg", "MAX_REVERSED_UNITS", "parameterGradientsHtml",
+    "imageGridHtml", "encodePng", "SEQUENTIAL_COLORSCALE",
   ];
 
   it("calls every display helper, and every export of src/display is accounted for", async () => {

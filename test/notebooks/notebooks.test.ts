@@ -15,12 +15,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { chromium, type Browser } from "playwright-core";
 import {
   BUNDLE_MARKER, CHROMIUM, CHROMIUM_ARGS, JUPYTER, ensureArtifacts, jupyterEnv, notebookNames, notebooksDir, pool, problems, run,
-  toolGate, type Notebook, failWhenMissing } from "./helpers";
+  selectedNotebooks, toolGate, type Notebook, failWhenMissing } from "./helpers";
 
-// BPL_NOTEBOOKS=01,04 runs only the notebooks whose names start with those prefixes (a quicker loop
-// while editing a few notebooks; the full run is the default).
-const only = (process.env.BPL_NOTEBOOKS ?? "").split(",").map((s) => s.trim()).filter((s) => s !== "");
-const names = notebookNames().filter((n) => only.length === 0 || only.some((p) => n.startsWith(p)));
+const names = selectedNotebooks(notebookNames());
 const outDir = ensureArtifacts();
 const executed = new Map<string, { nb?: Notebook; failure?: string; seconds?: number }>();
 const kernelGate = toolGate(false);
@@ -146,9 +143,9 @@ describe.skipIf(kernelGate.skip || browserGate.skip)("exported HTML in headless 
         images: document.querySelectorAll("img.bpl-image").length,
         // A PNG the browser could not decode has no natural size; one shown squeezed has the wrong box.
         imagesNotShown: Array.from(document.querySelectorAll("img.bpl-image"))
-          .map((el) => el as HTMLImageElement)
-          .filter((im) => !im.complete || im.naturalWidth === 0 || Math.abs(im.getBoundingClientRect().width - im.width) > 1)
-          .map((im) => `${im.alt}: ${im.naturalWidth}×${im.naturalHeight} drawn ${Math.round(im.getBoundingClientRect().width)} wide`),
+          .map((el) => ({ im: el as HTMLImageElement, w: Number(el.getAttribute("width")), h: Number(el.getAttribute("height")) }))
+          .filter(({ im, w, h }) => !im.complete || im.naturalWidth === 0 || im.clientWidth !== w || im.clientHeight !== h)
+          .map(({ im, w, h }) => `${im.alt}: ${im.naturalWidth}×${im.naturalHeight} pixels shown ${im.clientWidth}×${im.clientHeight} for ${w}×${h}`),
         // Jupyter's stylesheet caps an SVG's width at the cell's: without a viewBox that cuts the drawing
         // off, with one it scales it. So a drawing without a viewBox must be shown at its own size, one
         // with a viewBox at its own aspect ratio. Hidden backward-step panes (no size) are skipped.
