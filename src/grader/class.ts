@@ -62,7 +62,7 @@ export async function gradeClass(
       const student = nameOf(p);
       let r: SubmissionReport;
       try {
-        const sub = loadSubmission(p, student);
+        const sub = await loadSubmission(p, student);
         try {
           r = await gradeSubmission(sub, exercises, opts);
         } finally {

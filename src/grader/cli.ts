@@ -142,7 +142,7 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
       io.stdout.write(`graded ${reports.length} submissions → ${outDir}/gradebook.csv and ${outDir}/reports/\n`);
       return 0;
     }
-    const sub = loadSubmission(args.path!);
+    const sub = await loadSubmission(args.path!);
     try {
       // One .ts file is graded on the exercises it defines (by file name or export), unless
       // --exercise says otherwise; a file that defines none is graded on all, which says so.

@@ -6,7 +6,7 @@
  * report is always complete.
  */
 import { compileSubmissionCached, describeDiagnostics, originalPosition, typeErrorsFor, type CompiledFile, type SourceDiagnostic } from "./compile";
-import { cleanReport, roundPoints, type CaseReport, type ExerciseReport, type SubmissionReport } from "./report";
+import { cleanReport, fmtBytes, roundPoints, type CaseReport, type ExerciseReport, type SubmissionReport } from "./report";
 import { DEFAULT_LIMITS, SubmissionRunner, type CallOutcome, type SandboxLimits } from "./sandbox/runner";
 import type { Exercise, GradeCase } from "./contract";
 import type { JsLocation } from "./sandbox/protocol";
@@ -202,12 +202,6 @@ function sideEffect(r: Extract<CallOutcome, { ok: true }> | Extract<CallOutcome,
   if (r.printed > limits.outputCapBytes)
     return `printed ${fmtBytes(r.printed)} to stdout/stderr (limit ${fmtBytes(limits.outputCapBytes)} per case); remove the print statements`;
   return null;
-}
-
-function fmtBytes(n: number): string {
-  if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MB`;
-  if (n >= 1024) return `${Math.round(n / 1024)} KB`;
-  return `${n} bytes`;
 }
 
 async function runCase(

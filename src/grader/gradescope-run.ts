@@ -85,7 +85,7 @@ export async function runAutograder(root = process.env["AUTOGRADER_ROOT"] ?? "/a
     const opts: GradeOptions = { seed: config.seed ?? COURSE_SEED };
     if (config.timeLimitSeconds) opts.submissionTimeoutMs = config.timeLimitSeconds * 1000;
     try {
-      const sub = loadSubmission(path.join(root, "submission"), "submission");
+      const sub = await loadSubmission(path.join(root, "submission"), "submission");
       try {
         report = await gradeSubmission(sub, exercises, opts);
       } finally {

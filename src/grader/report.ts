@@ -65,6 +65,13 @@ export function cleanReport(r: SubmissionReport): SubmissionReport {
   return out;
 }
 
+/** A size as people read it: "812 bytes", "64 KB", "5.0 MB". */
+export function fmtBytes(n: number): string {
+  if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MB`;
+  if (n >= 1024) return `${Math.round(n / 1024)} KB`;
+  return `${n} bytes`;
+}
+
 /** Round to hundredths of a point so reports stay readable and sums stay stable. */
 export function roundPoints(x: number): number {
   return Math.round(x * 100) / 100;

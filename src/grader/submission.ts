@@ -3,14 +3,17 @@
  * `.zip` of either, or a tslab notebook whose code cells define the functions. Every form is first
  * copied into a private temporary folder (regular files only: symbolic links are skipped, so a link
  * cannot point the student process at a classmate's folder or the solutions), and that copy is the
- * only folder the student process may read. A problem with the whole submission (broken zip or
- * notebook) is kept as a message that every exercise reports.
+ * only folder the student process may read. A zip is unpacked by a child process with limits on
+ * the bytes it really produces (zip/unpack.ts). A problem with the whole submission (broken zip or
+ * notebook) is kept as a message that every exercise reports; a skipped entry becomes a note.
  */
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { exportedNames, firstSyntaxErrors } from "./compile";
 import type { Exercise } from "./contract";
+import { DEFAULT_ZIP_LIMITS, SKIP_DIRS } from "./zip/extract";
+import { unpackZip } from "./zip/unpack";
 
 /** A source that will be compiled and loaded into the student process. */
 export interface SubmissionSource {
@@ -36,13 +39,14 @@ export interface Submission {
   dispose(): void;
 }
 
-/** Caps for copying and unzipping a submission (zip bombs, zip-slip, runaway folders). */
-export const ZIP_LIMITS = { maxFiles: 500, maxTotalBytes: 20 * 1024 * 1024, maxFileBytes: 5 * 1024 * 1024 };
+/** Caps for copying a folder (the same as for unpacking a zip): files, bytes, bytes per file. */
+const COPY_LIMITS = { maxFiles: DEFAULT_ZIP_LIMITS.maxEntries, maxTotalBytes: DEFAULT_ZIP_LIMITS.maxTotalBytes, maxFileBytes: DEFAULT_ZIP_LIMITS.maxFileBytes };
 
-const SKIP_DIRS = new Set(["node_modules", "__MACOSX", ".git", ".ipynb_checkpoints"]);
-
-/** Load any supported submission form. Throws only when `p` does not exist or is of no known kind. */
-export function loadSubmission(p: string, student?: string): Submission {
+/**
+ * Load any supported submission form. Rejects only when `p` does not exist or is of no known kind,
+ * or when the grader's own zip unpacker fails; everything wrong inside the submission is reported in it.
+ */
+export async function loadSubmission(p: string, student?: string): Promise<Submission> {
   const abs = path.resolve(p);
   const name = student ?? path.basename(abs).replace(/\.(zip|ipynb|ts)$/i, "");
   if (!existsSync(abs)) throw new Error(`no such file or folder: ${p}`);
@@ -56,12 +60,12 @@ export function loadSubmission(p: string, student?: string): Submission {
       const notes: string[] = [];
       const copyProblem = copyTree(abs, tmp, notes);
       if (copyProblem) return brokenSubmission(name, copyProblem, dispose, notes);
-      return folderSubmission(tmp, name, dispose, notes);
+      return await folderSubmission(tmp, name, dispose, notes, true);
     }
     // Checked before reading: a single file is read whole into the grader's memory.
-    const cap = lower.endsWith(".zip") ? ZIP_LIMITS.maxTotalBytes : ZIP_LIMITS.maxFileBytes;
+    const cap = lower.endsWith(".zip") ? COPY_LIMITS.maxTotalBytes : COPY_LIMITS.maxFileBytes;
     if (st.size > cap) return brokenSubmission(name, `${path.basename(abs)} is ${(st.size / (1024 * 1024)).toFixed(1)} MB; the limit is ${cap / (1024 * 1024)} MB`, dispose, []);
-    if (lower.endsWith(".zip")) return zipSubmission(abs, tmp, name, dispose, []);
+    if (lower.endsWith(".zip")) return await zipSubmission(abs, tmp, name, dispose, []);
     const target = path.join(tmp, path.basename(abs));
     writeFileSync(target, readFileSync(abs));
     if (lower.endsWith(".ipynb")) return notebookSubmission(readFileSync(target, "utf8"), path.basename(abs), name, tmp, dispose, []);
@@ -95,8 +99,8 @@ function copyTree(from: string, to: string, notes: string[]): string | null {
       if (!st.isFile()) continue;
       files++;
       bytes += st.size;
-      if (files > ZIP_LIMITS.maxFiles) return `the submission holds more than ${ZIP_LIMITS.maxFiles} files`;
-      if (st.size > ZIP_LIMITS.maxFileBytes || bytes > ZIP_LIMITS.maxTotalBytes) return "the submission is larger than the allowed size";
+      if (files > COPY_LIMITS.maxFiles) return `the submission holds more than ${COPY_LIMITS.maxFiles} files`;
+      if (st.size > COPY_LIMITS.maxFileBytes || bytes > COPY_LIMITS.maxTotalBytes) return "the submission is larger than the allowed size";
       writeFileSync(path.join(dst, e), readFileSync(s));
     }
     return null;
@@ -104,7 +108,8 @@ function copyTree(from: string, to: string, notes: string[]): string | null {
   return walk(from, to, "");
 }
 
-function folderSubmission(dir: string, student: string, dispose: () => void, notes: string[]): Submission {
+/** A folder of exercise files; `unzip` says whether a folder holding only a zip may be unpacked (one level only: a zip that holds a zip is not unpacked again). */
+async function folderSubmission(dir: string, student: string, dispose: () => void, notes: string[], unzip: boolean): Promise<Submission> {
   const entries = readdirSync(dir);
   const ts = entries.filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"));
   const nbs = entries.filter((f) => f.endsWith(".ipynb"));
@@ -115,14 +120,15 @@ function folderSubmission(dir: string, student: string, dispose: () => void, not
   if (ts.length === 0 && nbs.length === 0) {
     // A folder holding only a zip (e.g. Gradescope's upload folder) is that zip.
     const zips = entries.filter((f) => f.toLowerCase().endsWith(".zip"));
-    if (zips.length === 1) {
+    if (zips.length === 1 && unzip) {
       const inner = mkdtempSync(path.join(dir, ".unzipped-"));
       return zipSubmission(path.join(dir, zips[0]!), inner, student, dispose, notes);
     }
+    if (zips.length === 1) notes.push(`${zips[0]} is a zip inside the zip, which is not unpacked: submit the files themselves or one zip of them`);
     // A folder holding a single subfolder (typical of zips) is unwrapped.
     const subs = entries.filter((f) => !f.startsWith(".") && !SKIP_DIRS.has(f) && statSync(path.join(dir, f)).isDirectory());
-    if (subs.length === 1) return folderSubmission(path.join(dir, subs[0]!), student, dispose, notes);
-    if (subs.includes("exercises")) return folderSubmission(path.join(dir, "exercises"), student, dispose, notes);
+    if (subs.length === 1) return folderSubmission(path.join(dir, subs[0]!), student, dispose, notes, unzip);
+    if (subs.includes("exercises")) return folderSubmission(path.join(dir, "exercises"), student, dispose, notes, unzip);
   }
   return {
     student,
@@ -264,37 +270,15 @@ export function notebookSubmission(text: string, displayName: string, student: s
   };
 }
 
-function zipSubmission(file: string, tmp: string, student: string, dispose: () => void, notes: string[]): Submission {
-  // fflate is loaded lazily; zip-slip and bombs are refused before anything is written.
-  const { unzipSync } = require("fflate") as typeof import("fflate");
-  let files: Record<string, Uint8Array>;
-  let count = 0;
-  let total = 0;
-  try {
-    files = unzipSync(readFileSync(file), {
-      filter: (f) => {
-        count++;
-        total += f.originalSize;
-        if (count > ZIP_LIMITS.maxFiles) throw new Error(`the zip holds more than ${ZIP_LIMITS.maxFiles} files`);
-        if (f.originalSize > ZIP_LIMITS.maxFileBytes || total > ZIP_LIMITS.maxTotalBytes) throw new Error("the zip expands to more than the allowed size");
-        return !f.name.endsWith("/");
-      },
-    });
-  } catch (e) {
-    return brokenSubmission(student, `could not read the zip: ${(e as Error).message}`, dispose, notes);
-  }
-  for (const [name, data] of Object.entries(files)) {
-    const target = path.resolve(tmp, name);
-    if (!target.startsWith(tmp + path.sep)) return brokenSubmission(student, `the zip has an unsafe path: ${name}`, dispose, notes);
-    if (data.length > ZIP_LIMITS.maxFileBytes) return brokenSubmission(student, "the zip expands to more than the allowed size", dispose, notes);
-    if (name.split("/").some((seg) => SKIP_DIRS.has(seg))) continue;
-    mkdirSync(path.dirname(target), { recursive: true });
-    writeFileSync(target, data);
-  }
-  const nb = Object.keys(files).filter((n) => n.endsWith(".ipynb") && !n.split("/").some((s) => SKIP_DIRS.has(s)));
-  const ts = Object.keys(files).filter((n) => n.endsWith(".ts") && !n.endsWith(".d.ts"));
+/** A zip, unpacked by the unpacking child into `tmp`; skipped entries become notes, a refused zip fails every exercise. */
+async function zipSubmission(file: string, tmp: string, student: string, dispose: () => void, notes: string[]): Promise<Submission> {
+  const r = await unpackZip(file, tmp);
+  notes.push(...r.notes);
+  if (r.fatal) return brokenSubmission(student, r.fatal, dispose, notes);
+  const nb = r.files.filter((n) => n.toLowerCase().endsWith(".ipynb"));
+  const ts = r.files.filter((n) => n.endsWith(".ts") && !n.endsWith(".d.ts"));
   if (ts.length === 0 && nb.length === 1) return notebookSubmission(readFileSync(path.join(tmp, nb[0]!), "utf8"), path.basename(nb[0]!), student, tmp, dispose, notes);
-  return folderSubmission(tmp, student, dispose, notes);
+  return folderSubmission(tmp, student, dispose, notes, false);
 }
 
 function brokenSubmission(student: string, why: string, dispose: () => void, notes: string[]): Submission {

@@ -40,6 +40,10 @@ export interface CorpusCase {
   expect: Record<string, ExerciseExpectation>;
   /** every exercise not named above (default: full marks) */
   others?: ExerciseExpectation;
+  /** each is the start of one of the report's notes (e.g. a skipped zip entry) */
+  notes?: string[];
+  /** each is the start of one of the report's errors (problems with the whole submission) */
+  errors?: string[];
 }
 
 /** Every case of the corpus, sorted by name. */
@@ -66,10 +70,10 @@ export function expectationFor(c: CorpusCase, id: string, file: string): Exercis
   return c.expect[id] ?? c.expect[`file:${file}`] ?? c.others ?? { score: "full" };
 }
 
-/** Assert that a report is complete, valid JSON, and matches the case exercise by exercise. */
-export function checkReport(c: CorpusCase, r: SubmissionReport): void {
+/** Assert that a report is complete (for the exercises `ids` it was graded on), valid JSON, and matches the case exercise by exercise. */
+export function checkReport(c: CorpusCase, r: SubmissionReport, ids: string[] = ALL_EXERCISES.map((e) => e.id)): void {
   expect(JSON.parse(JSON.stringify(r))).toEqual(r);
-  expect(r.exercises.map((e) => e.id)).toEqual(ALL_EXERCISES.map((e) => e.id));
+  expect(r.exercises.map((e) => e.id)).toEqual(ids);
   for (const e of r.exercises) {
     // one printable line per case, whatever the student's code threw or printed
     for (const k of e.cases) expect(k.feedback, `${c.name} ${e.id} ${k.name}`).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/);
@@ -77,6 +81,8 @@ export function checkReport(c: CorpusCase, r: SubmissionReport): void {
     expect(e.cases.map((k) => k.name), `${c.name} ${e.id}: every case reported`).toEqual(ex.cases(r.seed).map((k) => k.name));
     checkExercise(c, e, expectationFor(c, e.id, e.file));
   }
+  for (const [what, list, wanted] of [["note", r.notes ?? [], c.notes ?? []], ["error", r.errors, c.errors ?? []]] as const)
+    for (const w of wanted) expect(list.find((n) => n.startsWith(w)), `${c.name}: no ${what} starts with ${JSON.stringify(w)}; there are ${JSON.stringify(list)}`).toBeDefined();
   expect(r.seed).toBe(COURSE_SEED);
 }
 

@@ -142,7 +142,7 @@ describe("private copies", () => {
     const sub = path.join(dir, "mallory");
     mkdirSync(sub);
     symlinkSync(path.join(REPO, "solutions", "01-local-rules.ts"), path.join(sub, "01-local-rules.ts"));
-    const s = loadSubmission(sub, "mallory");
+    const s = await loadSubmission(sub, "mallory");
     const r = await gradeSubmission(s, ALL_EXERCISES.filter((e) => e.id === "relu-backward"));
     s.dispose();
     expect(r.notes).toEqual(["skipped the symbolic link 01-local-rules.ts: submit the file itself"]);
@@ -154,7 +154,7 @@ describe("private copies", () => {
       path.join(dir, "01-local-rules.ts"),
       `declare const require: (m: string) => any; declare const process: any;\nexport function reluBackward(x: number, g: number): number {\n  require("fs").readFileSync(${JSON.stringify(path.join(dir, "01-local-rules.ts"))}, "utf8");\n  return x > 0 ? g : 0;\n}\n`,
     );
-    const s = loadSubmission(dir);
+    const s = await loadSubmission(dir);
     expect(s.readDir).not.toBe(dir);
     const r = await gradeSubmission(s, ALL_EXERCISES.filter((e) => e.id === "relu-backward"));
     s.dispose();
@@ -166,7 +166,7 @@ describe("what the grader refuses to compile", () => {
   it("a single file or zip over the size limit is refused before it is read, with its size", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "bpl-huge-"));
     writeFileSync(path.join(dir, "answers.ipynb"), " ".repeat(6 * 1024 * 1024));
-    const s = loadSubmission(path.join(dir, "answers.ipynb"));
+    const s = await loadSubmission(path.join(dir, "answers.ipynb"));
     const r = await gradeSubmission(s, ALL_EXERCISES.filter((e) => e.id === "relu-backward"));
     s.dispose();
     expect(r.errors).toEqual(["answers.ipynb is 6.0 MB; the limit is 5 MB"]);
@@ -175,7 +175,7 @@ describe("what the grader refuses to compile", () => {
   it("a source over 512 KB costs its exercises, with the size in the feedback", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "bpl-big-"));
     writeFileSync(path.join(dir, "01-local-rules.ts"), `export function reluBackward(x: number, g: number): number {\n  return x > 0 ? g : 0;\n}\n${"// padding\n".repeat(60_000)}`);
-    const s = loadSubmission(dir);
+    const s = await loadSubmission(dir);
     const r = await gradeSubmission(s, ALL_EXERCISES.filter((e) => e.id === "relu-backward"));
     s.dispose();
     expect(r.exercises[0]!.cases[0]!.feedback).toMatch(/^01-local-rules\.ts is too large to grade \(\d+ KB of code; the limit is 512 KB\)$/);

@@ -232,11 +232,70 @@ idx=next(i for i,(t,src) in enumerate(broken) if 'function reluBackward' in src)
 broken[idx]=('code', broken[idx][1].replace('return x > 0 ? g : 0;', 'return x > 0 ? g : 0 +;'))
 cells=[('markdown','# My answers')]+broken
 case('notebook-cell-syntax-error', {'answers.ipynb': nbjson(cells)}, {'description':'a notebook whose relu cell has a syntax error: that cell is skipped, as the kernel would skip it, so only reluBackward is lost, reported with its cell and line','base':'empty','expect':{R:{'score':0,'feedback':f'does not compile: answers.ipynb cell {idx + 2}, line 3:'}, **{k:{'score':'full'} for k in RULES if k != R}},'others':{'score':0,'feedback':'no cell defines'}})
+# zips (issue 12): built byte by byte, since the hostile ones are exactly what zip tools refuse to write
+import struct, zlib
+def deflate(data):
+    c=zlib.compressobj(9, zlib.DEFLATED, -15)
+    return c.compress(data)+c.flush()
+def zeros_deflated(mb):
+    c=zlib.compressobj(9, zlib.DEFLATED, -15); chunk=bytes(1024*1024)
+    return b''.join(c.compress(chunk) for _ in range(mb))+c.flush()
+def zipfile_bytes(entries):
+    """entries: dicts with name (str or bytes), data (bytes) and optionally packed (the stored bytes, when
+    they are not deflate(data)), size (the size the headers claim), unix_mode, at (reuse the local header
+    of an earlier entry: overlapping entries)."""
+    out=b''; central=b''; offsets=[]
+    for e in entries:
+        name=e['name'] if isinstance(e['name'], bytes) else e['name'].encode('utf-8')
+        flags=0x800 if any(b>127 for b in name) else 0
+        packed=e.get('packed', deflate(e.get('data', b'')))
+        size=e.get('size', len(e.get('data', b'')))
+        crc=zlib.crc32(e.get('data', b''))
+        if 'at' in e: off=offsets[e['at']]
+        else:
+            off=len(out)
+            out+=struct.pack('<IHHHHHIIIHH',0x04034b50,20,flags,8,0,0x21,crc,len(packed),size,len(name),0)+name+packed
+        offsets.append(off)
+        mode=e.get('unix_mode', 0o100644)
+        central+=struct.pack('<IHHHHHHIIIHHHHHII',0x02014b50,(3<<8)|20,20,flags,8,0,0x21,crc,len(packed),size,len(name),0,0,0,0,(mode<<16)&0xffffffff,off)+name
+    return out+central+struct.pack('<IHHHHIIH',0x06054b50,0,0,len(entries),len(entries),len(central),len(out),0)
+def sol_entries(prefix='', skip=()):
+    return [{'name':prefix+f,'data':sol[f].encode()} for f in sorted(sol) if f not in skip]
+Z01='file:01-local-rules.ts'
+case('zip-colliding-entries', {'submission.zip': zipfile_bytes(sol_entries()+[{'name':'work','data':b'notes'},{'name':'work/a.ts','data':b'export const a = 1;\n'},{'name':'lib/','data':b''},{'name':'lib','data':b'x'},{'name':'lib/b.ts','data':b'export const b = 2;\n'}])},
+  {'description':'a zip whose entries collide: a file `work` and a file `work/a.ts`, a folder `lib/` and a file `lib` (this crashed the grader with EEXIST): the later entry of each pair is skipped with a note, the answers are graded','base':'empty','expect':{},
+   'notes':['skipped the zip entry "work/a.ts": "work" is a file in the zip, so it cannot also be a folder','skipped the zip entry "lib": a folder of the same name is already in the zip']})
+case('zip-nul-in-name', {'submission.zip': zipfile_bytes(sol_entries(skip=('01-local-rules.ts',))+[{'name':b'01-local-rules.ts\x00.pdf','data':sol['01-local-rules.ts'].encode()}])},
+  {'description':'a zip whose 01 file is named "01-local-rules.ts\\0.pdf" with a NUL byte (this crashed the grader): that entry is skipped with a note naming the NUL, its exercises are not submitted, the rest is graded','base':'empty',
+   'expect':{Z01:{'score':0,'feedback':'file 01-local-rules.ts was not submitted'}},'notes':['skipped the zip entry "01-local-rules.ts\\u0000.pdf": its name contains the NUL character U+0000']})
+bomb=zeros_deflated(256)
+case('zip-bomb-overlap', {'submission.zip': zipfile_bytes([{'name':'00-bomb.ts','packed':bomb,'size':10}]+[{'name':f'{k:03d}-bomb.ts','packed':bomb,'size':10,'at':0} for k in range(1,300)])},
+  {'description':'a 260 KB zip bomb: 300 entries point into one deflate stream that inflates to 256 MB, each header claiming 10 bytes (this hung the grader past 60 s): refused before anything is inflated','base':'empty','expect':{},'others':{'score':0,'feedback':'(a zip bomb), so it was not unpacked'},
+   'errors':["the zip's entries overlap (300 names share 1 data block(s))"]})
+case('zip-bomb-lying-size', {'submission.zip': zipfile_bytes(sol_entries()+[{'name':'notes.ts','packed':zeros_deflated(64),'size':10}])},
+  {'description':'a zip with the right answers and one entry whose header claims 10 bytes but inflates to 64 MB: inflation stops within 16 KB of the claim and the zip is refused','base':'empty','expect':{},'others':{'score':0,'feedback':'inflates to more than the 10 bytes its header declares'},
+   'errors':['the zip entry "notes.ts" inflates to more than the 10 bytes its header declares']})
+case('zip-duplicate-names', {'submission.zip': zipfile_bytes(sol_entries()+[{'name':'01-local-rules.ts','data':sol['01-local-rules.ts'].replace('return x > 0 ? g : 0;','return 0;').encode()},{'name':'02-GRAPH-backward.ts','data':b'export const x = 1;\n'}])},
+  {'description':'a zip that holds 01-local-rules.ts twice (the second copy wrong) and 02-graph-backward.ts under another case: the first copy of each name is graded, each later one skipped with a note','base':'empty','expect':{},
+   'notes':['skipped the zip entry "01-local-rules.ts": the zip holds this name twice; the first copy was used','skipped the zip entry "02-GRAPH-backward.ts": the zip holds this name twice']})
+case('zip-symlink-entry', {'submission.zip': zipfile_bytes(sol_entries(skip=('01-local-rules.ts',))+[{'name':'01-local-rules.ts','data':b'../../../solutions/01-local-rules.ts','unix_mode':0o120777}])},
+  {'description':'a zip whose 01 file is a symbolic link to ../../../solutions/01-local-rules.ts: skipped with a note, its exercises are not submitted','base':'empty',
+   'expect':{Z01:{'score':0,'feedback':'file 01-local-rules.ts was not submitted'}},'notes':['skipped the zip entry "01-local-rules.ts": it is a symbolic link; submit the file itself']})
+case('zip-absolute-path', {'submission.zip': zipfile_bytes(sol_entries('exercises/',skip=('01-local-rules.ts',))+[{'name':n,'data':sol['01-local-rules.ts'].encode()} for n in ['/tmp/01-local-rules.ts','../01-local-rules.ts','exercises/../../01-local-rules.ts','C:\\work\\01-local-rules.ts']])},
+  {'description':'a zip whose 01 file is only under absolute, drive-letter and ".." paths (zip-slip): each is skipped with a note, its exercises are not submitted, the rest is graded','base':'empty',
+   'expect':{Z01:{'score':0,'feedback':'file 01-local-rules.ts was not submitted'}},
+   'notes':['skipped the zip entry "/tmp/01-local-rules.ts": its path is absolute','skipped the zip entry "../01-local-rules.ts": its path climbs out of the folder (..)','skipped the zip entry "exercises/../../01-local-rules.ts": its path climbs out','skipped the zip entry "C:\\\\work\\\\01-local-rules.ts": its path is absolute']})
+case('zip-windows-separators', {'submission.zip': zipfile_bytes(sol_entries('exercises\\'))},
+  {'description':'a zip made on Windows with "\\" between folders (exercises\\01-local-rules.ts, …): read as folder separators, graded at full marks','base':'empty','expect':{},'notes':['read "\\" in zip entry names as a folder separator']})
+inner=zipfile_bytes(sol_entries())
+case('zip-in-zip', {'submission.zip': zipfile_bytes([{'name':'inner.zip','data':inner}])},
+  {'description':'a zip that holds only another zip: it is not unpacked a second time (a zip that contains itself would never end), and the note says so','base':'empty','expect':{},'others':{'score':0,'feedback':'was not submitted'},
+   'notes':['inner.zip is a zip inside the zip, which is not unpacked']})
 for name,(files,exp,remove) in cases.items():
     d=f'{H}/{name}'
     if os.path.isdir(d): shutil.rmtree(d)
     os.makedirs(d)
-    for f,t in files.items(): open(f'{d}/{f}','w').write(t)
+    for f,t in files.items(): open(f'{d}/{f}','wb' if isinstance(t, bytes) else 'w').write(t)
     e={'description':exp.pop('description')}
     e.update(exp)
     if remove: e['remove']=remove
