@@ -10,7 +10,7 @@ import { cleanReport, fmtBytes, roundPoints, type CaseReport, type ExerciseRepor
 import { DEFAULT_LIMITS, SubmissionRunner, type CallOutcome, type SandboxLimits } from "./sandbox/runner";
 import type { Exercise, GradeCase } from "./contract";
 import type { JsLocation } from "./sandbox/protocol";
-import type { Submission, SubmissionSource } from "./submission";
+import type { Missing, Submission, SubmissionSource } from "./submission";
 
 /** The course's default seed for hidden cases (instructors should pick their own with --seed). */
 export const COURSE_SEED = 20261122;
@@ -53,9 +53,9 @@ export async function gradeSubmission(sub: Submission, exercises: readonly Exerc
   // 1. Sources: each distinct one is compiled once, and all of them in one program that also
   //    type-checks them (what tslab would refuse to run).
   const modules = new Map<string, Module>();
-  const sourceOf = new Map<string, Module | { missing: string }>();
+  const sourceOf = new Map<string, Module | Missing>();
   for (const ex of exercises) {
-    let src: SubmissionSource | { missing: string };
+    let src: SubmissionSource | Missing;
     try {
       src = sub.sourceFor(ex);
       if (!("missing" in src) && src.source.length > MAX_SOURCE_CHARS)
@@ -137,7 +137,9 @@ export async function gradeSubmission(sub: Submission, exercises: readonly Exerc
         }
       }
       const mean = caseReports.length ? caseReports.reduce((s, c) => s + c.score, 0) / caseReports.length : 0;
-      reports.push({ id: ex.id, title: ex.title, file: ex.file, score: roundPoints(mean * ex.points), max: ex.points, cases: caseReports });
+      const exReport: ExerciseReport = { id: ex.id, title: ex.title, file: ex.file, score: roundPoints(mean * ex.points), max: ex.points, cases: caseReports };
+      if ("missing" in mod && mod.absent) exReport.submitted = false;
+      reports.push(exReport);
     }
   } finally {
     runner.dispose();

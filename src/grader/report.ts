@@ -21,6 +21,8 @@ export interface ExerciseReport {
   file: string;
   score: number;
   max: number;
+  /** false when the student did not hand this exercise in at all (its file or function is absent) */
+  submitted?: false;
   cases: CaseReport[];
 }
 
@@ -77,27 +79,55 @@ export function roundPoints(x: number): number {
   return Math.round(x * 100) / 100;
 }
 
-/** The terminal table: exercise, score/max, and one feedback line per failed case. */
+/**
+ * What a student reads, summary first: the total, the exercises that lost marks and the files (or
+ * exercises) not handed in, problems with the whole submission and notes; then a table of the
+ * exercises that were handed in, each failed case under its exercise, with cases that failed the
+ * same way printed once with their count. The JSON report keeps every case.
+ */
 export function formatReport(r: SubmissionReport, opts: { showHidden?: boolean } = {}): string {
   r = cleanReport(r);
-  const lines: string[] = [];
   const w = Math.max(8, ...r.exercises.map((e) => e.id.length));
-  lines.push(`Student: ${r.student}   seed ${r.seed}`);
+  const row = (label: string, score: string): string => `${label.padEnd(w)}  ${score.padStart(11)}`;
+  const handedIn = r.exercises.filter((e) => e.submitted !== false);
+  const lost = handedIn.filter((e) => e.score < e.max);
+  const lines = [`Student: ${r.student}   seed ${r.seed}`, row("total", `${fmt(r.total)}/${fmt(r.max)}`)];
+  if (lost.length > 0) lines.push(`lost marks: ${lost.map((e) => `${e.id} ${fmt(e.score)}/${fmt(e.max)}`).join(", ")}`);
+  const absent = notSubmitted(r.exercises);
+  if (absent.length > 0) lines.push(`not submitted: ${absent.join(", ")}`);
   for (const err of r.errors) lines.push(`! ${err}`);
   for (const note of r.notes ?? []) lines.push(`note: ${note}`);
-  lines.push(`${"exercise".padEnd(w)}  ${"score".padStart(11)}`);
-  lines.push(`${"-".repeat(w)}  ${"-".repeat(11)}`);
-  for (const e of r.exercises) {
-    lines.push(`${e.id.padEnd(w)}  ${`${fmt(e.score)}/${fmt(e.max)}`.padStart(11)}`);
-    for (const c of e.cases) {
-      if (c.score >= 1) continue;
-      const name = c.visible || opts.showHidden !== false ? c.name : "hidden case";
-      lines.push(`${"".padEnd(w)}    ✗ ${name}: ${c.feedback}`);
+  if (handedIn.length === 0) return lines.join("\n");
+  lines.push("", row("exercise", "score"), `${"-".repeat(w)}  ${"-".repeat(11)}`);
+  const shownErrors = new Set(r.errors);
+  for (const e of handedIn) {
+    lines.push(row(e.id, `${fmt(e.score)}/${fmt(e.max)}`));
+    const label = (c: CaseReport): string => (c.visible || opts.showHidden !== false ? c.name : "hidden case");
+    for (const [feedback, cases] of groupBy(e.cases.filter((c) => c.score < 1 && !shownErrors.has(c.feedback)), (c) => c.feedback)) {
+      const which =
+        cases.length === 1 ? label(cases[0]!) : cases.length === e.cases.length ? `${cases.length} cases` : `${cases.length} cases (${cases.map((c) => label(c).split(":")[0]).join(", ")})`;
+      lines.push(`${"".padEnd(w)}    ✗ ${which}: ${feedback}`);
     }
   }
-  lines.push(`${"-".repeat(w)}  ${"-".repeat(11)}`);
-  lines.push(`${"total".padEnd(w)}  ${`${fmt(r.total)}/${fmt(r.max)}`.padStart(11)}`);
   return lines.join("\n");
+}
+
+/** What was not handed in, in report order: a file when none of its exercises was, else the ids of the exercises that were not. */
+function notSubmitted(exercises: ExerciseReport[]): string[] {
+  const out: string[] = [];
+  for (const [file, list] of groupBy(exercises, (e) => e.file)) {
+    const absent = list.filter((e) => e.submitted === false);
+    if (absent.length === list.length) out.push(file);
+    else out.push(...absent.map((e) => e.id));
+  }
+  return out;
+}
+
+/** Items grouped by key, groups in order of first appearance. */
+function groupBy<T>(items: T[], key: (x: T) => string): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const x of items) m.set(key(x), [...(m.get(key(x)) ?? []), x]);
+  return m;
 }
 
 function fmt(x: number): string {

@@ -24,13 +24,19 @@ export interface SubmissionSource {
   cellStarts?: { line: number; cell: number }[];
 }
 
+/** Why an exercise has no source; `absent` when its file or function is simply not in the submission (not when it is broken). */
+export interface Missing {
+  missing: string;
+  absent?: true;
+}
+
 /** A loaded submission. */
 export interface Submission {
   student: string;
   /** the private copy the student process may read (null: nothing to read) */
   readDir: string | null;
-  /** source for each exercise; missing → the exercise's file or function was not submitted */
-  sourceFor(ex: Exercise): SubmissionSource | { missing: string };
+  /** source for each exercise, or why there is none (`absent`: the student did not hand it in at all) */
+  sourceFor(ex: Exercise): SubmissionSource | Missing;
   /** a problem that fails every exercise (e.g. notebook is not valid JSON) */
   fatal: string | null;
   /** things the instructor should know that cost nothing by themselves (e.g. skipped links) */
@@ -138,7 +144,7 @@ async function folderSubmission(dir: string, student: string, dispose: () => voi
     dispose,
     sourceFor(ex) {
       const f = path.join(dir, ex.file);
-      if (!existsSync(f)) return { missing: `file ${ex.file} was not submitted` };
+      if (!existsSync(f)) return { missing: `file ${ex.file} was not submitted`, absent: true };
       return { displayName: ex.file, source: readFileSync(f, "utf8") };
     },
   };
@@ -159,7 +165,7 @@ function singleFileSubmission(file: string, student: string, dir: string, dispos
       // name in a comment or a string does not count).
       exported ??= exportsOf(source);
       if (base === path.basename(ex.file) || exported.has(ex.exportName)) return { displayName: base, source };
-      return { missing: `${base} does not define \`${ex.exportName}\`` };
+      return { missing: `${base} does not define \`${ex.exportName}\``, absent: true };
     },
   };
 }
@@ -263,7 +269,7 @@ export function notebookSubmission(text: string, displayName: string, student: s
       if (fatal) return { missing: fatal };
       if (!names.has(ex.exportName)) {
         const why = brokenNames.get(ex.exportName);
-        return { missing: why ? `does not compile: ${why}` : `no cell defines \`${ex.exportName}\`` };
+        return why ? { missing: `does not compile: ${why}` } : { missing: `no cell defines \`${ex.exportName}\``, absent: true };
       }
       return { displayName, source: build(), cellStarts };
     },

@@ -70,9 +70,35 @@ describe.concurrent("backprop-lab grade", () => {
       const line = readFileSync(path.join(REPO, "exercises", e.file), "utf8").split("\n").findIndex((l) => l.includes(`not implemented: ${e.id}"`)) + 1;
       for (const c of e.cases) expect(c.feedback).toBe(`threw Error: not implemented: ${e.id} (at ${e.file}:${line}:9)`);
     }
-    // the table: one feedback line per failed case under its exercise
+    // the table: every case of an exercise failed the same way, so one line each, with the count
     const failedLines = out.split("\n").filter((l) => l.trimStart().startsWith("✗"));
-    expect(failedLines).toHaveLength(report.exercises.reduce((s, e) => s + e.cases.length, 0));
+    expect(failedLines.map((l) => l.trim())).toEqual(report.exercises.map((e) => `✗ ${e.cases.length} cases: ${e.cases[0]!.feedback}`));
+  });
+
+  it("a partial folder: the missing files are named once, the submitted exercises keep their details, --json and --gradescope keep every case", async () => {
+    const dir = tmp();
+    const sub = path.join(dir, "alice");
+    mkdirSync(sub);
+    // one exercise file, with deltaStep broken so that it loses marks
+    const text = readFileSync(path.join(SOLUTIONS, "05-delta-recurrence.ts"), "utf8");
+    writeFileSync(path.join(sub, "05-delta-recurrence.ts"), text.replace(/export function deltaStep\(([^)]*)\)([^{]*)\{/, "export function deltaStep($1)$2{\n  throw new Error(\"later\");"));
+    const gs = path.join(dir, "results.json");
+    const { code, report, out } = await gradeJson(["grade", sub, "--gradescope", gs]);
+    expect(code).toBe(0);
+    const lines = out.trimEnd().split("\n");
+    const others = [...new Set(ALL_EXERCISES.filter((e) => e.file !== "05-delta-recurrence.ts").map((e) => e.file))];
+    expect(lines.slice(0, 4)).toEqual(["Student: alice   seed 20261122", expect.stringMatching(/^total\s+0\/35$/), "lost marks: delta-recurrence 0/2", `not submitted: ${others.join(", ")}`]);
+    expect(out).not.toContain("was not submitted");
+    const table = lines.slice(lines.findIndex((l) => l.startsWith("exercise")));
+    expect(table.map((l) => l.trim().replace(/\s+/g, " "))).toEqual(["exercise score", expect.stringMatching(/^-+ -+$/), "delta-recurrence 0/2", expect.stringMatching(/^✗ 8 cases: threw Error: later \(at 05-delta-recurrence\.ts:\d+:\d+\)$/)]);
+    expect(lines.length).toBeLessThan(12); // it was 175 lines
+    // the JSON report and results.json still hold every case of every exercise
+    expect(report.exercises.map((e) => [e.id, e.cases.length])).toEqual(ALL_EXERCISES.map((e) => [e.id, e.cases(20261122).length]));
+    expect(report.exercises.filter((e) => e.submitted === false).map((e) => e.id)).toEqual(ALL_EXERCISES.filter((e) => e.file !== "05-delta-recurrence.ts").map((e) => e.id));
+    expect(report.exercises.find((e) => e.id === "toy-chain")!.cases.every((c) => c.feedback === "file 03-toy-chain.ts was not submitted")).toBe(true);
+    const results = JSON.parse(readFileSync(gs, "utf8")) as { tests: { name: string; output: string }[] };
+    expect(results.tests).toHaveLength(report.exercises.reduce((n, e) => n + e.cases.length, 0));
+    expect(results.tests.filter((t) => t.output === "file 03-toy-chain.ts was not submitted")).toHaveLength(report.exercises.find((e) => e.id === "toy-chain")!.cases.length);
   });
 
   it("grades a zip of solutions/ at full marks", async () => {
