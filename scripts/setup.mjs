@@ -10,8 +10,9 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 // Progress goes to stderr so that `npm run -s bench -- --json` keeps stdout for data only.
 const log = (msg) => console.error(`[setup] ${msg}`);
 
-function run(cmd, args) {
-  execFileSync(cmd, args, { cwd: root, stdio: ["inherit", process.stderr, "inherit"] });
+/** Runs a command with its output on stderr; throws when it fails. */
+export function run(cmd, args, opts = {}) {
+  execFileSync(cmd, args, { cwd: root, stdio: ["inherit", process.stderr, "inherit"], ...opts });
 }
 
 /** Newest modification time of any file under `dir` (0 when it does not exist). */
@@ -56,14 +57,17 @@ export function ensureBuild({ strict = true } = {}) {
   }
 }
 
-/** Lets notebooks and exercises `import ... from "backprop-lab"` resolve to the built package. */
-export function ensureSelfLink() {
-  const link = join(root, "node_modules", "backprop-lab");
+/**
+ * Lets notebooks and exercises `import ... from "backprop-lab"` resolve to the built package: `dir`
+ * is a project or a copy of its build (the class hub's shared build).
+ */
+export function ensureSelfLink(dir = root) {
+  const link = join(dir, "node_modules", "backprop-lab");
   try {
     lstatSync(link);
     return;
   } catch {
-    mkdirSync(join(root, "node_modules"), { recursive: true });
+    mkdirSync(join(dir, "node_modules"), { recursive: true });
     symlinkSync("..", link, "dir");
     log("linked node_modules/backprop-lab -> ..");
   }
@@ -90,7 +94,8 @@ export function jupyterEnv(base = process.env) {
   };
 }
 
-function pythonHas(mod) {
+/** Whether Debian's Python can import `mod`. */
+export function pythonHas(mod) {
   try {
     execFileSync(PY, ["-c", `import ${mod}`], { stdio: "ignore" });
     return true;
@@ -99,11 +104,13 @@ function pythonHas(mod) {
   }
 }
 
-const isRoot = () => typeof process.getuid === "function" && process.getuid() === 0;
-const hasApt = () => existsSync("/usr/bin/apt-get");
+/** Whether this process may install packages and act for other accounts. */
+export const isRoot = () => typeof process.getuid === "function" && process.getuid() === 0;
+/** Whether this is a machine with Debian's package manager. */
+export const hasApt = () => existsSync("/usr/bin/apt-get");
 
 /** apt-get install; when that fails (a fresh machine's package lists are empty), update once and retry. */
-function aptInstall(pkgs) {
+export function aptInstall(pkgs) {
   log(`installing Debian packages: ${pkgs.join(" ")}`);
   const install = () => run("apt-get", ["install", "-y", "--no-install-recommends", ...pkgs]);
   try {
@@ -128,15 +135,20 @@ export function ensureJupyter() {
   process.exit(1);
 }
 
-/** Registers the tslab kernel under .jupyter/ with an absolute binary path, once. */
-export function ensureKernel() {
-  const spec = join(jupyterDirs.data, "kernels", "tslab", "kernel.json");
-  const binary = join(root, "node_modules", ".bin", "tslab");
+/**
+ * Registers the tslab kernel with an absolute binary path, once: by default under the project's
+ * .jupyter/; the class hub passes a system-wide `prefix` (kernels go to PREFIX/share/jupyter) and the
+ * shared build's tslab as `binary`.
+ */
+export function ensureKernel({ prefix = jupyterDirs.prefix, binary = join(root, "node_modules", ".bin", "tslab") } = {}) {
+  const spec = join(prefix, "share", "jupyter", "kernels", "tslab", "kernel.json");
   if (existsSync(spec) && readFileSync(spec, "utf8").includes(binary)) return;
-  log("registering the tslab kernel in .jupyter/");
-  mkdirSync(jupyterDirs.config, { recursive: true });
-  mkdirSync(jupyterDirs.runtime, { recursive: true });
-  execFileSync(binary, ["install", `--python=${PY}`, `--prefix=${jupyterDirs.prefix}`, `--binary=${binary}`], { cwd: root, stdio: "inherit", env: jupyterEnv() });
+  log(`registering the tslab kernel in ${prefix}/share/jupyter`);
+  if (prefix === jupyterDirs.prefix) {
+    mkdirSync(jupyterDirs.config, { recursive: true });
+    mkdirSync(jupyterDirs.runtime, { recursive: true });
+  }
+  execFileSync(binary, ["install", `--python=${PY}`, `--prefix=${prefix}`, `--binary=${binary}`], { cwd: root, stdio: ["inherit", process.stderr, "inherit"], env: jupyterEnv() });
 }
 
 /**
@@ -144,14 +156,14 @@ export function ensureKernel() {
  * chart whose page lost the inline bundle (its carrier cell was re-run, the notebook saved and
  * reopened) can still load plotly from the local server. Served, not enabled: nothing runs on its own.
  */
-export function ensurePlotlyForServer() {
+export function ensurePlotlyForServer(dataDir = jupyterDirs.data) {
   const src = join(root, "node_modules", "plotly.js-dist", "plotly.js");
-  const dest = join(jupyterDirs.data, "nbextensions", "backprop-lab", "plotly.js");
+  const dest = join(dataDir, "nbextensions", "backprop-lab", "plotly.js");
   if (!existsSync(src)) return;
   if (existsSync(dest) && statSync(dest).size === statSync(src).size && statSync(dest).mtimeMs >= statSync(src).mtimeMs) return;
   mkdirSync(dirname(dest), { recursive: true });
   copyFileSync(src, dest);
-  log("copied plotly.js into .jupyter/ for the Notebook server");
+  log(`copied plotly.js into ${dataDir} for the Notebook server`);
 }
 
 /** Headless Chromium for the browser tests; installs it with apt when root, otherwise says the browser tests will fail. */
