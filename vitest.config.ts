@@ -1,7 +1,7 @@
 import { defineConfig } from "vitest/config";
 
-// Two projects: `unit` (fast, in-process) and `notebooks` (real tslab kernel + headless Chromium).
-// `npm test` runs both; `npm run test:unit` runs only the fast one.
+// Three projects: `unit` (fast, in-process), `notebooks` (real tslab kernel + headless Chromium) and
+// `hub` (JupyterHub with two local accounts, as root). `npm test` runs all three; `npm run test:unit` runs only the fast one.
 export default defineConfig({
   test: {
     projects: [
@@ -9,7 +9,7 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["test/**/*.test.ts"],
-          exclude: ["test/notebooks/**", "test/fixtures/**", "test/hostile/**"],
+          exclude: ["test/notebooks/**", "test/hub/**", "test/fixtures/**", "test/hostile/**"],
           testTimeout: 60_000,
         },
       },
@@ -19,6 +19,15 @@ export default defineConfig({
           include: ["test/notebooks/**/*.test.ts"],
           testTimeout: 600_000,
           hookTimeout: 600_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: "hub",
+          include: ["test/hub/**/*.test.ts"],
+          testTimeout: 900_000,
+          hookTimeout: 300_000,
           fileParallelism: false,
         },
       },

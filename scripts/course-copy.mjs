@@ -9,7 +9,7 @@
 // The record is COPY/.course-manifest.json: the SHA-256 of every file as it was last copied.
 // Only this module's Node built-ins are used, so the shared build can run it as any user.
 import { createHash } from "node:crypto";
-import { copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -72,9 +72,10 @@ export function syncCourse({ course, dest, library }) {
         result.updated.push(key);
       }
       mkdirSync(dirname(to), { recursive: true });
-      // write beside, then rename: a half-written notebook is never seen
+      // write beside, then rename: a half-written notebook is never seen. Written, not copied: the
+      // course's files are read-only, the student's copy gets the student's own default mode.
       const tmp = `${to}.course-copy-${process.pid}`;
-      copyFileSync(from, tmp);
+      writeFileSync(tmp, readFileSync(from));
       renameSync(tmp, to);
       manifest.files[key] = fresh;
     }

@@ -36,6 +36,8 @@ options:
   --authenticator dummy  any password, or the one in BPL_HUB_PASSWORD: only with --testing
   --testing              allow the dummy authenticator (never for a real class)
   --prefix DIR           the shared read-only build (default /opt/backprop-lab)
+  --course DIR           serve DIR/notebooks and DIR/exercises instead of this checkout's (install,
+                         start, update): an instructor's own edition of the course
   --kernel-prefix DIR    where the kernel is registered, DIR/share/jupyter (default /usr/local:
                          system-wide, on every Jupyter's default path)
   --state DIR            the hub's database, cookie secret and config (default /var/lib/backprop-lab-hub)
@@ -53,6 +55,7 @@ function parse(argv) {
     testing: false,
     prefix: "/opt/backprop-lab",
     kernelPrefix: "/usr/local",
+    course: root,
     state: "/var/lib/backprop-lab-hub",
     dir: null,
   };
@@ -89,6 +92,7 @@ function parse(argv) {
       o.authenticator = value();
       if (!["pam", "dummy"].includes(o.authenticator)) throw new UsageError(`--authenticator is pam or dummy, got "${o.authenticator}"`);
     } else if (flag === "--prefix") o.prefix = resolve(value());
+    else if (flag === "--course") o.course = resolve(value());
     else if (flag === "--kernel-prefix") o.kernelPrefix = resolve(value());
     else if (flag === "--state") o.state = resolve(value());
     else throw new UsageError(`unknown option ${argv[i]}`);
@@ -116,7 +120,10 @@ export const HUB_PKGS = ["jupyterhub", "node-configurable-http-proxy", "python3-
  * with a rename, so running kernels keep their files and nobody sees half an update. Everything is
  * readable by all and writable by nobody (root's own override aside).
  */
-function installShared(prefix) {
+function installShared(prefix, course) {
+  for (const folder of COURSE_FOLDERS) {
+    if (!existsSync(join(course, folder))) throw new Error(`--course ${course} has no ${folder}/ folder`);
+  }
   ensureNodeModules();
   ensureBuild();
   ensureSelfLink();
@@ -132,16 +139,19 @@ function installShared(prefix) {
   mkdirSync(join(next, "scripts"));
   copyFileSync(join(root, "scripts", "course-copy.mjs"), join(next, "scripts", "course-copy.mjs"));
   for (const folder of COURSE_FOLDERS) {
-    cpSync(join(root, folder), join(next, "course", folder), { recursive: true, filter: (src) => !/(^|\/)(\.ipynb_checkpoints|.*\.nbconvert\.ipynb)$/.test(src) });
+    cpSync(join(course, folder), join(next, "course", folder), { recursive: true, filter: (src) => !/(^|\/)(\.ipynb_checkpoints|.*\.nbconvert\.ipynb)$/.test(src) });
   }
-  // The command a single-user server starts with: refresh the student's copy as the student, then the server.
+  // What a single-user server starts with, here and in the container image: refresh the student's
+  // copy as the student (scripts/course-copy.mjs), then the given command / the single-user server.
   mkdirSync(join(next, "bin"));
+  const entry = join(prefix, "bin", "backprop-lab-entrypoint");
   writeFileSync(
-    join(next, "bin", "backprop-lab-singleuser"),
-    `#!/bin/sh\n# The student's copy of the course (see scripts/course-copy.mjs), then the single-user server.\nnode "${prefix}/scripts/course-copy.mjs" || echo "[course] could not refresh the copy of the course; starting anyway" >&2\nexec jupyterhub-singleuser "$@"\n`,
+    join(next, "bin", "backprop-lab-entrypoint"),
+    `#!/bin/sh\nnode "${prefix}/scripts/course-copy.mjs" || echo "[course] could not refresh your copy of the course; starting anyway" >&2\nexec "$@"\n`,
+    { mode: 0o755 },
   );
+  writeFileSync(join(next, "bin", "backprop-lab-singleuser"), `#!/bin/sh\nexec "${entry}" jupyterhub-singleuser "$@"\n`, { mode: 0o755 });
   readOnly(next, true);
-  chmodSync(join(next, "bin", "backprop-lab-singleuser"), 0o555);
   const old = `${prefix}.old-${process.pid}`;
   if (existsSync(prefix)) renameSync(prefix, old);
   renameSync(next, prefix);
@@ -170,7 +180,7 @@ function install(o) {
   if (!isRoot()) throw new Error("npm run hub installs packages, writes the shared build and starts servers for other accounts: run it as root (sudo npm run hub)");
   ensureJupyter();
   ensureHub();
-  installShared(o.prefix);
+  installShared(o.prefix, o.course);
   installKernel(o);
 }
 
