@@ -92,14 +92,16 @@ export function formatReport(r: SubmissionReport, opts: { showHidden?: boolean }
   const handedIn = r.exercises.filter((e) => e.submitted !== false);
   const lost = handedIn.filter((e) => e.score < e.max);
   const lines = [`Student: ${r.student}   seed ${r.seed}`, row("total", `${fmt(r.total)}/${fmt(r.max)}`)];
-  if (lost.length > 0) lines.push(`lost marks: ${lost.map((e) => `${e.id} ${fmt(e.score)}/${fmt(e.max)}`).join(", ")}`);
+  if (lost.length > 1 && lost.length === handedIn.length && lost.every((e) => e.score === 0)) lines.push(`lost marks: all ${lost.length} exercises`);
+  else if (lost.length > 0) lines.push(`lost marks: ${lost.map((e) => `${e.id} ${fmt(e.score)}/${fmt(e.max)}`).join(", ")}`);
   const absent = notSubmitted(r.exercises);
   if (absent.length > 0) lines.push(`not submitted: ${absent.join(", ")}`);
   for (const err of r.errors) lines.push(`! ${err}`);
   for (const note of r.notes ?? []) lines.push(`note: ${note}`);
-  if (handedIn.length === 0) return lines.join("\n");
-  lines.push("", row("exercise", "score"), `${"-".repeat(w)}  ${"-".repeat(11)}`);
+  // A table adds nothing when every case failed for a reason already printed above (a refused zip).
   const shownErrors = new Set(r.errors);
+  if (handedIn.every((e) => e.cases.every((c) => shownErrors.has(c.feedback)))) return lines.join("\n");
+  lines.push("", row("exercise", "score"), `${"-".repeat(w)}  ${"-".repeat(11)}`);
   for (const e of handedIn) {
     lines.push(row(e.id, `${fmt(e.score)}/${fmt(e.max)}`));
     const label = (c: CaseReport): string => (c.visible || opts.showHidden !== false ? c.name : "hidden case");
