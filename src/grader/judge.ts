@@ -204,9 +204,11 @@ export interface GradientSpec {
 
 /**
  * Judge a backward exercise: shapes first, then each named gradient against the oracle. Partial
- * credit is the fraction of gradients that agree. A known mistake is named when the whole answer
- * matches it, or else when a wrong gradient matches that mistake's version of it (so one slip is
- * still named when another part of the answer is wrong too).
+ * credit is the fraction of gradients that agree. A known mistake is named only when the evidence
+ * singles it out: the whole answer matches that mistake (a sign error counts as one) and no other
+ * known one, or else, one wrong gradient at a time, that gradient matches exactly one mistake's
+ * version of it (so one slip is still named when another part of the answer is wrong too). When
+ * two known mistakes give the same numbers, the feedback says what is wrong in general terms.
  */
 export function judgeGradients(
   spec: GradientSpec,
@@ -230,14 +232,16 @@ export function judgeGradients(
     }
     return modelled;
   };
-  const diagnose = (): Mistake | undefined => models().find(({ w }) => matchesJson(output, w))?.m;
+  /** The distinct mistakes whose whole answer this is. */
+  const wholeMatches = (): Mistake[] => distinct(models().filter(({ w }) => matchesJson(output, w)).map(({ m }) => m));
   const parts: { key: string; got: GradTensor | string }[] = [];
   if (spec.bare) {
     const k = keys[0]!;
     parts.push({ key: k, got: readTensor(output, spec.expected[k]!.shape, k) });
   } else {
     if (output === null || typeof output !== "object" || isArrayLike(output)) {
-      const m = diagnose();
+      const found = wholeMatches();
+      const m = found.length === 1 ? found[0] : undefined;
       return {
         score: 0,
         feedback: m ? m.feedback : `return an object { ${keys.join(", ")} }, not ${shapeOf(output)}`,
@@ -249,28 +253,18 @@ export function judgeGradients(
   }
   let ok = 0;
   let worst = 0;
-  const notes: string[] = [];
-  const failed: string[] = [];
-  let signErrors = 0;
+  const failed: { key: string; got: GradTensor | string; err: number; negated: boolean }[] = [];
   for (const { key, got } of parts) {
     const want = spec.expected[key]!;
     if (typeof got === "string") {
-      notes.push(got);
-      failed.push(key);
+      failed.push({ key, got, err: Infinity, negated: false });
       worst = Infinity;
       continue;
     }
     const err = worstRelError(got.values, want.values);
     worst = Math.max(worst, err);
-    if (err <= REL_TOL) {
-      ok++;
-      continue;
-    }
-    failed.push(key);
-    if (agrees(got.values.map((v) => -v), want.values)) {
-      signErrors++;
-      notes.push(`${key} ${SIGN_ERROR.feedback}`);
-    } else notes.push(`${key} is wrong (worst relative error ${err.toExponential(1)})`);
+    if (err <= REL_TOL) ok++;
+    else failed.push({ key, got, err, negated: agrees(got.values.map((v) => -v), want.values) });
   }
   const score = ok / parts.length;
   if (score === 1) return { score: 1, feedback: "correct", relError: worst };
@@ -278,26 +272,46 @@ export function judgeGradients(
     const v = judgeGradients({ expected: alt, ...(spec.bare ? { bare: true } : {}) }, output, args);
     if (v.score === 1) return v;
   }
-  let named: Mistake[] = [];
-  const whole = diagnose();
-  if (whole) named = [whole];
-  else if (!spec.bare) {
-    // one slip among several: match each wrong gradient against each model's version of it
-    const o = output as Record<string, unknown>;
-    for (const key of failed) {
-      const hit = models().find(({ w }) => w !== null && typeof w === "object" && !Array.isArray(w) && key in w && matchesJson(o[key], (w as { [k: string]: Json })[key]!));
-      if (hit && !named.includes(hit.m)) named.push(hit.m);
-    }
-  }
+  // the known mistakes each failed gradient matches; the sign error is one of them
+  const o = spec.bare ? null : (output as Record<string, unknown>);
+  const perPart = failed.map((f) => {
+    const ids: Mistake[] = [];
+    // the raw answer is compared, so a slip that also gets the shape wrong (a transposed dW) is recognised
+    if (spec.bare) ids.push(...wholeMatches());
+    else if (f.key in o!) for (const { m, w } of models()) if (isRecord(w) && f.key in w && matchesJson(o![f.key], w[f.key]!)) ids.push(m);
+    if (f.negated) ids.push({ ...SIGN_ERROR, output: () => null });
+    return { ...f, found: distinct(ids) };
+  });
+  const allNegated = failed.every((f) => f.negated);
+  const whole = distinct([...(spec.bare ? [] : wholeMatches()), ...(allNegated && !spec.bare ? [{ ...SIGN_ERROR, output: () => null }] : [])]);
+  const named: Mistake[] = [];
+  if (whole.length === 1) named.push(whole[0]!);
+  else if (whole.length === 0) for (const f of perPart) if (f.found.length === 1 && !named.some((m) => m.id === f.found[0]!.id)) named.push(f.found[0]!);
+  const isSign = (f: (typeof perPart)[number]): boolean =>
+    named.some((m) => m.id === SIGN_ERROR.id) && f.found.length === 1 && f.found[0]!.id === SIGN_ERROR.id;
+  const notes = perPart.map((f) =>
+    typeof f.got === "string" ? f.got : isSign(f) ? `${f.key} ${SIGN_ERROR.feedback}` : `${f.key} is wrong (worst relative error ${f.err.toExponential(1)})`,
+  );
   const verdict: CaseVerdict = {
     score,
-    feedback: [...named.map((m) => m.feedback), ...notes].join("; "),
+    feedback: [...named.filter((m) => m.id !== SIGN_ERROR.id).map((m) => m.feedback), ...notes].join("; "),
   };
   if (Number.isFinite(worst)) verdict.relError = worst;
-  if (named.length > 0) verdict.diagnosis = named[0]!.id;
-  else if (signErrors > 0) verdict.diagnosis = SIGN_ERROR.id;
+  const first = named.find((m) => m.id !== SIGN_ERROR.id) ?? named[0];
+  if (first) verdict.diagnosis = first.id;
   return verdict;
 }
+
+/** One mistake per id: two models of the same pitfall are one piece of evidence, not two. */
+function distinct(ms: Mistake[]): Mistake[] {
+  const seen = new Set<string>();
+  return ms.filter((m) => (seen.has(m.id) ? false : (seen.add(m.id), true)));
+}
+
+const isRecord = (w: Json): w is { [k: string]: Json } => w !== null && typeof w === "object" && !Array.isArray(w);
+
+/** One family of hidden cases: arguments of a fixed structure with values drawn from the generator. */
+export type HiddenFamily = (rng: Rng) => Json[];
 
 /**
  * Everything a gradient exercise module declares; `defineExercise` turns it into an `Exercise`. The
@@ -305,9 +319,11 @@ export function judgeGradients(
  */
 export interface ExerciseSpec extends Omit<Exercise, "cases" | "judge"> {
   visible: { label: string; args: Json[] }[];
-  /** one hidden case from a generator forked for this exercise */
-  hidden(rng: Rng): Json[];
-  hiddenCount?: number;
+  /**
+   * The hidden cases, one per family: each family fixes a structure the contract allows (an
+   * activation, a shape, an op) and draws its values from the seed, so every seed covers them all.
+   */
+  hidden: readonly HiddenFamily[];
   /** the oracle for these arguments (finite differences of a trusted forward) */
   oracle(args: Json[]): GradientSpec;
   mistakes?: Mistake[];
@@ -325,8 +341,7 @@ export function defineExercise(spec: ExerciseSpec): Exercise {
     cases(seed: number): GradeCase[] {
       const rng = new Rng(seed).fork(spec.id);
       const out: GradeCase[] = spec.visible.map((v, i) => ({ name: `visible ${i + 1}: ${v.label}`, visible: true, args: v.args }));
-      const n = spec.hiddenCount ?? 4;
-      for (let i = 0; i < n; i++) out.push({ name: `hidden ${i + 1}`, visible: false, args: spec.hidden(rng) });
+      spec.hidden.forEach((family, i) => out.push({ name: `hidden ${i + 1}`, visible: false, args: family(rng) }));
       return out;
     },
     judge(c: GradeCase, output: unknown): CaseVerdict {

@@ -58,21 +58,64 @@ const VISIBLE: GraphNode[] = [
   { id: "a", op: "mul", inputs: ["x", "y"] },
 ];
 
-/** A random graph where later nodes reuse earlier ones (so sharing happens), listed shuffled. */
-function randomGraph(rng: Rng): { nodes: GraphNode[]; output: string } {
-  const nodes: GraphNode[] = [];
-  const nIn = 2 + rng.int(2);
-  for (let i = 0; i < nIn; i++) nodes.push({ id: `x${i}`, op: "input", inputs: [], value: Math.round(rng.uniform(-1.5, 1.5) * 100) / 100 });
-  const nOps = 3 + rng.int(4);
-  const kinds = ["add", "mul", "tanh", "sin", "mul", "add"] as const;
-  for (let i = 0; i < nOps; i++) {
-    const op = kinds[rng.int(kinds.length)]!;
-    const pick = (): string => nodes[rng.int(nodes.length)]!.id;
-    const inputs = op === "add" || op === "mul" ? [nodes[nodes.length - 1]!.id, pick()] : [nodes[nodes.length - 1]!.id];
-    nodes.push({ id: `n${i}`, op, inputs });
+/** What a hidden graph must contain besides every op and a node shared by two consumers. */
+interface GraphFamily {
+  /** a mul whose two inputs are the same node (x·x: both slots contribute) */
+  square?: boolean;
+  /** an input that L does not depend on (its entry is 0, and it must still be there) */
+  deadInput?: boolean;
+}
+const OP_KINDS = ["add", "mul", "tanh", "exp", "sin"] as const;
+
+/**
+ * Does a listing put some node before its second input, an input node off the chain of first
+ * inputs? Hidden graphs are listed that way, so neither "the order given" nor a walk that follows
+ * only first inputs is a valid order.
+ */
+const secondInputLate = (nodes: GraphNode[], offChain: string[]): boolean => {
+  const pos = new Map(nodes.map((n, i) => [n.id, i]));
+  return nodes.some((n) => n.inputs.length === 2 && offChain.includes(n.inputs[1]!) && pos.get(n.inputs[1]!)! > pos.get(n.id)!);
+};
+
+/**
+ * A graph with every op at least once (in a random order, plus up to two more), each op taking the
+ * previous node as its first input so every op lies on the way to L, and binary ops taking an
+ * earlier node as the second, so nodes are shared. Values stay moderate and away from zero, so
+ * every local rule changes the answer; the listing is shuffled out of topological order.
+ */
+function familyGraph(rng: Rng, fam: GraphFamily): { nodes: GraphNode[]; output: string } {
+  for (;;) {
+    const nodes: GraphNode[] = [];
+    const nIn = 2 + rng.int(2);
+    for (let i = 0; i < nIn; i++) nodes.push({ id: `x${i}`, op: "input", inputs: [], value: Math.round((0.2 + rng.uniform(0, 1.3)) * (rng.next() < 0.5 ? -100 : 100)) / 100 });
+    const live = nodes.length;
+    if (fam.deadInput) nodes.push({ id: `x${nIn}`, op: "input", inputs: [], value: Math.round(rng.uniform(-1.5, 1.5) * 100) / 100 });
+    const kinds: GraphNode["op"][] = rng.shuffle([...OP_KINDS, ...Array.from({ length: rng.int(3) }, () => OP_KINDS[rng.int(OP_KINDS.length)]!)]);
+    let squared = !fam.square;
+    const used = nodes.slice(0, live).map((n) => n.id); // every node but the dead input, in order
+    // the inputs off the chain of first inputs: one of them is some binary op's second input
+    const offChain = used.slice(0, live - 1);
+    let reached: string | null = null;
+    kinds.forEach((op, i) => {
+      const prev = used[used.length - 1]!;
+      let second = used[rng.int(used.length - 1)]!; // any node before the previous one
+      if (!squared && op === "mul") [second, squared] = [prev, true];
+      else if (reached === null && (op === "add" || op === "mul")) second = reached = offChain[rng.int(offChain.length)]!;
+      nodes.push({ id: `n${i}`, op, inputs: op === "add" || op === "mul" ? [prev, second] : [prev] });
+      used.push(`n${i}`);
+    });
+    if (!squared || reached === null) continue;
+    const consumers = new Map<string, Set<string>>();
+    for (const n of nodes) for (const i of n.inputs) consumers.set(i, (consumers.get(i) ?? new Set()).add(n.id));
+    if (![...consumers.values()].some((c) => c.size >= 2)) continue;
+    const vals = evaluate(nodes, new Map());
+    const expIn = nodes.filter((n) => n.op === "exp").map((n) => vals.get(n.inputs[0]!)!);
+    if ([...vals.values()].some((v) => Math.abs(v) < 0.05 || Math.abs(v) > 10) || expIn.some((v) => v > 2)) continue;
+    const output = nodes[nodes.length - 1]!.id;
+    let listed = rng.shuffle([...nodes]);
+    while (!secondInputLate(listed, offChain)) listed = rng.shuffle(listed);
+    return { nodes: listed, output };
   }
-  const output = nodes[nodes.length - 1]!.id;
-  return { nodes: rng.shuffle(nodes), output };
 }
 
 const gradTable = defineExercise({
@@ -84,10 +127,10 @@ const gradTable = defineExercise({
   description:
     "Given the nodes of a graph (in any order, shared nodes allowed) and the id of the output L, return { [id]: ∂L/∂node } for EVERY node, L itself included.",
   visible: [{ label: "L = (x·y + x)·tanh(x), x = 0.5, y = −3", args: [VISIBLE as unknown as Json, "L"] }],
-  hidden: (rng) => {
-    const g = randomGraph(rng);
+  hidden: [{ square: true }, { deadInput: true }, {}, {}].map((fam) => (rng: Rng): Json[] => {
+    const g = familyGraph(rng, fam);
     return [g.nodes as unknown as Json, g.output];
-  },
+  }),
   oracle: (args) => {
     const nodes = readGraph(args[0]);
     const out = String(args[1]);

@@ -3,6 +3,7 @@
  * f_k = β_k + ω_k h_k (k = 1..3), ℓ = (f_3 − y)². The student returns every intermediate derivative
  * and the eight parameter derivatives; the oracle perturbs each quantity in the trusted forward.
  */
+import type { Rng } from "../../engine/random";
 import type { Exercise, Json } from "../contract";
 import { defineExercise, fdVjp, type Mistake, type GradTensor } from "../judge";
 import { ACTIVATIONS, type Act } from "./activations";
@@ -55,6 +56,18 @@ const slips: Mistake[] = [
   { id: "off-by-one-layer", feedback: "∂ℓ/∂ω_k multiplies ∂ℓ/∂f_k by the input of that layer (h_k, or x for k = 0): check the layer index", output: (a) => variant(a, "off-by-one") },
 ];
 
+const awayFromKink = (v: number): boolean => Math.abs(v) > 0.05;
+/** A hidden case with activation `act` whose pre-activations f_0..f_2 satisfy `want` (drawn until they do). */
+const toyFamily = (act: Act, want: (f: number[]) => boolean) => (rng: Rng): Json[] => {
+  for (;;) {
+    const x = rng.uniform(-2, 2), y = rng.uniform(-1, 1);
+    const beta = Array.from({ length: 4 }, () => rng.uniform(-0.5, 0.5));
+    const omega = Array.from({ length: 4 }, () => (rng.next() < 0.5 ? -1 : 1) * rng.uniform(0.4, 1.6));
+    const { f } = toyLoss(x, y, beta, omega, act);
+    if (want(f.slice(0, 3)) && Math.abs(f[3]! - y) > 0.1) return [x, y, beta, omega, act];
+  }
+};
+
 const toyChain = defineExercise({
   id: "toy-chain",
   title: "Every derivative of the toy chain network",
@@ -68,16 +81,13 @@ const toyChain = defineExercise({
     { label: "x=-0.7, y=1, sigmoid", args: [-0.7, 1, [0.2, 0.1, -0.4, 0.3], [1.3, 0.7, -0.6, 2], "sigmoid"] },
     { label: "x=2, y=-1, relu", args: [2, -1, [0.5, 0.3, 0.2, 0.1], [1, 0.8, 1.2, -0.9], "relu"] },
   ],
-  hidden: (rng) => {
-    const act = (["tanh", "sigmoid", "relu"] as const)[rng.int(3)]!;
-    for (;;) {
-      const x = rng.uniform(-2, 2), y = rng.uniform(-1, 1);
-      const beta = Array.from({ length: 4 }, () => rng.uniform(-0.5, 0.5));
-      const omega = Array.from({ length: 4 }, () => (rng.next() < 0.5 ? -1 : 1) * rng.uniform(0.4, 1.6));
-      const { f } = toyLoss(x, y, beta, omega, act);
-      if (f.slice(0, 3).every((v) => Math.abs(v) > 0.05)) return [x, y, beta, omega, act];
-    }
-  },
+  // each activation; relu once with every unit active and once with a unit switched off (relu′ = 0 there)
+  hidden: [
+    toyFamily("tanh", (f) => f.every(awayFromKink)),
+    toyFamily("sigmoid", (f) => f.every(awayFromKink)),
+    toyFamily("relu", (f) => f.every((v) => v > 0.05)),
+    toyFamily("relu", (f) => f.every(awayFromKink) && f[0]! > 0 && (f[1]! < 0) !== (f[2]! < 0)),
+  ],
   oracle: (a) => {
     const { x, y, beta, omega, act } = args5(a);
     const base = toyLoss(x, y, beta, omega, act);

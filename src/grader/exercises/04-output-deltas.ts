@@ -7,7 +7,7 @@ import type { Rng } from "../../engine/random";
 import type { Exercise, Json } from "../contract";
 import { defineExercise, fdVjp, fromJson, randomMatrix, type Mistake } from "../judge";
 import { ACTIVATIONS, sigmoid } from "./activations";
-import { mapM, matrix, softmaxCol, softmaxRows } from "./rows";
+import { CLASS_SHAPES, MATRIX_SHAPES, mapM, matrix, softmaxCol, softmaxRows, type ShapeFamily } from "./rows";
 
 /** σ′ from the engine's rule, for the models of slips around it. */
 const dSigmoid = ACTIVATIONS.sigmoid.df;
@@ -25,14 +25,18 @@ interface DeltaSpec {
   /** per-example loss summed over the batch, as a function of flat Z (d×M) and Y */
   loss: (z: Float64Array, y: number[][], d: number, m: number) => number;
   visible: { label: string; args: Json[] }[];
-  hidden: (rng: Rng) => Json[];
+  /** the shape families of the hidden cases (default: one row, one column, square, not square) */
+  shapes?: readonly ShapeFamily[];
+  /** Z and Y for one hidden case of shape d × M; `i` is the family's index */
+  draw: (rng: Rng, d: number, m: number, i: number) => [number[][], number[][]];
   mistakes: Mistake[];
 }
 
 function outputDelta(s: DeltaSpec): Exercise {
   return defineExercise({
     id: s.id, title: s.title, file: "04-output-deltas.ts", exportName: s.exportName, points: 1, description: s.description,
-    visible: s.visible, hidden: s.hidden,
+    visible: s.visible,
+    hidden: (s.shapes ?? MATRIX_SHAPES).map((shape, i) => (rng: Rng): Json[] => { const [d, m] = shape(rng); return s.draw(rng, d, m, i); }),
     oracle: (args) => {
       const Z = fromJson(matrix(args[0], "Z"));
       const Y = matrix(args[1], "Y");
@@ -62,14 +66,14 @@ export const OUTPUT_DELTA_EXERCISES: Exercise[] = [
     id: "delta-linear-squared", exportName: "deltaLinearSquared", title: "δ^L: linear output, squared error",
     description: `a^L = z^L, ℓ = ½‖a^L − y‖². Return δ^L = ∂ℓ/∂z^L. ${perExampleNote}`,
     loss: (z, y, d, m) => { let s = 0; for (let i = 0; i < d; i++) for (let j = 0; j < m; j++) s += 0.5 * (z[i * m + j]! - y[i]![j]!) ** 2; return s; },
-    visible: [twoByThree], hidden: (rng) => { const [d, m] = [1 + rng.int(3), 1 + rng.int(4)]; return [randomMatrix(rng, d, m), randomMatrix(rng, d, m)]; },
+    visible: [twoByThree], draw: (rng, d, m) => [randomMatrix(rng, d, m), randomMatrix(rng, d, m)],
     mistakes: [dividedByM((Z, Y) => mapM(Z, (v, i, j) => v - Y[i]![j]!))],
   }),
   outputDelta({
     id: "delta-sigmoid-squared", exportName: "deltaSigmoidSquared", title: "δ^L: sigmoid output, squared error",
     description: `a^L = σ(z^L), ℓ = ½‖a^L − y‖² (document 000's per-example cost, whose m counts the output units, times m). Return δ^L = ∂ℓ/∂z^L. ${perExampleNote}`,
     loss: (z, y, d, m) => { let s = 0; for (let i = 0; i < d; i++) for (let j = 0; j < m; j++) s += 0.5 * (sigmoid(z[i * m + j]!) - y[i]![j]!) ** 2; return s; },
-    visible: [twoByThree], hidden: (rng) => { const [d, m] = [1 + rng.int(3), 1 + rng.int(4)]; return [randomMatrix(rng, d, m), mapM(randomMatrix(rng, d, m), () => rng.next())]; },
+    visible: [twoByThree], draw: (rng, d, m) => [randomMatrix(rng, d, m), mapM(randomMatrix(rng, d, m), () => rng.next())],
     mistakes: [
       { id: "forgot-fprime", feedback: "the factor σ′(z^L) is missing: the loss reaches z^L through the sigmoid", output: (args) => { const Y = matrix(args[1], "Y"); return mapM(matrix(args[0], "Z"), (v, i, j) => sigmoid(v) - Y[i]![j]!); } },
       { id: "used-a-for-z", feedback: "σ′ was evaluated at a^L = σ(z^L); it needs z^L", output: (args) => { const Y = matrix(args[1], "Y"); return mapM(matrix(args[0], "Z"), (v, i, j) => { const a = sigmoid(v); return (a - Y[i]![j]!) * dSigmoid(a); }); } },
@@ -83,7 +87,9 @@ export const OUTPUT_DELTA_EXERCISES: Exercise[] = [
     visible: [
       { label: "002 worked example 2: x = 2, w = 1, b = −1 so z = 1, y = 0", args: [[[1]], [[0]]] },
       { label: "1 unit, batch of 3", args: [[[0.5, -1, 2]], [[1, 0, 1]]] },
-    ], hidden: (rng) => { const m = 1 + rng.int(4); return [randomMatrix(rng, 1, m), [Array.from({ length: m }, () => rng.int(2))]]; },
+    ],
+    // 0/1 targets, and soft targets in (0, 1) in the last family: the loss is defined for both
+    draw: (rng, d, m, i) => [randomMatrix(rng, d, m), mapM(randomMatrix(rng, d, m), () => (i === 3 ? rng.uniform(0.05, 0.95) : rng.int(2)))],
     mistakes: [
       { id: "extra-fprime", feedback: "with cross-entropy the σ′(z) factor cancels; multiplying by it again is wrong", output: (args) => { const Y = matrix(args[1], "Y"); return mapM(matrix(args[0], "Z"), (v, i, j) => (sigmoid(v) - Y[i]![j]!) * dSigmoid(v)); } },
       dividedByM((Z, Y) => mapM(Z, (v, i, j) => sigmoid(v) - Y[i]![j]!)),
@@ -93,7 +99,7 @@ export const OUTPUT_DELTA_EXERCISES: Exercise[] = [
     id: "delta-softmax-ce", exportName: "deltaSoftmaxCe", title: "δ^L: softmax output, cross-entropy",
     description: `a^L = softmax(z^L) per column, ℓ = −Σ_i y_i ln a_i with one-hot y. Return δ^L = ∂ℓ/∂z^L. ${perExampleNote}`,
     loss: (z, y, d, m) => { let s = 0; for (let j = 0; j < m; j++) { const p = softmaxCol(z, d, m, j); for (let i = 0; i < d; i++) s -= y[i]![j]! * Math.log(p[i]!); } return s; },
-    visible: [oneHotVisible], hidden: (rng) => { const [d, m] = [2 + rng.int(3), 1 + rng.int(4)]; return [randomMatrix(rng, d, m), oneHotCols(rng, d, m)]; },
+    visible: [oneHotVisible], shapes: CLASS_SHAPES, draw: (rng, d, m) => [randomMatrix(rng, d, m), oneHotCols(rng, d, m)],
     mistakes: [
       { id: "forgot-softmax", feedback: "δ^L uses the softmax probabilities, not the raw scores z^L", output: (args) => { const Y = matrix(args[1], "Y"); return mapM(matrix(args[0], "Z"), (v, i, j) => v - Y[i]![j]!); } },
       { id: "softmax-wrong-axis", feedback: "softmax normalises each COLUMN (one example's scores over the classes), not each row", output: (args) => { const Y = matrix(args[1], "Y"); const P = softmaxRows(matrix(args[0], "Z")); return P && mapM(P, (p, i, j) => p - Y[i]![j]!); } },

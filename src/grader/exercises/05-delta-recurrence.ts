@@ -3,6 +3,7 @@
  * rows; a batch is the COLUMNS (d × M). The oracle is central differences of the trusted forward
  * z^(l+1) = W^(l+1) f(z^l).
  */
+import type { Rng } from "../../engine/random";
 import type { Exercise, Json } from "../contract";
 import { defineExercise, fdVjp, fromJson, randomMatrix } from "../judge";
 import { ACTIVATIONS, type Act } from "./activations";
@@ -14,9 +15,21 @@ const act = (x: Json | undefined): Act => {
 };
 
 
-/** z kept away from relu's kink so relu′(0) conventions never matter. */
-const zMatrix = (rows: number, cols: number, draw: () => number): number[][] =>
-  Array.from({ length: rows }, () => Array.from({ length: cols }, () => { const v = draw(); return Math.abs(v) < 0.05 ? v + 0.1 : v; }));
+const ACTS: readonly Act[] = ["sigmoid", "tanh", "relu"];
+/**
+ * One hidden family: activation `fixed` (or any), sizes [d_(l+1), d_l, M] from `sizes`; z is kept
+ * away from relu's kink (so relu′(0) conventions never matter) and has units on both sides of it.
+ */
+const stepFamily = (fixed: Act | null, sizes: (rng: Rng) => [number, number, number]) => (rng: Rng): Json[] => {
+  const f = fixed ?? ACTS[rng.int(ACTS.length)]!;
+  const [dOut, dIn, m] = sizes(rng);
+  for (;;) {
+    const z = randomMatrix(rng, dIn, m, 1.2).map((r) => r.map((v) => (Math.abs(v) < 0.05 ? v + 0.1 : v)));
+    const flat = z.flat();
+    if (dIn * m > 1 && !(flat.some((v) => v > 0) && flat.some((v) => v < 0))) continue;
+    return [randomMatrix(rng, dOut, dIn), randomMatrix(rng, dOut, m), z, f];
+  }
+};
 
 const deltaStep = defineExercise({
   id: "delta-recurrence",
@@ -32,10 +45,14 @@ const deltaStep = defineExercise({
     { label: "002 practice problem 4 (relu with a z exactly at the kink: either relu′(0) is accepted)", args: [[[1, 2, 3], [-1, 0, 1]], [[0.5], [-0.3]], [[1], [-2], [0]], "relu"] },
     { label: "3×2 W, batch of 3, relu", args: [[[1, -1], [0.5, 2], [-1.5, 0.25]], [[0.3, -0.2, 1], [0.1, 0.4, -0.5], [-0.7, 0.6, 0.2]], [[0.6, -0.4, 1.3], [-0.9, 0.8, 0.35]], "relu"] },
   ],
-  hidden: (rng) => {
-    const [dOut, dIn, m] = [1 + rng.int(4), 1 + rng.int(4), 1 + rng.int(4)];
-    return [randomMatrix(rng, dOut, dIn), randomMatrix(rng, dOut, m), zMatrix(dIn, m, () => rng.normal(0, 1.2)), (["sigmoid", "tanh", "relu"] as const)[rng.int(3)]!];
-  },
+  // every activation; W square, one row, one column and neither; one example and a batch
+  hidden: [
+    stepFamily("sigmoid", (r) => { const d = 2 + r.int(3); return [d, d, 2 + r.int(3)]; }),
+    stepFamily("tanh", (r) => [1, 2 + r.int(3), 1]),
+    stepFamily("relu", (r) => [2 + r.int(3), 1, 2 + r.int(3)]),
+    stepFamily("relu", (r) => { for (;;) { const [o, i] = [2 + r.int(3), 2 + r.int(3)]; if (o !== i) return [o, i, 1 + r.int(4)]; } }),
+    stepFamily(null, (r) => { for (;;) { const [o, i, m] = [1 + r.int(4), 1 + r.int(4), 1 + r.int(4)]; if (i * m > 1) return [o, i, m]; } }),
+  ],
   oracle: (args) => {
     const W = fromJson(matrix(args[0], "W"));
     const deltaNext = fromJson(matrix(args[1], "δ^(l+1)"));

@@ -3,9 +3,10 @@
  * are plain rows; a batch is the COLUMNS (d × M). The oracle is central differences of the trusted
  * forward Z = W A + b 1ᵀ under the batch-mean loss.
  */
-import type { Exercise } from "../contract";
+import type { Rng } from "../../engine/random";
+import type { Exercise, Json } from "../contract";
 import { defineExercise, fdVjp, fromJson, randomMatrix, type GradTensor } from "../judge";
-import { mapM, matmul, matrix, matT, rowSums } from "./rows";
+import { LAYER_SIZES, mapM, matmul, matrix, matT, rowSums } from "./rows";
 
 /** (1/M) δ Aᵀ and (1/M) δ 1 computed by the wrong-answer models. */
 const scaled = (a: number[][], c: number): number[][] => mapM(a, (v) => v * c);
@@ -22,10 +23,11 @@ const layerGradients = defineExercise({
     { label: "d=2, n=3, one example", args: [[[0.5], [-1]], [[1], [2], [-0.5]]] },
     { label: "d=2, n=2, batch of 3", args: [[[0.1, -0.2, 0.3], [0.4, 0.5, -0.6]], [[1, 2, 3], [-1, 0.5, 2]]] },
   ],
-  hidden: (rng) => {
-    const [d, n, m] = [1 + rng.int(4), 1 + rng.int(4), 2 + rng.int(4)];
+  // dW square, one row, one column and one example, neither; the other families have a batch
+  hidden: LAYER_SIZES.map((sizes) => (rng: Rng): Json[] => {
+    const [d, n, m] = sizes(rng);
     return [randomMatrix(rng, d, m), randomMatrix(rng, n, m)];
-  },
+  }),
   oracle: (args) => {
     const delta = fromJson(matrix(args[0], "δ"));
     const A = fromJson(matrix(args[1], "A"));

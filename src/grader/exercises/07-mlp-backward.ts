@@ -5,7 +5,7 @@
  */
 import type { Rng } from "../../engine/random";
 import type { CaseVerdict, Exercise, Json } from "../contract";
-import { defineExercise, fdVjp, judgeGradients, randomMatrix, shapeOf, type GradientSpec, type Mistake, type GradTensor } from "../judge";
+import { agrees, defineExercise, fdVjp, judgeGradients, randomMatrix, readTensor, shapeOf, type GradientSpec, type Mistake, type GradTensor } from "../judge";
 import { ACTIVATIONS, type Act } from "./activations";
 import { matmul, matT } from "./rows";
 
@@ -31,7 +31,7 @@ function cost(W: M2[], b: number[][], X: M2, Y: M2, act: Act, lambda: number): n
   return J;
 }
 
-type Slip = "no-decay" | "half-decay" | "decay-bias" | "no-fprime" | "no-M" | "twice-M" | "transposed-dW" | "bias-per-example" | "a-for-z" | "wrong-layer-input";
+type Slip = "no-decay" | "half-decay" | "decay-over-M" | "decay-bias" | "no-fprime" | "no-M" | "twice-M" | "transposed-dW" | "bias-per-example" | "a-for-z" | "wrong-layer-input";
 /** Analytic backward with one deliberate slip, used only to recognise that slip. */
 function slipped(p: Args, slip: Slip): Json {
   const { W, b, X, Y, act, lambda } = p;
@@ -53,7 +53,7 @@ function slipped(p: Args, slip: Slip): Json {
     const input = slip === "wrong-layer-input" ? as[l + 1]! : as[l]!;
     const outer = slip === "transposed-dW" ? matmul(input, matT(delta)) : matmul(delta, matT(input));
     const decay = slip === "no-decay" ? null : slip === "transposed-dW" ? matT(W[l]!) : W[l]!;
-    const rate = slip === "half-decay" ? lambda / 2 : lambda;
+    const rate = slip === "half-decay" ? lambda / 2 : slip === "decay-over-M" ? lambda / M : lambda;
     dW[l] = outer.map((r, i) => r.map((v, k) => v + (decay && decay[i] && decay[i]![k] !== undefined ? rate * decay[i]![k]! : 0)));
     db[l] = delta.map((r, i) => r.reduce((s, v) => s + v, 0) + (slip === "decay-bias" ? lambda * b[l]![i]! : 0));
     dbPerExample[l] = delta.map((r) => [...r]);
@@ -69,6 +69,7 @@ function slipped(p: Args, slip: Slip): Json {
 const slips: Mistake[] = [
   { id: "forgot-weight-decay", feedback: "the (λ/2)‖W‖² term contributes λW to every ∂J/∂W", output: (a) => (read(a).lambda === 0 ? null : slipped(read(a), "no-decay")) },
   { id: "half-weight-decay", feedback: "the derivative of (λ/2)‖W‖² is λW: the ½ cancels against the 2 from the square", output: (a) => (read(a).lambda === 0 ? null : slipped(read(a), "half-decay")) },
+  { id: "decay-divided-by-batch", feedback: "the decay term (λ/2)‖W‖² is added once, outside the batch mean: its gradient λW is not divided by M", output: (a) => (read(a).lambda === 0 || read(a).X[0]!.length === 1 ? null : slipped(read(a), "decay-over-M")) },
   { id: "decay-on-bias", feedback: "weight decay applies to the weights only, not to the biases", output: (a) => (read(a).lambda === 0 ? null : slipped(read(a), "decay-bias")) },
   { id: "forgot-fprime", feedback: "the hidden deltas are missing the factor f′(z^l)", output: (a) => slipped(read(a), "no-fprime") },
   { id: "divided-by-batch-twice", feedback: "the 1/M of the batch mean is applied twice", output: (a) => (read(a).X[0]!.length === 1 ? null : slipped(read(a), "twice-M")) },
@@ -79,12 +80,29 @@ const slips: Mistake[] = [
   { id: "off-by-one-layer", feedback: "∂J/∂W^l multiplies δ^l by the INPUT of layer l, a^(l−1), not by its output: check the layer index", output: (a) => slipped(read(a), "wrong-layer-input") },
 ];
 
-function randomArgs(rng: Rng): Json[] {
-  const sizes = [1 + rng.int(3), 2 + rng.int(3), ...(rng.next() < 0.5 ? [2 + rng.int(2)] : []), 1 + rng.int(2)];
-  const M = 1 + rng.int(4);
+/** One family of hidden networks: the activation, the layer sizes [d_0, …, d_L], the batch size and λ, each drawn. */
+interface NetFamily { act: Act; sizes: (rng: Rng) => number[]; M: (rng: Rng) => number; lambda: number }
+const between = (lo: number, hi: number) => (rng: Rng): number => lo + rng.int(hi - lo + 1);
+
+/**
+ * The hidden networks: every activation; two and three layers; one output and several; one input
+ * and several; a square and a non-square W; one example and a batch; λ = 0 and λ > 0. Where λ > 0
+ * the batch has 3 or 4 examples, so decay divided by M differs from half the decay.
+ */
+const NET_FAMILIES: readonly NetFamily[] = [
+  { act: "relu", sizes: (r) => [2 + r.int(2), 2 + r.int(3), 2 + r.int(2), 2 + r.int(2)], M: between(3, 4), lambda: 0.1 },
+  { act: "tanh", sizes: (r) => [1, 2 + r.int(3), 1], M: () => 1, lambda: 0 },
+  { act: "sigmoid", sizes: (r) => { const d = 2 + r.int(2); return [d, d, 1]; }, M: between(3, 4), lambda: 0.1 },
+  { act: "tanh", sizes: (r) => [1 + r.int(3), 2 + r.int(3), 2 + r.int(2), 2], M: between(2, 4), lambda: 0.01 },
+  { act: "sigmoid", sizes: (r) => [1 + r.int(3), 2 + r.int(3), ...(r.next() < 0.5 ? [2 + r.int(2)] : []), 1 + r.int(2)], M: between(1, 4), lambda: 0 },
+];
+
+function familyArgs(rng: Rng, fam: NetFamily): Json[] {
+  const sizes = fam.sizes(rng);
+  const M = fam.M(rng);
   const W = sizes.slice(1).map((d, l) => randomMatrix(rng, d, sizes[l]!, 0.8));
   const b = sizes.slice(1).map((d) => Array.from({ length: d }, () => rng.normal(0, 0.3)));
-  const act = (["tanh", "sigmoid", "relu"] as const)[rng.int(3)]!;
+  const act = fam.act;
   const X = randomMatrix(rng, sizes[0]!, M);
   // keep relu's pre-activations away from the kink so relu′(0) conventions never matter
   if (act === "relu") {
@@ -95,7 +113,7 @@ function randomArgs(rng: Rng): Json[] {
       a = matmul(W[l]!, a).map((r, i) => r.map((v) => ACTIVATIONS.relu.f(v + b[l]![i]!)));
     }
   }
-  return [{ W, b }, X, randomMatrix(rng, sizes[sizes.length - 1]!, M), act, [0, 0.01, 0.1][rng.int(3)]!];
+  return [{ W, b }, X, randomMatrix(rng, sizes[sizes.length - 1]!, M), act, fam.lambda];
 }
 
 const base = defineExercise({
@@ -108,11 +126,12 @@ const base = defineExercise({
     "Layers z^l = W^l a^(l−1) + b^l; hidden activation f, linear output; a^0 = X (d_0 × M). J = (1/M) Σ_m ½‖a^L_m − y_m‖² + (λ/2) Σ_l ‖W^l‖². Return { dW: [∂J/∂W^1, …], db: [∂J/∂b^1, …] }.",
   visible: [
     {
-      label: "2-3-1 tanh, batch of 2, λ = 0.1",
-      args: [{ W: [[[0.5, -0.3], [0.8, 0.2], [-0.6, 0.9]], [[1, -1.2, 0.4]]], b: [[0.1, -0.1, 0.2], [0.05]] }, [[1, -0.5], [0.3, 2]], [[0.4, -0.2]], "tanh", 0.1],
+      // a batch of 3, not 2: at M = 2 weight decay divided by M is the same number as half the decay
+      label: "2-3-1 tanh, batch of 3, λ = 0.1",
+      args: [{ W: [[[0.5, -0.3], [0.8, 0.2], [-0.6, 0.9]], [[1, -1.2, 0.4]]], b: [[0.1, -0.1, 0.2], [0.05]] }, [[1, -0.5, 0.7], [0.3, 2, -1.1]], [[0.4, -0.2, 0.9]], "tanh", 0.1],
     },
   ],
-  hidden: randomArgs,
+  hidden: NET_FAMILIES.map((fam) => (rng: Rng) => familyArgs(rng, fam)),
   oracle: (a) => mlpOracle(a),
   mistakes: slips,
 });
@@ -153,6 +172,21 @@ const flatSlips: Mistake[] = slips.map((m) => ({
   },
 }));
 
+/**
+ * Is this the right answer with the first or the last layer left out? Only then is a wrong layer
+ * count evidence of an off-by-one loop; a hard-coded answer or a different mistake gets the count alone.
+ */
+function droppedALayer(oracle: GradientSpec, dW: unknown[], db: unknown[], L: number): boolean {
+  if (dW.length !== L - 1 || db.length !== L - 1 || L < 2) return false;
+  const same = (x: unknown, key: string): boolean => {
+    const want = oracle.expected[key]!;
+    const got = readTensor(x, want.shape, key);
+    return typeof got !== "string" && agrees(got.values, want.values);
+  };
+  const fits = (offset: number): boolean => dW.every((w, i) => same(w, `dW[${i + 1 + offset}]`)) && db.every((v, i) => same(v, `db[${i + 1 + offset}]`));
+  return fits(0) || fits(1);
+}
+
 /** Check the outer structure here (layer count), then judge every layer's dW and db with the shared judge. */
 function judgeMlp(args: Json[], output: unknown): CaseVerdict {
   const L = read(args).W.length;
@@ -161,7 +195,10 @@ function judgeMlp(args: Json[], output: unknown): CaseVerdict {
     return { score: 0, feedback: `return { dW: [one matrix per layer], db: [one vector per layer] }, not ${shapeOf(output)}` };
   }
   if (o.dW.length !== L || o.db.length !== L) {
-    return { score: 0, feedback: `the network has ${L} layers: return ${L} entries in dW and in db (got ${o.dW.length} and ${o.db.length})`, diagnosis: "off-by-one-layer" };
+    const count = `the network has ${L} layers: return ${L} entries in dW and in db (got ${o.dW.length} and ${o.db.length})`;
+    return droppedALayer(mlpOracle(args), o.dW, o.db, L)
+      ? { score: 0, feedback: `${count}; the layers returned are right but one is missing: check the loop's first and last layer`, diagnosis: "off-by-one-layer" }
+      : { score: 0, feedback: count };
   }
   return judgeGradients(mlpOracle(args), flatten({ dW: o.dW, db: o.db }), args, flatSlips);
 }

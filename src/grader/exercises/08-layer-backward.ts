@@ -3,10 +3,11 @@
  * the upstream gradient and its own cache. Matrices are rows; a batch is the COLUMNS. Each oracle
  * differentiates the trusted layer forward (or loss) numerically with the given upstream gradient.
  */
+import type { Rng } from "../../engine/random";
 import type { Exercise, Json } from "../contract";
 import { defineExercise, fdVjp, fromJson, randomMatrix, type Mistake } from "../judge";
 import { ACTIVATIONS } from "./activations";
-import { mapM, matrix, rowSums, softmaxCol, softmaxRows } from "./rows";
+import { CLASS_SHAPES, LAYER_SIZES, MATRIX_SHAPES, mapM, matrix, rowSums, softmaxCol, softmaxRows } from "./rows";
 
 /** A flat row-major d×M array filled by position. */
 const cols = (d: number, m: number, f: (i: number, j: number) => number): Float64Array => {
@@ -30,7 +31,7 @@ const linearBackward = defineExercise({
   id: "linear-layer-backward", title: "Backward of a linear layer", file: layerFile, exportName: "linearLayerBackward", points: 2,
   description: "Forward: Z = W X + b 1ᵀ with cache { X, W }. Given dZ = ∂L/∂Z (d × M, already carrying the loss's 1/M), return { dX, dW, db } = ∂L/∂X, ∂L/∂W, ∂L/∂b with the shapes of X, W and b.",
   visible: [{ label: "W 2×3, batch of 2", args: [[[1, -2], [0.5, 3]], { X: [[1, 2], [-1, 0.5], [0.3, -0.7]], W: [[0.2, -0.4, 1], [1.5, 0.1, -0.3]] }] }],
-  hidden: (rng) => { const [d, n, m] = [1 + rng.int(4), 1 + rng.int(4), 1 + rng.int(4)]; return [randomMatrix(rng, d, m), { X: randomMatrix(rng, n, m), W: randomMatrix(rng, d, n) }]; },
+  hidden: LAYER_SIZES.map((sizes) => (rng: Rng): Json[] => { const [d, n, m] = sizes(rng); return [randomMatrix(rng, d, m), { X: randomMatrix(rng, n, m), W: randomMatrix(rng, d, n) }]; }),
   oracle: (args) => {
     const dZ = flat(matrix(args[0], "dZ"));
     const cache = args[1] as { X: Json; W: Json };
@@ -74,12 +75,16 @@ function actLayer(s: ActLayer): Exercise {
       { label: "2×2", args: s.cacheKey === "z" ? [[[1, -2], [0.5, 3]], { z: [[0.7, -0.3], [-1.2, 0.4]] }] : [[[1, -2], [0.5, 3]], { a: [[0.7, -0.3], [-0.2, 0.4]].map((r) => r.map(s.f)) }] },
       ...(s.kink ? [kinkCase] : []),
     ],
-    hidden: (rng) => {
-      const [d, m] = [1 + rng.int(4), 1 + rng.int(4)];
-      const z = mapM(randomMatrix(rng, d, m), (v) => (Math.abs(v) < 0.05 ? v + 0.1 : v));
-      const cache: Json = s.cacheKey === "z" ? { z } : { a: mapM(z, s.f) };
-      return [randomMatrix(rng, d, m), cache];
-    },
+    // one row, one column, square, neither; z away from relu's kink, with units on both sides of it
+    hidden: MATRIX_SHAPES.map((shape) => (rng: Rng): Json[] => {
+      const [d, m] = shape(rng);
+      for (;;) {
+        const z = mapM(randomMatrix(rng, d, m), (v) => (Math.abs(v) < 0.05 ? v + 0.1 : v));
+        if (!(z.flat().some((v) => v > 0) && z.flat().some((v) => v < 0))) continue;
+        const cache: Json = s.cacheKey === "z" ? { z } : { a: mapM(z, s.f) };
+        return [randomMatrix(rng, d, m), cache];
+      }
+    }),
     oracle: (args) => {
       const dA = flat(matrix(args[0], "dA"));
       const cache = args[1] as Record<string, Json>;
@@ -105,7 +110,7 @@ const softmaxCe = defineExercise({
   id: "softmax-ce-backward", title: "Backward of softmax cross-entropy (batch mean)", file: layerFile, exportName: "softmaxCrossEntropyBackward", points: 2,
   description: "L = (1/M) Σ_m −ln softmax(z_m)_{y_m}, with scores Z (C × M, one column per example) and class indices y (length M). Return dZ = ∂L/∂Z.",
   visible: [{ label: "3 classes, batch of 2", args: [[[1, -0.5], [2, 0.3], [0.1, 1.2]], [1, 2]] }],
-  hidden: (rng) => { const [c, m] = [2 + rng.int(3), 1 + rng.int(4)]; return [randomMatrix(rng, c, m), Array.from({ length: m }, () => rng.int(c))]; },
+  hidden: CLASS_SHAPES.map((shape) => (rng: Rng): Json[] => { const [c, m] = shape(rng); return [randomMatrix(rng, c, m), Array.from({ length: m }, () => rng.int(c))]; }),
   oracle: (args) => {
     const Z = flat(matrix(args[0], "Z"));
     const y = args[1] as number[];

@@ -5,6 +5,7 @@
  */
 import { softmax } from "../../nn/activations";
 import { Matrix } from "../../nn/matrix";
+import type { Rng } from "../../engine/random";
 import type { Json } from "../contract";
 
 /** A matrix as plain rows. */
@@ -37,3 +38,36 @@ export function softmaxRows(Z: Rows): Rows | null {
   if (Z.length === 1 && Z[0]!.length === 1) return null;
   return Z.map((r) => softmaxCol(r, r.length, 1, 0));
 }
+
+/** Draws a matrix shape [rows, cols] of one family. */
+export type ShapeFamily = (rng: Rng) => [number, number];
+const upTo4 = (rng: Rng, lo: number): number => lo + rng.int(5 - lo);
+/**
+ * The shape families a d × M argument is tried in: one row (d = 1), one column (M = 1), square and
+ * not square. A slip that only works for one of them (a single output row, a single example, a
+ * transposed result) meets one it fails on at every seed.
+ */
+export const MATRIX_SHAPES: readonly ShapeFamily[] = [
+  (rng) => [1, upTo4(rng, 2)],
+  (rng) => [upTo4(rng, 2), 1],
+  (rng) => { const d = upTo4(rng, 2); return [d, d]; },
+  (rng) => { for (;;) { const d = upTo4(rng, 2), m = upTo4(rng, 2); if (d !== m) return [d, m]; } },
+];
+
+/** Scores over C ≥ 2 classes: two classes and more, one example and a batch, square and not. */
+export const CLASS_SHAPES: readonly ShapeFamily[] = [
+  () => [2, 1],
+  (rng) => { for (;;) { const c = 3 + rng.int(2), m = 2 + rng.int(3); if (c !== m) return [c, m]; } },
+  (rng) => { const c = 2 + rng.int(3); return [c, c]; },
+  (rng) => [2 + rng.int(3), 1 + rng.int(4)],
+];
+
+/** Sizes [d_out, d_in, M] of a layer. */
+export type LayerSizes = [number, number, number];
+/** A layer's hidden sizes: W square, one output, one input and one example, and neither square nor single. */
+export const LAYER_SIZES: readonly ((rng: Rng) => LayerSizes)[] = [
+  (rng) => { const d = upTo4(rng, 2); return [d, d, upTo4(rng, 2)]; },
+  (rng) => [1, upTo4(rng, 2), upTo4(rng, 2)],
+  (rng) => [upTo4(rng, 2), 1, 1],
+  (rng) => { for (;;) { const d = upTo4(rng, 2), n = upTo4(rng, 2); if (d !== n) return [d, n, upTo4(rng, 1)]; } },
+];

@@ -93,7 +93,8 @@ export function gradTableOverwrite(nodes: Node[], output: string): Record<string
 type ToyAct = "relu" | "tanh" | "sigmoid";
 const toyA = (n: ToyAct, z: number) => (n === "relu" ? Math.max(0, z) : n === "tanh" ? Math.tanh(z) : sg(z));
 const toyDA = (n: ToyAct, z: number) => (n === "relu" ? (z > 0 ? 1 : 0) : n === "tanh" ? 1 - Math.tanh(z) ** 2 : sg(z) * (1 - sg(z)));
-function toySlip(slip: "no-fprime" | "a-at-h" | "off-by-one") {
+/** The toy chain with one slip; `prime` is the activation's derivative as written (right by default). */
+function toySlip(slip: "no-fprime" | "a-at-h" | "off-by-one" | "none", prime: (act: ToyAct, z: number) => number = toyDA) {
   return (x: number, y: number, beta: number[], omega: number[], act: ToyAct) => {
     const f = [beta[0]! + omega[0]! * x];
     const h = [x];
@@ -102,7 +103,7 @@ function toySlip(slip: "no-fprime" | "a-at-h" | "off-by-one") {
     const dh = [0, 0, 0, 0];
     for (let k = 3; k >= 1; k--) {
       dh[k] = omega[k]! * df[k]!;
-      df[k - 1] = (slip === "no-fprime" ? 1 : slip === "a-at-h" ? toyDA(act, h[k]!) : toyDA(act, f[k - 1]!)) * dh[k]!;
+      df[k - 1] = (slip === "no-fprime" ? 1 : slip === "a-at-h" ? prime(act, h[k]!) : prime(act, f[k - 1]!)) * dh[k]!;
     }
     return { df, dh: dh.slice(1), dbeta: [...df], domega: df.map((d, k) => d * (slip === "off-by-one" ? (k < 3 ? h[k + 1]! : 1) : h[k]!)) };
   };
@@ -164,8 +165,10 @@ export const deltaSigmoidSquaredUsedA = (Z: number[][], Y: number[][]): number[]
 export const deltaBceExtraFprime = (Z: number[][], Y: number[][]): number[][] => Z.map((r, i) => r.map((z, m) => { const a = sg(z); return (a - Y[i]![m]!) * a * (1 - a); }));
 export const deltaSoftmaxRawScores = (Z: number[][], Y: number[][]): number[][] => Z.map((r, i) => r.map((z, m) => z - Y[i]![m]!));
 
+/** One-option slips of the whole-network backward: f′ as written, decay λW/M, only the first output's error, no biases in the forward. */
+interface MlpOptions { prime?: (act: ToyAct, z: number) => number; decayOverM?: boolean; firstOutputOnly?: boolean; noBiasForward?: boolean }
 /** A whole-network backward with one deliberate slip, written independently of the grader's models. */
-function mlpWith(slip: "transpose" | "bias" | "twice" | "fprime" | "a-for-z" | "layer-input") {
+function mlpWith(slip: "transpose" | "bias" | "twice" | "fprime" | "a-for-z" | "layer-input" | "none", opts: MlpOptions = {}) {
   return (p: MlpParams, X: number[][], Y: number[][], act: ToyAct, lambda: number) => {
     const { W, b } = p;
     const L = W.length;
@@ -175,22 +178,24 @@ function mlpWith(slip: "transpose" | "bias" | "twice" | "fprime" | "a-for-z" | "
     const zs: number[][][] = [];
     const as: number[][][] = [X];
     for (let l = 0; l < L; l++) {
-      zs[l] = mul(W[l]!, as[l]!).map((row, i) => row.map((v) => v + b[l]![i]!));
+      zs[l] = mul(W[l]!, as[l]!).map((row, i) => row.map((v) => v + (opts.noBiasForward ? 0 : b[l]![i]!)));
       as[l + 1] = l === L - 1 ? zs[l]! : zs[l]!.map((row) => row.map((v) => toyA(act, v)));
     }
     const scale = slip === "twice" ? 1 / (M * M) : 1 / M;
-    let delta = as[L]!.map((row, i) => row.map((v, m) => (v - Y[i]![m]!) * scale));
+    const decay = opts.decayOverM ? lambda / M : lambda;
+    const prime = opts.prime ?? toyDA;
+    let delta = as[L]!.map((row, i) => row.map((v, m) => (opts.firstOutputOnly && i > 0 ? 0 : (v - Y[i]![m]!) * scale)));
     const dW: number[][][] = [];
     const db: (number[] | number[][])[] = [];
     for (let l = L - 1; l >= 0; l--) {
       const input = slip === "layer-input" ? as[l + 1]! : as[l]!;
       dW[l] = slip === "transpose"
-        ? mul(input, tr(delta)).map((row, k) => row.map((v, i) => v + lambda * W[l]![i]![k]!))
-        : mul(delta, tr(input)).map((row, i) => row.map((v, k) => v + lambda * (W[l]![i]![k] ?? 0)));
+        ? mul(input, tr(delta)).map((row, k) => row.map((v, i) => v + decay * W[l]![i]![k]!))
+        : mul(delta, tr(input)).map((row, i) => row.map((v, k) => v + decay * (W[l]![i]![k] ?? 0)));
       db[l] = slip === "bias" ? delta.map((r) => [...r]) : delta.map((r) => r.reduce((s, v) => s + v, 0));
       if (l > 0) {
         const back = mul(tr(W[l]!), delta);
-        delta = slip === "fprime" ? back : back.map((row, i) => row.map((v, m) => v * toyDA(act, slip === "a-for-z" ? as[l]![i]![m]! : zs[l - 1]![i]![m]!)));
+        delta = slip === "fprime" ? back : back.map((row, i) => row.map((v, m) => v * prime(act, slip === "a-for-z" ? as[l]![i]![m]! : zs[l - 1]![i]![m]!)));
       }
     }
     return { dW, db };
@@ -264,3 +269,200 @@ export const linearLayerDbTwiceAndDxWrong = (dZ: number[][], c: { X: number[][];
 };
 /** Two slips at once: dW transposed and db left per example: both are named. */
 export const layerTransposedAndUnsummed = (d: number[][], A: number[][]) => ({ dW: layerTransposedDW(d, A).dW, db: layerBiasNotSummed(d, A).db });
+
+// ---- issue 12: slips that only some option or shape of a contract reveals ----
+// Each is one plausible slip in an otherwise correct answer, written here without the grader's models.
+
+import { gradTable as solvedGradTable, topologicalOrder as solvedTopo } from "../../../solutions/02-graph-backward";
+import { linearLayerBackward } from "../../../solutions/08-layer-backward";
+
+/** pow: the factor n left out, or lowered along with the exponent. */
+export const powForgotN = (x: number, n: number, g: number): number => g * x ** (n - 1);
+export const powFactorLowered = (x: number, n: number, g: number): number => g * (n - 1) * x ** (n - 1);
+/** div: ∂/∂b without the a. */
+export const divForgotA = (a: number, b: number, g: number) => ({ da: g / b, db: -g / (b * b) });
+/** exp: the input where eˣ belongs; log: 1/x²; sin: sin where cos belongs. */
+export const expUsedInput = (x: number, g: number): number => g * x;
+export const logSquared = (x: number, g: number): number => g / (x * x);
+export const sinUsedSin = (x: number, g: number): number => g * Math.sin(x);
+
+/** grad_table written out per op, with one op's rule changed (or missing: "none"). */
+function gradTableWith(change: { exp?: "none" | "input"; sin?: "output"; tanh?: "input"; square?: "once" }) {
+  return (nodes: Node[], output: string): Record<string, number> => {
+    const byId = new Map(nodes.map((n) => [n.id, n]));
+    const order = solvedTopo(nodes as Parameters<typeof solvedTopo>[0]);
+    const v: Record<string, number> = {};
+    for (const id of order) {
+      const n = byId.get(id)!;
+      const x = n.inputs.map((i) => v[i]!);
+      v[id] = n.op === "input" ? n.value! : n.op === "add" ? x[0]! + x[1]! : n.op === "mul" ? x[0]! * x[1]! : n.op === "tanh" ? Math.tanh(x[0]!) : n.op === "exp" ? Math.exp(x[0]!) : Math.sin(x[0]!);
+    }
+    const g: Record<string, number> = {};
+    for (const id of order) g[id] = 0;
+    g[output] = 1;
+    for (const id of [...order].reverse()) {
+      const n = byId.get(id)!;
+      const [a, b] = n.inputs;
+      const u = g[id]!;
+      if (n.op === "add") { g[a!]! += u; g[b!]! += u; }
+      else if (n.op === "mul") { g[a!]! += u * v[b!]!; if (!(change.square === "once" && a === b)) g[b!]! += u * v[a!]!; }
+      else if (n.op === "tanh") g[a!]! += u * (1 - (change.tanh === "input" ? v[a!]! : v[id]!) ** 2);
+      else if (n.op === "exp") { if (change.exp !== "none") g[a!]! += u * (change.exp === "input" ? v[a!]! : v[id]!); }
+      else if (n.op === "sin") g[a!]! += u * Math.cos(change.sin === "output" ? v[id]! : v[a!]!);
+    }
+    return g;
+  };
+}
+/** The outside test's slip: the backward rule for exp deleted. */
+export const gradTableNoExp = gradTableWith({ exp: "none" });
+export const gradTableExpAtInput = gradTableWith({ exp: "input" });
+export const gradTableSinAtOutput = gradTableWith({ sin: "output" });
+export const gradTableTanhAtInput = gradTableWith({ tanh: "input" });
+/** x·x with both inputs the same node: its contribution counted once. */
+export const gradTableSquareOnce = gradTableWith({ square: "once" });
+/** Only the nodes L depends on are listed (the contract asks for every node). */
+export const gradTableReachableOnly = (nodes: Node[], output: string): Record<string, number> => {
+  const g = solvedGradTable(nodes as Parameters<typeof solvedGradTable>[0], output);
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const reach = new Set<string>();
+  const walk = (id: string): void => { if (!reach.has(id)) { reach.add(id); byId.get(id)!.inputs.forEach(walk); } };
+  walk(output);
+  return Object.fromEntries(Object.entries(g).filter(([id]) => reach.has(id)));
+};
+/** The nodes in the order given, as if the list were already sorted. */
+export const topoAsGiven = (nodes: Node[]): string[] => nodes.map((n) => n.id);
+/** Depth-first, but visiting only a node's first input. */
+export const topoFirstInputOnly = (nodes: Node[]): string[] => {
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const visit = (id: string): void => { if (seen.has(id)) return; seen.add(id); const first = byId.get(id)!.inputs[0]; if (first) visit(first); out.push(id); };
+  nodes.forEach((n) => visit(n.id));
+  return out;
+};
+/** Equivalent correct answers: Kahn's algorithm, and a grad table filled from the output by memoised recursion. */
+export const topoKahn = (nodes: Node[]): string[] => {
+  const indeg = new Map(nodes.map((n) => [n.id, n.inputs.length]));
+  const out: string[] = [];
+  const ready = nodes.filter((n) => n.inputs.length === 0).map((n) => n.id);
+  while (ready.length > 0) {
+    const id = ready.shift()!;
+    out.push(id);
+    for (const n of nodes) for (const i of n.inputs) if (i === id) { indeg.set(n.id, indeg.get(n.id)! - 1); if (indeg.get(n.id) === 0) ready.push(n.id); }
+  }
+  return out;
+};
+export const gradTableByConsumers = (nodes: Node[], output: string): Record<string, number> => {
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const val = new Map<string, number>();
+  const value = (id: string): number => {
+    if (!val.has(id)) {
+      const n = byId.get(id)!;
+      const x = n.inputs.map(value);
+      val.set(id, n.op === "input" ? n.value! : n.op === "add" ? x[0]! + x[1]! : n.op === "mul" ? x[0]! * x[1]! : n.op === "tanh" ? Math.tanh(x[0]!) : n.op === "exp" ? Math.exp(x[0]!) : Math.sin(x[0]!));
+    }
+    return val.get(id)!;
+  };
+  const local = (u: Node, slot: number): number => {
+    const x = u.inputs.map(value);
+    return u.op === "add" ? 1 : u.op === "mul" ? x[1 - slot]! : u.op === "tanh" ? 1 - Math.tanh(x[0]!) ** 2 : u.op === "exp" ? Math.exp(x[0]!) : Math.cos(x[0]!);
+  };
+  const memo = new Map<string, number>();
+  // ∂L/∂v = Σ over consumers u and the slots where v feeds u of ∂L/∂u · ∂u/∂v
+  const grad = (id: string): number => {
+    if (id === output) return 1;
+    if (!memo.has(id)) memo.set(id, nodes.reduce((s, u) => s + u.inputs.reduce((t, i, slot) => (i === id ? t + grad(u.id) * local(u, slot) : t), 0), 0));
+    return memo.get(id)!;
+  };
+  return Object.fromEntries(nodes.map((n) => [n.id, grad(n.id)]));
+};
+
+/** The toy chain with one activation's derivative written wrong. */
+const toyWithPrime = (prime: (act: ToyAct, z: number) => number) => toySlip("none", prime);
+/** σ′ written as σ, tanh′ as 1 − tanh (the square dropped), relu′ as 1 everywhere. */
+const sigmoidPrimeIsSigma = (act: ToyAct, z: number): number => (act === "sigmoid" ? sg(z) : toyDA(act, z));
+const tanhPrimeNoSquare = (act: ToyAct, z: number): number => (act === "tanh" ? 1 - Math.tanh(z) : toyDA(act, z));
+const reluPrimeAlwaysOne = (act: ToyAct, z: number): number => (act === "relu" ? 1 : toyDA(act, z));
+export const toySigmoidPrimeIsSigma = toyWithPrime(sigmoidPrimeIsSigma);
+export const toyTanhPrimeNoSquare = toyWithPrime(tanhPrimeNoSquare);
+export const toyReluPrimeAlwaysOne = toyWithPrime(reluPrimeAlwaysOne);
+
+/** The outside test's slip: sigmoid + BCE written for a single output row. */
+export const deltaBceFirstRowOnly = (Z: number[][], Y: number[][]): number[][] => [Z[0]!.map((z, m) => sg(z) - Y[0]![m]!)];
+/** BCE with the target read as a class (right for 0/1 targets only). */
+export const deltaBceHardLabels = (Z: number[][], Y: number[][]): number[][] => Z.map((r, i) => r.map((z, m) => sg(z) - (Y[i]![m]! >= 0.5 ? 1 : 0)));
+/** BCE through the chain rule written out: ∂ℓ/∂a · σ′, equal to a − y (an equivalent correct answer). */
+export const deltaBceLongWay = (Z: number[][], Y: number[][]): number[][] =>
+  Z.map((r, i) => r.map((z, m) => { const a = sg(z), y = Y[i]![m]!; return ((a - y) / (a * (1 - a))) * a * (1 - a); }));
+/** Squared error with every row compared against the first target row. */
+export const deltaLinearFirstRowY = (Z: number[][], Y: number[][]): number[][] => Z.map((r) => r.map((z, m) => z - Y[0]![m]!));
+/** σ′ written as σ. */
+export const deltaSigmoidSquaredPrimeIsSigma = (Z: number[][], Y: number[][]): number[][] => Z.map((r, i) => r.map((z, m) => (sg(z) - Y[i]![m]!) * sg(z)));
+/** softmax normalised by the first example's sum in every column (right for one example only). */
+export const deltaSoftmaxFirstColumnSum = (Z: number[][], Y: number[][]): number[][] => {
+  const tot = Z.reduce((s, r) => s + Math.exp(r[0]!), 0);
+  return Z.map((r, i) => r.map((z, m) => Math.exp(z) / tot - Y[i]![m]!));
+};
+/** softmax without the max shift: equivalent for scores of this size. */
+export const deltaSoftmaxNoShift = (Z: number[][], Y: number[][]): number[][] =>
+  Z.map((r, i) => r.map((z, m) => Math.exp(z) / Z.reduce((s, row) => s + Math.exp(row[m]!), 0) - Y[i]![m]!));
+
+/** One δ step with f′ replaced for one activation, or by f itself. */
+function stepWithPrime(prime: (act: ToyAct, z: number) => number) {
+  return (W: number[][], d: number[][], z: number[][], a: ToyAct): number[][] => wtDelta(W, d).map((r, k) => r.map((v, m) => v * prime(a, z[k]![m]!)));
+}
+export const deltaStepSigmoidPrimeIsSigma = stepWithPrime(sigmoidPrimeIsSigma);
+export const deltaStepTanhPrimeNoSquare = stepWithPrime(tanhPrimeNoSquare);
+export const deltaStepUsedF = stepWithPrime((a, z) => f(a, z));
+/** The first example's δ repeated for every column (right for one example only). */
+export const deltaStepFirstExampleOnly = (W: number[][], d: number[][], z: number[][], a: Act): number[][] => {
+  const col = deltaStep(W, d.map((r) => [r[0]!]), z.map((r) => [r[0]!]), a);
+  return col.map((r) => z[0]!.map(() => r[0]!));
+};
+
+/** db averaged over the units instead of the examples. */
+export const layerBiasWrongAxis = (d: number[][], A: number[][]) => ({ dW: layerGradients(d, A).dW, db: d[0]!.map((_, m) => d.reduce((s, r) => s + r[m]!, 0) / d.length) });
+/** dW from the first example only (right for a batch of one). */
+export const layerFirstExampleOnly = (d: number[][], A: number[][]) => ({ dW: d.map((r) => A.map((a) => r[0]! * a[0]!)), db: layerGradients(d, A).db });
+
+const mlpVariant = (opts: MlpOptions) => mlpWith("none", opts);
+/** The outside test's slip: σ′ = σ in the hidden layers. */
+export const mlpSigmoidPrimeIsSigma = mlpVariant({ prime: sigmoidPrimeIsSigma });
+export const mlpTanhPrimeNoSquare = mlpVariant({ prime: tanhPrimeNoSquare });
+export const mlpReluPrimeAlwaysOne = mlpVariant({ prime: reluPrimeAlwaysOne });
+/** Weight decay inside the batch mean: λW/M. */
+export const mlpDecayDividedByM = mlpVariant({ decayOverM: true });
+/** Only the first output unit's error is sent back (right for one output). */
+export const mlpFirstOutputOnly = mlpVariant({ firstOutputOnly: true });
+/** The forward pass without the biases. */
+export const mlpNoBiasForward = mlpVariant({ noBiasForward: true });
+/** Written for exactly two layers: W[0] and W[1] only. */
+export const mlpTwoLayersOnly = (p: MlpParams, X: number[][], Y: number[][], act: ToyAct, lambda: number) =>
+  mlpBackward({ W: p.W.slice(0, 2), b: p.b.slice(0, 2) }, X, Y.length === p.W[1]!.length ? Y : p.W[1]!.map(() => Y[0]!), act, lambda);
+/** A hard-coded answer: the visible case's gradients, returned whatever the network. */
+const VISIBLE_MLP: [MlpParams, number[][], number[][], ToyAct, number] = [
+  { W: [[[0.5, -0.3], [0.8, 0.2], [-0.6, 0.9]], [[1, -1.2, 0.4]]], b: [[0.1, -0.1, 0.2], [0.05]] }, [[1, -0.5, 0.7], [0.3, 2, -1.1]], [[0.4, -0.2, 0.9]], "tanh", 0.1,
+];
+const hardCoded = mlpBackward(...VISIBLE_MLP);
+export const mlpHardCoded = (_p: MlpParams, _X: number[][], _Y: number[][], _act: ToyAct, _lambda: number) => structuredClone(hardCoded);
+export const VISIBLE_MLP_ARGS = VISIBLE_MLP;
+
+/** linear layer: dW from the first example only; dX through W instead of Wᵀ. */
+export const linearLayerFirstExampleOnly = (dZ: number[][], c: { X: number[][]; W: number[][] }) => ({ ...linearLayerBackward(dZ, c), dW: dZ.map((r) => c.X.map((x) => r[0]! * x[0]!)) });
+export const linearLayerNotTransposed = (dZ: number[][], c: { X: number[][]; W: number[][] }) => ({
+  ...linearLayerBackward(dZ, c),
+  dX: c.X.map((_, k) => dZ[0]!.map((_, m) => c.W[k]!.reduce((s, w, i) => s + w * (dZ[i]?.[m] ?? NaN), 0))),
+});
+/** sigmoid layer: σ′ written as a; tanh layer: 1 − a (the square dropped). */
+export const sigmoidLayerPrimeIsA = (dA: number[][], c: { a: number[][] }): number[][] => dA.map((r, i) => r.map((g, m) => g * c.a[i]![m]!));
+export const tanhLayerNoSquare = (dA: number[][], c: { a: number[][] }): number[][] => dA.map((r, i) => r.map((g, m) => g * (1 - c.a[i]![m]!)));
+/** softmax cross-entropy normalised by the first example's sum in every column. */
+export const softmaxCeFirstColumnSum = (Z: number[][], y: number[]): number[][] => {
+  const tot = Z.reduce((s, r) => s + Math.exp(r[0]!), 0);
+  return Z.map((r, c) => r.map((z, m) => (Math.exp(z) / tot - (y[m] === c ? 1 : 0)) / r.length));
+};
+/** pow as n·xⁿ/x: an equivalent correct answer for x ≠ 0. */
+export const powOverX = (x: number, n: number, g: number): number => (g * n * x ** n) / x;
+/** One δ step through W instead of Wᵀ (shapes only fit when W is square). */
+export const deltaStepNotTransposed = (W: number[][], d: number[][], z: number[][], a: Act): number[][] =>
+  z.map((r, k) => r.map((zv, m) => (W[k]?.reduce((s, w, i) => s + w * (d[i]?.[m] ?? NaN), 0) ?? NaN) * df(a, zv)));

@@ -1,0 +1,176 @@
+/**
+ * The hidden cases of every seed cover every option each contract allows: every op and activation,
+ * every loss variant, and every shape family (d = 1 and d > 1, M = 1 and M > 1, square and not),
+ * and shared nodes in graphs. The generated cases are inspected here with classifiers written for
+ * this test (they read the arguments, not the generators), over 1 000 seeds and the course seed.
+ */
+import { describe, expect, it } from "vitest";
+import { ALL_EXERCISES } from "../../src/grader/exercises";
+import { COURSE_SEED } from "../../src/grader/grade";
+import type { Json } from "../../src/grader/contract";
+
+type M = number[][];
+const sgn = (v: number): string => (v < 0 ? "-" : "+");
+const shape = (A: M, rows = "d", cols = "M"): string[] => {
+  const [d, m] = [A.length, A[0]!.length];
+  return [`${rows}=1`, `${rows}>1`].filter((t) => (d === 1) === t.endsWith("=1"))
+    .concat([`${cols}=1`, `${cols}>1`].filter((t) => (m === 1) === t.endsWith("=1")))
+    .concat(d === m ? "square" : "not square");
+};
+const SHAPES = ["d=1", "d>1", "M=1", "M>1", "square", "not square"];
+const awayFrom1 = (v: number): boolean => Math.abs(Math.abs(v) - 1) > 0.1;
+
+/** Each unary rule: the input on both sides (of 0, or of 1 for log) with either sign of g, and |g| ≠ 1. */
+const unary = (pivot: number) => ({
+  required: ["below,-", "below,+", "above,-", "above,+", "|g|≠1"],
+  tags: ([x, g]: Json[]): string[] => [`${(x as number) < pivot ? "below" : "above"},${sgn(g as number)}`, ...(awayFrom1(g as number) ? ["|g|≠1"] : [])],
+});
+
+interface Node { id: string; op: string; inputs: string[]; value?: number }
+/** What a graph contains: its ops, a node with two consumers, a node used twice by one consumer, a node L does not depend on, a listing out of order. */
+function graphTags(nodes: Node[], output?: string): string[] {
+  const tags = new Set<string>(nodes.filter((n) => n.op !== "input").map((n) => `op:${n.op}`));
+  const consumers = new Map<string, Set<string>>();
+  for (const n of nodes) for (const i of n.inputs) consumers.set(i, (consumers.get(i) ?? new Set()).add(n.id));
+  if ([...consumers.values()].some((c) => c.size >= 2)) tags.add("shared");
+  if (nodes.some((n) => n.inputs.length === 2 && n.inputs[0] === n.inputs[1])) tags.add("x·x");
+  const pos = new Map(nodes.map((n, i) => [n.id, i]));
+  if (nodes.some((n) => n.inputs.some((i) => pos.get(i)! > pos.get(n.id)!))) tags.add("listed out of order");
+  // an input node reached only through second slots, listed after a consumer: walking first inputs alone misses it
+  const firsts = new Set(nodes.map((n) => n.inputs[0]));
+  if (nodes.some((n) => n.inputs.length === 2 && !firsts.has(n.inputs[1]) && pos.get(n.inputs[1]!)! > pos.get(n.id)!)) tags.add("a second-slot-only input listed late");
+  if (output !== undefined) {
+    const byId = new Map(nodes.map((n) => [n.id, n]));
+    const reach = new Set<string>();
+    const walk = (id: string): void => { if (!reach.has(id)) { reach.add(id); byId.get(id)!.inputs.forEach(walk); } };
+    walk(output);
+    if (nodes.some((n) => !reach.has(n.id))) tags.add("a node L does not depend on");
+  }
+  return [...tags];
+}
+
+const actOf = (a: Json): string => `act:${a as string}`;
+const ACTS = ["act:relu", "act:tanh", "act:sigmoid"];
+const relu = (v: number): number => Math.max(0, v);
+
+/** Required tags per exercise, and the classifier that reads one hidden case's arguments. */
+const COVERAGE: Record<string, { required: string[]; tags: (args: Json[]) => string[] }> = {
+  "mul-backward": {
+    required: ["++", "+-", "-+", "--", "|a|≠|b|", "|g|≠1"],
+    tags: ([a, b, g]) => [sgn(a as number) + sgn(b as number), ...(Math.abs(Math.abs(a as number) - Math.abs(b as number)) > 0.1 ? ["|a|≠|b|"] : []), ...(awayFrom1(g as number) ? ["|g|≠1"] : [])],
+  },
+  "div-backward": {
+    required: ["|b|<1", "|b|>1", "b<0", "b>0", "|a|≠1", "|g|≠1"],
+    tags: ([a, b, g]) => [Math.abs(b as number) < 1 ? "|b|<1" : "|b|>1", `b${(b as number) < 0 ? "<" : ">"}0`, ...(awayFrom1(a as number) ? ["|a|≠1"] : []), ...(awayFrom1(g as number) ? ["|g|≠1"] : [])],
+  },
+  "pow-backward": {
+    required: ["n>1 whole", "n<0", "n not whole", "x<1", "x>1", "|g|≠1"],
+    tags: ([x, n, g]) => {
+      const k = n as number;
+      return [
+        ...(k > 1 && Number.isInteger(k) ? ["n>1 whole"] : []), ...(k < 0 ? ["n<0"] : []), ...(!Number.isInteger(k) ? ["n not whole"] : []),
+        (x as number) < 1 ? "x<1" : "x>1", ...(awayFrom1(g as number) ? ["|g|≠1"] : []),
+      ];
+    },
+  },
+  "exp-backward": unary(0),
+  "log-backward": unary(1),
+  "tanh-backward": unary(0),
+  "sigmoid-backward": unary(0),
+  "relu-backward": unary(0),
+  "sin-backward": unary(0),
+  "cos-backward": unary(0),
+  "topological-order": { required: ["listed out of order", "a second-slot-only input listed late", "shared", "op:add", "op:mul", "op:tanh", "op:exp", "op:sin"], tags: ([nodes]) => graphTags(nodes as unknown as Node[]) },
+  "grad-table": {
+    required: ["op:add", "op:mul", "op:tanh", "op:exp", "op:sin", "shared", "x·x", "a node L does not depend on", "listed out of order"],
+    tags: ([nodes, out]) => graphTags(nodes as unknown as Node[], out as string),
+  },
+  "toy-chain": {
+    required: [...ACTS, "relu: every unit on", "relu: a unit off"],
+    tags: ([x, , beta, omega, act]) => {
+      if (act !== "relu") return [actOf(act!)];
+      const [b, w] = [beta as number[], omega as number[]];
+      const f = [b[0]! + w[0]! * (x as number)];
+      for (let k = 1; k < 3; k++) f.push(b[k]! + w[k]! * relu(f[k - 1]!));
+      return [actOf(act), f.every((v) => v > 0) ? "relu: every unit on" : "relu: a unit off"];
+    },
+  },
+  "delta-linear-squared": { required: SHAPES, tags: ([Z]) => shape(Z as M) },
+  "delta-sigmoid-squared": { required: SHAPES, tags: ([Z]) => shape(Z as M) },
+  "delta-sigmoid-bce": {
+    required: [...SHAPES, "y in {0, 1}", "soft y"],
+    tags: ([Z, Y]) => [...shape(Z as M), (Y as M).flat().every((v) => v === 0 || v === 1) ? "y in {0, 1}" : "soft y"],
+  },
+  "delta-softmax-ce": {
+    required: ["C=2", "C>2", "M=1", "M>1", "square", "not square"],
+    tags: ([Z]) => shape(Z as M, "C").filter((t) => t !== "C=1" && t !== "C>1").concat((Z as M).length === 2 ? "C=2" : "C>2"),
+  },
+  "delta-recurrence": {
+    required: [...ACTS, "W square", "W not square", "d_(l+1)=1", "d_(l+1)>1", "d_l=1", "d_l>1", "M=1", "M>1", "relu: z on both sides of 0"],
+    tags: ([W, , z, act]) => {
+      const [o, i] = [(W as M).length, (W as M)[0]!.length];
+      const zs = (z as M).flat();
+      return [
+        actOf(act!), o === i ? "W square" : "W not square", o === 1 ? "d_(l+1)=1" : "d_(l+1)>1", i === 1 ? "d_l=1" : "d_l>1", (z as M)[0]!.length === 1 ? "M=1" : "M>1",
+        ...(act === "relu" && zs.some((v) => v < 0) && zs.some((v) => v > 0) ? ["relu: z on both sides of 0"] : []),
+      ];
+    },
+  },
+  "layer-gradients": {
+    required: ["d=1", "d>1", "n=1", "n>1", "M=1", "M>1", "dW square", "dW not square"],
+    tags: ([delta, A]) => [...shape(delta as M).filter((t) => !t.includes("square")), ...shape(A as M, "n").filter((t) => t.startsWith("n")), (delta as M).length === (A as M).length ? "dW square" : "dW not square"],
+  },
+  "mlp-backward": {
+    required: [...ACTS, "2 layers", "3 layers", "M=1", "M>1", "λ=0", "λ>0", "λ>0 with M≥3", "d_L=1", "d_L>1", "d_0=1", "d_0>1", "a square W", "a W not square"],
+    tags: ([p, X, Y, act, lambda]) => {
+      const W = (p as { W: M[] }).W;
+      const m = (X as M)[0]!.length;
+      const l = lambda as number;
+      return [
+        actOf(act!), `${W.length} layers`, m === 1 ? "M=1" : "M>1", l === 0 ? "λ=0" : "λ>0", ...(l > 0 && m >= 3 ? ["λ>0 with M≥3"] : []),
+        (Y as M).length === 1 ? "d_L=1" : "d_L>1", (X as M).length === 1 ? "d_0=1" : "d_0>1",
+        ...W.map((w) => (w.length === w[0]!.length ? "a square W" : "a W not square")),
+      ];
+    },
+  },
+  "linear-layer-backward": {
+    required: ["d=1", "d>1", "n=1", "n>1", "M=1", "M>1", "W square", "W not square"],
+    tags: ([dZ, cache]) => {
+      const { X, W } = cache as { X: M; W: M };
+      return [...shape(dZ as M).filter((t) => !t.includes("square")), ...shape(X, "n").filter((t) => t.startsWith("n")), W.length === W[0]!.length ? "W square" : "W not square"];
+    },
+  },
+  "relu-layer-backward": { required: [...SHAPES, "z on both sides of 0"], tags: ([dA, c]) => [...shape(dA as M), ...(bothSides((c as { z: M }).z, 0) ? ["z on both sides of 0"] : [])] },
+  "sigmoid-layer-backward": { required: [...SHAPES, "a on both sides of ½"], tags: ([dA, c]) => [...shape(dA as M), ...(bothSides((c as { a: M }).a, 0.5) ? ["a on both sides of ½"] : [])] },
+  "tanh-layer-backward": { required: [...SHAPES, "a on both sides of 0"], tags: ([dA, c]) => [...shape(dA as M), ...(bothSides((c as { a: M }).a, 0) ? ["a on both sides of 0"] : [])] },
+  "softmax-ce-backward": {
+    required: ["C=2", "C>2", "M=1", "M>1", "square", "not square"],
+    tags: ([Z]) => shape(Z as M, "C").filter((t) => t !== "C=1" && t !== "C>1").concat((Z as M).length === 2 ? "C=2" : "C>2"),
+  },
+};
+function bothSides(A: M, pivot: number): boolean {
+  const v = A.flat();
+  return v.some((x) => x < pivot) && v.some((x) => x > pivot);
+}
+
+const SEEDS = [COURSE_SEED, ...Array.from({ length: 1000 }, (_, i) => i + 1)];
+
+describe("hidden cases cover every option of every contract, at every seed", () => {
+  it("every exercise has its coverage listed here", () => {
+    expect(ALL_EXERCISES.map((e) => e.id).filter((id) => !(id in COVERAGE))).toEqual([]);
+  });
+  it.each(ALL_EXERCISES.map((e) => [e.id, e] as const))("%s", (id, ex) => {
+    const { required, tags } = COVERAGE[id]!;
+    let cases = 0;
+    for (const seed of SEEDS) {
+      const hidden = ex.cases(seed).filter((c) => !c.visible);
+      cases += hidden.length;
+      const seen = new Set(hidden.flatMap((c) => tags(c.args)));
+      const missing = required.filter((t) => !seen.has(t));
+      if (missing.length > 0) expect.fail(`${id}, seed ${seed}: no hidden case with ${missing.join(", ")}`);
+    }
+    // the proof's size: seeds × required options, and how many hidden cases were read
+    expect(cases).toBeGreaterThanOrEqual(SEEDS.length * 4);
+    console.info(`${id}: ${SEEDS.length} seeds × ${required.length} options, ${cases} hidden cases read`);
+  });
+});
