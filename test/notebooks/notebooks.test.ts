@@ -160,7 +160,28 @@ describe.skipIf(kernelGate.skip || browserGate.skip)("exported HTML in headless 
       };
     });
     await page.screenshot({ path: join(outDir, name.replace(/\.ipynb$/, ".png")), fullPage: true });
+    // Collapsed hints (<details> in Markdown, notebook 10): each one opens onto a non-empty body whose
+    // formulas were typeset while it was closed and now have a size.
+    const hints = await page.evaluate(() => {
+      const ds = Array.from(document.querySelectorAll(".jp-RenderedMarkdown details, .text_cell_render details")) as HTMLDetailsElement[];
+      ds.forEach((d) => (d.open = true));
+      const body = (d: Element) => (d.textContent ?? "").replace(d.querySelector("summary")?.textContent ?? "", "").trim();
+      const maths = ds.flatMap((d) => Array.from(d.querySelectorAll(".MathJax_CHTML, .MathJax_SVG")));
+      return {
+        count: ds.length,
+        empty: ds.filter((d) => body(d) === "").length,
+        maths: maths.length,
+        unsized: maths.filter((m) => { const r = m.getBoundingClientRect(); return !(r.width > 0 && r.height > 0); }).length,
+      };
+    });
     await page.close();
+    const detailsInSource = nb!.cells.filter((c) => c.cell_type === "markdown").map((c) => (Array.isArray(c.source) ? c.source.join("") : c.source)).join("\n").split("<details>").length - 1;
+    expect(hints.count, `${name}: collapsed hints rendered`).toBe(detailsInSource);
+    expect(hints.empty, `${name}: collapsed hints with an empty body`).toBe(0);
+    if (hasMathJax && detailsInSource > 0) {
+      expect(hints.maths, `${name}: typeset formulas inside the hints`).toBeGreaterThan(0);
+      expect(hints.unsized, `${name}: formulas in hints without a size once opened (of ${hints.maths})`).toBe(0);
+    }
     expect(seen.chartDivs, `${name}: chart containers`).toBe(expected.charts);
     expect(seen.notDrawn, `${name}: charts that did not draw an SVG with a trace`).toEqual([]);
     expect(seen.charts, `${name}: charts that drew`).toBe(expected.charts);
