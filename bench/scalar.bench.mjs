@@ -80,7 +80,7 @@ function step(lib, net, params, data, k, chained) {
   const total = dataLoss.add(regLoss);
   let correct = 0;
   for (let i = 0; i < scores.length; i++) if (data.y[i] > 0 === scores[i].data > 0) correct++;
-  net.zeroGrad();
+  net.zeroParameterGrads();
   total.backward();
   const lr = 1 - (0.9 * (k % 100)) / 100;
   for (const p of params) p.data -= lr * p.grad;
@@ -113,7 +113,7 @@ function timeSteps(lib, data, reps, warm, chained) {
     const { total } = step(lib, net, params, data, k++, chained);
     wall.push(performance.now() - t);
     cpu.push(cpuMs() - c);
-    if (i === 0) nodes = total.nodes().length;
+    if (i === 0) nodes = total.topologicalOrder().length;
   }
   return { ms: median(wall), cpu: median(cpu), min: Math.min(...wall), nodes };
 }

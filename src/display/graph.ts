@@ -2,46 +2,8 @@
  * Computational-graph pictures drawn as plain SVG (no Graphviz needed at view time): every node shows
  * its label, data and grad, so students can read the forward values and the backward pass together.
  */
+import { graphInputs as inputsOf, topologicalOrder, type GraphNodeLike } from "../engine/graph";
 import { emitHtml, escapeHtml, formatNumber } from "./output";
-
-/** The shape of a graph node this module can draw; the engine's `Value` fits it. */
-export interface GraphNodeLike {
-  data: number;
-  grad: number;
-  label?: string;
-  op?: string;
-  /** Inputs of this node: the engine's `Value` calls them `parents`; hand-built graphs may use `children` or `prev`. */
-  parents?: readonly GraphNodeLike[];
-  children?: readonly GraphNodeLike[] | ReadonlySet<GraphNodeLike>;
-  prev?: readonly GraphNodeLike[] | ReadonlySet<GraphNodeLike>;
-  _prev?: readonly GraphNodeLike[] | ReadonlySet<GraphNodeLike>;
-}
-
-function inputsOf(v: GraphNodeLike): GraphNodeLike[] {
-  const c = v.parents ?? v.children ?? v.prev ?? v._prev;
-  return c ? [...c] : [];
-}
-
-/** Nodes in topological order (inputs before outputs), the order the forward pass computed them. Iterative, so deep chains cannot overflow the stack. */
-export function graphOrder(root: GraphNodeLike): GraphNodeLike[] {
-  const seen = new Set<GraphNodeLike>([root]);
-  const out: GraphNodeLike[] = [];
-  const stack: { node: GraphNodeLike; inputs: GraphNodeLike[]; next: number }[] = [{ node: root, inputs: inputsOf(root), next: 0 }];
-  while (stack.length > 0) {
-    const top = stack[stack.length - 1];
-    if (top.next < top.inputs.length) {
-      const c = top.inputs[top.next++];
-      if (!seen.has(c)) {
-        seen.add(c);
-        stack.push({ node: c, inputs: inputsOf(c), next: 0 });
-      }
-    } else {
-      out.push(top.node);
-      stack.pop();
-    }
-  }
-  return out;
-}
 
 /** Default cap on drawn nodes: beyond it a picture is unreadable and the SVG gets very large. */
 export const MAX_GRAPH_NODES = 150;
@@ -77,7 +39,7 @@ const CHAR_W = 7.3;
 
 /** SVG for the graph of `root`, laid out in columns by depth from the inputs (left) to the output (right). */
 export function graphSvg(root: GraphNodeLike, opts: GraphOptions = {}): string {
-  const order = graphOrder(root);
+  const order = topologicalOrder(root);
   checkSize(order, "graphSvg", opts.maxNodes);
   const depth = new Map<GraphNodeLike, number>();
   for (const v of order) depth.set(v, Math.max(0, ...inputsOf(v).map((c) => (depth.get(c) ?? 0) + 1)));
@@ -169,7 +131,7 @@ function round(x: number): number {
 }
 
 function graphText(root: GraphNodeLike, digits = 4): string {
-  return graphOrder(root)
+  return topologicalOrder(root)
     .map((v) => `${v.label ?? "·"}${v.op ? ` (${v.op})` : ""}: data=${formatNumber(v.data, digits)} grad=${formatNumber(v.grad, digits)}` + (inputsOf(v).length ? ` <- ${inputsOf(v).map((c) => c.label ?? "·").join(", ")}` : ""))
     .join("\n");
 }
@@ -188,7 +150,7 @@ let stepperCounter = 0;
  * buttons switch between them when scripts run.
  */
 export function showBackwardSteps(value: GraphNodeLike, opts: Pick<GraphOptions, "digits" | "maxNodes" | "edgeLabel"> = {}): void {
-  const rev = graphOrder(value).reverse();
+  const rev = topologicalOrder(value).reverse();
   checkSize(rev, "showBackwardSteps", opts.maxNodes ?? 40); // one picture per node: n² boxes in all
   const filled = new Set<GraphNodeLike>();
   const steps: string[] = [];

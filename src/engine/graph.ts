@@ -8,15 +8,60 @@ import { Value } from "./value";
 
 /** Nodes and parent→child edges, the shape a picture of the graph needs. */
 export function trace(root: Value): { nodes: Value[]; edges: [Value, Value][] } {
-  const nodes = root.nodes();
+  const nodes = root.topologicalOrder();
   const edges: [Value, Value][] = [];
   for (const n of nodes) for (const p of n.parents) edges.push([p, n]);
   return { nodes, edges };
 }
 
-/** Parents before children, the forward evaluation order (algorithm 6.1). */
-export function topologicalOrder(root: Value): Value[] {
-  return root.nodes();
+/**
+ * A computation-graph node as orderings and pictures need it: the engine's `Value`, or a node built
+ * by hand (micrograd's `_prev`, or `children`/`prev`), so notebooks can draw any small graph.
+ */
+export interface GraphNodeLike {
+  data: number;
+  grad: number;
+  label?: string;
+  op?: string;
+  /** Inputs of this node: the engine's `Value` calls them `parents`; hand-built graphs may use `children` or `prev`. */
+  parents?: readonly GraphNodeLike[];
+  children?: readonly GraphNodeLike[] | ReadonlySet<GraphNodeLike>;
+  prev?: readonly GraphNodeLike[] | ReadonlySet<GraphNodeLike>;
+  _prev?: readonly GraphNodeLike[] | ReadonlySet<GraphNodeLike>;
+}
+
+/** The inputs of a node, whichever of the fields above holds them. */
+export function graphInputs(v: GraphNodeLike): GraphNodeLike[] {
+  const c = v.parents ?? v.children ?? v.prev ?? v._prev;
+  return c ? [...c] : [];
+}
+
+/**
+ * Parents before children, the forward evaluation order (algorithm 6.1): every node reachable
+ * from root, once, without recursion (deep chains cannot overflow the stack). The one ordering of
+ * the project: `Value.topologicalOrder()` for a Value, this walk for a hand-built graph.
+ */
+export function topologicalOrder(root: Value): Value[];
+export function topologicalOrder(root: GraphNodeLike): GraphNodeLike[];
+export function topologicalOrder(root: GraphNodeLike): GraphNodeLike[] {
+  if (root instanceof Value) return root.topologicalOrder();
+  const seen = new Set<GraphNodeLike>([root]);
+  const out: GraphNodeLike[] = [];
+  const stack: { node: GraphNodeLike; inputs: GraphNodeLike[]; next: number }[] = [{ node: root, inputs: graphInputs(root), next: 0 }];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1] as (typeof stack)[number];
+    if (top.next < top.inputs.length) {
+      const c = top.inputs[top.next++] as GraphNodeLike;
+      if (!seen.has(c)) {
+        seen.add(c);
+        stack.push({ node: c, inputs: graphInputs(c), next: 0 });
+      }
+    } else {
+      out.push(top.node);
+      stack.pop();
+    }
+  }
+  return out;
 }
 
 /** One step of the grad_table fill (algorithm 6.2 of 001). */
@@ -35,7 +80,7 @@ export interface BackwardStep {
  * are left filled at the end exactly as `root.backward()` on zeroed grads leaves them.
  */
 export function backwardSteps(root: Value): BackwardStep[] {
-  const order = root.nodes();
+  const order = root.topologicalOrder();
   for (const n of order) n.grad = 0;
   root.grad = 1;
   const steps: BackwardStep[] = [];
@@ -67,7 +112,7 @@ function escapeRecord(text: string): string {
 /** Graphviz DOT in micrograd's style: a record per value (label | data | grad), an ellipse per op. */
 export function toDot(root: Value, options: DotOptions = {}): string {
   const { rankdir = "LR", highlight = [], showGrad = true, digits = 4 } = options;
-  const nodes = root.nodes();
+  const nodes = root.topologicalOrder();
   const id = new Map<Value, string>();
   nodes.forEach((n, i) => id.set(n, `n${i}`));
   const hl = new Set(highlight);

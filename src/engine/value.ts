@@ -46,7 +46,7 @@ const scratchSaved: number[] = [];
 export class Value implements ScalarOps<Value> {
   /** The forward value. Mutable so an optimiser can update parameters in place. */
   data: number;
-  /** Accumulated ∂root/∂this: each backward() adds to it, zeroGrad() clears it. */
+  /** Accumulated ∂root/∂this: each backward() adds to it, zeroGraphGrads() or zeroParameterGrads() clears it. */
   grad: number;
   /** A name shown in graph pictures and error messages. */
   label?: string;
@@ -221,7 +221,7 @@ export class Value implements ScalarOps<Value> {
    * them: the forward evaluation order. Walks the graph without recursion, so chains of any
    * length work.
    */
-  nodes(): Value[] {
+  topologicalOrder(): Value[] {
     const order: Value[] = [];
     this.walk(order, null);
     return order;
@@ -306,7 +306,7 @@ export class Value implements ScalarOps<Value> {
   /**
    * Adds ∂this/∂v to v.grad for every node v this value depends on (this itself gains 1).
    *
-   * Gradients accumulate, on every node alike, until `zeroGrad()`: calling backward() twice
+   * Gradients accumulate, on every node alike, until `zeroGraphGrads()`: calling backward() twice
    * doubles every grad, and calling it on two roots that share nodes adds their gradients. (Each
    * call computes its gradients afresh and then adds them, unlike micrograd, where a second call
    * re-seeds the root with 1 but lets intermediate grads compound on the way down.)
@@ -315,7 +315,7 @@ export class Value implements ScalarOps<Value> {
    * x = 1e-200, or two huge contributions summing past 1.8e308) throws a `RangeError` naming the op
    * or the node, instead of spreading Infinity or NaN into the weights. If anything throws (that,
    * or the infinite slope of x^k at 0), the grads of this graph are left part-way: call
-   * zeroGrad() before trying again.
+   * zeroGraphGrads() before trying again.
    */
   backward(): void {
     const order = scratchOrder;
@@ -332,7 +332,7 @@ export class Value implements ScalarOps<Value> {
         if (fresh - fresh !== 0) throw sumOverflow(v, fresh, "the contributions reaching it overflow float64 when summed");
         v.localBackward();
         const total = fresh + (before[i] as number);
-        if (total - total !== 0) throw sumOverflow(v, total, "this call's gradient plus the one it already held overflows float64 (zeroGrad() between steps?)");
+        if (total - total !== 0) throw sumOverflow(v, total, "this call's gradient plus the one it already held overflows float64 (zeroGraphGrads() or zeroParameterGrads() between steps?)");
         v.grad = total;
         order[i] = null; // the scratch buffer must not keep the graph alive
       }
@@ -341,9 +341,12 @@ export class Value implements ScalarOps<Value> {
     }
   }
 
-  /** Sets grad to 0 on every node this value depends on, before a fresh backward(). */
-  zeroGrad(): void {
-    for (const v of this.nodes()) v.grad = 0;
+  /**
+   * Sets grad to 0 on every node of the graph behind this value (itself included), before a fresh
+   * backward(); `zeroParameterGrads(params)` clears only a model's parameters.
+   */
+  zeroGraphGrads(): void {
+    for (const v of this.topologicalOrder()) v.grad = 0;
   }
 
   /** Value(label, data=…, grad=…), what a notebook prints for a node. */
@@ -366,13 +369,9 @@ export function sum(xs: readonly Scalar[]): Value {
 
 /**
  * Sets grad to 0 on the given parameters only, the way an optimiser clears a model before the
- * next backward (the graph of the last step is garbage anyway).
+ * next backward (the graph of the last step is garbage anyway); `root.zeroGraphGrads()` clears a
+ * whole graph.
  */
-export function zeroGrad(params: Iterable<Value>): void {
+export function zeroParameterGrads(params: Iterable<Value>): void {
   for (const p of params) p.grad = 0;
-}
-
-/** Parents-before-children order of every node reachable from root, without recursion. */
-export function topo(root: Value): Value[] {
-  return root.nodes();
 }

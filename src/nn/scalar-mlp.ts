@@ -8,7 +8,7 @@
  * layer l's weights, row by row, are the d_out × d_in matrix W^(l).
  */
 import { Rng } from "../engine/random";
-import { sum, Value, zeroGrad, type Scalar } from "../engine/value";
+import { sum, Value, zeroParameterGrads, type Scalar } from "../engine/value";
 import { glorotInit, heInit } from "./init";
 import type { Matrix } from "./matrix";
 
@@ -111,8 +111,8 @@ export class Neuron {
   }
 
   /** Clears the grads of this neuron's parameters. */
-  zeroGrad(): void {
-    zeroGrad(this.parameters());
+  zeroParameterGrads(): void {
+    zeroParameterGrads(this.parameters());
   }
 }
 
@@ -166,8 +166,8 @@ export class Layer {
   }
 
   /** Clears the grads of this layer's parameters. */
-  zeroGrad(): void {
-    zeroGrad(this.parameters());
+  zeroParameterGrads(): void {
+    zeroParameterGrads(this.parameters());
   }
 }
 
@@ -229,8 +229,8 @@ export class MLP {
   }
 
   /** Clears the grads of every parameter, before the next backward. */
-  zeroGrad(): void {
-    zeroGrad(this.parameters());
+  zeroParameterGrads(): void {
+    zeroParameterGrads(this.parameters());
   }
 
   /** e.g. "MLP 2-16-16-1 (relu, relu, linear), 337 parameters". */

@@ -1,11 +1,11 @@
 /** Display helpers: generated HTML and the text fallbacks used outside Jupyter. */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
-  captureOutput, deltaStepTex, formatNumber, graphOrder, graphSvg, inNotebook, linePlot, liveLossCurve, matrixTable, namedTable,
+  captureOutput, deltaStepTex, formatNumber, graphSvg, inNotebook, linePlot, liveLossCurve, matrixTable, namedTable,
   namedTableText, plotHtml, progressBar, progressText, resetPlotlyBundle, showBackwardSteps, showGraph, tex, texMatrix, texNumber,
   texString, texWith, PLOTLY_NBEXTENSION, plotlyBundlePath, type CapturedOutput,
 } from "../../src/display";
-import { Value } from "../../src/engine";
+import { topologicalOrder, Value } from "../../src/engine";
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 
@@ -110,7 +110,7 @@ describe("graphs", () => {
   const e = { label: "e", op: "*", data: -6, grad: 1, children: [a, b] };
 
   it("orders inputs before outputs and labels every node with data and grad", () => {
-    expect(graphOrder(e).map((n) => n.label)).toEqual(["a", "b", "e"]);
+    expect(topologicalOrder(e).map((n) => n.label)).toEqual(["a", "b", "e"]);
     const svg = graphSvg(e);
     expect(svg.match(/class="bpl-node"/g)).toHaveLength(3);
     expect(svg).toContain("data -6");
@@ -176,7 +176,7 @@ describe("graphs of real Values", () => {
   it("orders a 100 000-node chain without overflowing the stack, and refuses to draw it with a clear message", () => {
     let v = new Value(0.5, "x");
     for (let i = 0; i < 100_000; i++) v = v.add(1); // each add also makes a leaf for the constant 1
-    const order = graphOrder(v);
+    const order = topologicalOrder(v);
     expect(order).toHaveLength(200_001);
     expect(order[0]).not.toBe(v);
     expect(order[order.length - 1]).toBe(v);

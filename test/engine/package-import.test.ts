@@ -20,7 +20,7 @@ const ts50 = createRequire(path.join(root, "node_modules/tslab/package.json"))("
 
 /** What a student writes: every engine export used with its types, expected numbers derived by hand. */
 const source = `
-import { Value, Dual, MLP, Neuron, Layer, grad, valueAndGrad, sum, zeroGrad, topo, trace, toDot, toSvg, backwardSteps,
+import { Value, Dual, MLP, Neuron, Layer, grad, valueAndGrad, sum, zeroParameterGrads, topologicalOrder, trace, toDot, toSvg, backwardSteps,
   checkGradient, checkVjp, numericGradient, numericVjp, relativeError, classify, ERROR_BANDS, forwardGradient, jvp,
   moons, circles, spirals, xor, regression1d, trainTestSplit, Rng, rng } from "backprop-lab";
 import type { Scalar, ScalarOps, ValueFunction, ValueAndGrad, DualScalar, GradCheckReport, ErrorBand, BackwardStep,
@@ -43,7 +43,7 @@ export const band: ErrorBand = classify(relativeError(1, 1));
 export const steps: BackwardStep[] = backwardSteps(y);
 export const data: ToyDataset = moons(10, { seed: 1 });
 export const svg: Promise<string> = toSvg(y);
-export const all = [Neuron, Layer, sum, zeroGrad, topo, trace, toDot, checkVjp, numericGradient, numericVjp, ERROR_BANDS, jvp,
+export const all = [Neuron, Layer, sum, zeroParameterGrads, topologicalOrder, trace, toDot, checkVjp, numericGradient, numericVjp, ERROR_BANDS, jvp,
   circles, spirals, xor, regression1d, trainTestSplit, Rng, rng];
 `;
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Rng } from "../../src/engine/random";
-import { sum, topo, Value, zeroGrad } from "../../src/engine/value";
+import { sum, Value, zeroParameterGrads } from "../../src/engine/value";
+import { topologicalOrder } from "../../src/engine/graph";
 
 // Expected numbers come from central differences of plain Math functions, from closed forms
 // derived by hand, or from document 002's worked examples — never from the engine itself.
@@ -305,11 +306,11 @@ describe("graph structure", () => {
     expect(String(e)).toBe("Value(e, data=6, grad=0)");
     expect(() => a.named(5 as unknown as string)).toThrow(/^named: the label must be a string, got number 5$/);
   });
-  it("topo lists each node once, inputs before the nodes made from them", () => {
+  it("topologicalOrder lists each node once, inputs before the nodes made from them", () => {
     const a = new Value(1);
     const b = a.mul(a);
     const c = b.add(a).mul(b);
-    const order = topo(c);
+    const order = topologicalOrder(c);
     expect(new Set(order).size).toBe(order.length);
     expect(order).toHaveLength(4); // a, b, b + a, c (the leaf a counted once)
     for (const [i, n] of order.entries()) for (const p of n.parents) expect(order.indexOf(p)).toBeLessThan(i);
@@ -332,7 +333,7 @@ describe("long chains and reuse", () => {
     for (let i = 0; i < 100_000; i++) y = y.add(x);
     y.backward();
     expect(x.grad).toBe(100_001);
-    expect(topo(y)).toHaveLength(100_001);
+    expect(topologicalOrder(y)).toHaveLength(100_001);
   });
   it("a 100 000-deep chain of tanh: the gradient is the product of the local slopes", () => {
     const x = new Value(0.3);
@@ -374,7 +375,7 @@ describe("long chains and reuse", () => {
   });
 });
 
-describe("what a second backward() does, and zeroGrad", () => {
+describe("what a second backward() does, and zeroGraphGrads / zeroParameterGrads", () => {
   // x = 3, y = x² = 9, z = 2y = 18: dz/dz = 1, dz/dy = 2, dz/dx = 4x = 12.
   const build = () => {
     const x = new Value(3, "x");
@@ -391,11 +392,11 @@ describe("what a second backward() does, and zeroGrad", () => {
     z.backward();
     expect([z.grad, y.grad, x.grad]).toEqual([3, 6, 36]);
   });
-  it("zeroGrad() on the root clears the whole graph, and a fresh backward starts from 0", () => {
+  it("zeroGraphGrads() on the root clears the whole graph, and a fresh backward starts from 0", () => {
     const { x, y, z } = build();
     z.backward();
     z.backward();
-    z.zeroGrad();
+    z.zeroGraphGrads();
     expect([z.grad, y.grad, x.grad]).toEqual([0, 0, 0]);
     z.backward();
     expect([z.grad, y.grad, x.grad]).toEqual([1, 2, 12]);
@@ -411,7 +412,7 @@ describe("what a second backward() does, and zeroGrad", () => {
     expect(y.grad).toBe(19);
     expect(x.grad).toBe(114);
   });
-  it("zeroGrad(params) clears only the given parameters", () => {
+  it("zeroParameterGrads(params) clears only the given parameters", () => {
     const w = new Value(2, "w");
     const b = new Value(-1, "b");
     const h = w.mul(4).add(b); // dh/dw = 4, dh/db = 1
@@ -419,11 +420,11 @@ describe("what a second backward() does, and zeroGrad", () => {
     out.backward();
     const hGrad = h.grad;
     expect(hGrad).not.toBe(0);
-    zeroGrad([w, b]);
+    zeroParameterGrads([w, b]);
     expect(w.grad).toBe(0);
     expect(b.grad).toBe(0);
     expect(h.grad).toBe(hGrad);
-    zeroGrad(new Set([h]));
+    zeroParameterGrads(new Set([h]));
     expect(h.grad).toBe(0);
   });
 });

@@ -111,7 +111,7 @@ describe("gradients against the gradient checker", () => {
       const net = new MLP([3, 5, 4, 2], { activations: acts, seed: 2, init: "glorot" });
       // move biases off 0 so relu units are not all at a shared kink pattern
       net.parameters().forEach((p, i) => { if (p.label!.startsWith("b")) p.data = 0.1 * Math.sin(i); });
-      net.zeroGrad();
+      net.zeroParameterGrads();
       mseLoss(net, X, Y).backward();
       const analytic = net.parameters().map((p) => p.grad);
       const theta = net.parameters().map((p) => p.data);
@@ -132,16 +132,16 @@ describe("gradients against the gradient checker", () => {
   });
 });
 
-describe("zeroGrad", () => {
+describe("zeroParameterGrads", () => {
   it("MLP, Layer and Neuron clear exactly their own parameters", () => {
     const net = new MLP([2, 3, 1], { hidden: "tanh" });
     const out = net.forward([0.5, -0.5])[0]!;
     out.backward();
     expect(net.parameters().some((p) => p.grad !== 0)).toBe(true);
-    net.layers[1]!.zeroGrad();
+    net.layers[1]!.zeroParameterGrads();
     expect(net.layers[1]!.parameters().every((p) => p.grad === 0)).toBe(true);
     expect(net.layers[0]!.parameters().some((p) => p.grad !== 0)).toBe(true);
-    net.zeroGrad();
+    net.zeroParameterGrads();
     expect(net.parameters().every((p) => p.grad === 0)).toBe(true);
     expect(out.grad).toBe(1); // the graph's own nodes are left alone
   });
@@ -160,7 +160,7 @@ describe("training micrograd's demo", () => {
       const margins = scores.map((s, i) => s.mul(-ys[i]!).add(1).relu());
       const total = sum(margins).div(margins.length).add(sum(params.map((p) => p.mul(p))).mul(1e-4));
       accuracy = scores.filter((s, i) => s.data > 0 === ys[i]! > 0).length / scores.length;
-      net.zeroGrad();
+      net.zeroParameterGrads();
       total.backward();
       const lr = 1 - (0.9 * k) / 100;
       for (const p of params) p.data -= lr * p.grad;

@@ -91,7 +91,7 @@ describe("the display gallery", () => {
   const plumbing = [
     "inNotebook", "captureOutput", "captureActive", "setHtmlPageHead", "htmlFile", "htmlFilePath", "emitHtml", "emitMarkdown", "newSlot",
     "escapeHtml", "formatNumber", "toRows", "deltaStepTex", "namedTableHtml", "namedTableText", "matrixTableHtml", "PLOTLY_NBEXTENSION",
-    "plotlyBundlePath", "resetPlotlyBundle", "plotHtml", "layoutFrom", "progressHtml", "progressText", "MAX_GRAPH_NODES", "graphOrder", "graphSvg",
+    "plotlyBundlePath", "resetPlotlyBundle", "plotHtml", "layoutFrom", "progressHtml", "progressText", "MAX_GRAPH_NODES", "graphSvg",
     "computeDeltaStep", "DIVERGING_COLORSCALE", "chainSvg", "chainText", "reversedLayerSvg", "MAX_REVERSED_UNITS", "parameterGradientsHtml",
     "imageGridHtml", "encodePng", "SEQUENTIAL_COLORSCALE",
   ];
