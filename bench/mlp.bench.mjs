@@ -96,8 +96,8 @@ function timeUs(fn, reps, warmMs = 300, clock = cpuUs) {
 
 /** Our step, with the cache and gradient buffers reused as a training loop does. */
 function ourStep(lib, w) {
-  const { DenseNetwork, Matrix, Rng } = lib;
-  const net = new DenseNetwork(w.sizes, { hidden: "relu", output: "softmax", loss: "softmaxCrossEntropy", seed: 0 });
+  const { MatrixMLP, Matrix, Rng } = lib;
+  const net = new MatrixMLP(w.sizes, { hidden: "relu", output: "softmax", loss: "softmaxCrossEntropy", seed: 0 });
   const r = new Rng(1);
   const X = Matrix.fromFunction(w.sizes[0], w.batch, () => r.normal());
   const k = w.sizes[w.sizes.length - 1];

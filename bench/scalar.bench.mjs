@@ -48,7 +48,7 @@ function demoData(lib) {
 }
 
 function freshNet(lib) {
-  return new lib.MLP(SIZES, { seed: 1, init: "uniform" });
+  return new lib.ScalarMLP(SIZES, { seed: 1, init: "uniform" });
 }
 
 /** The starting weights as plain rows, for the Python peers. */

@@ -7,7 +7,7 @@ import { kernels } from "./kernels/backend";
 import { Matrix, shapeString } from "./matrix";
 import type { ActivationName } from "./activations";
 
-/** Names accepted by `DenseNetwork`. */
+/** Names accepted by `MatrixMLP`. */
 export type LossName = "squaredError" | "halfMeanSquared" | "mse" | "bce" | "softmaxCrossEntropy";
 
 /**

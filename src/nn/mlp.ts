@@ -21,7 +21,7 @@ import { sgd } from "./optim";
 import { affineInto, kernelMatrix, Matrix, matmulInto, reuseOrCreate, shapeString, sumRowsInto } from "./matrix";
 
 /** How to build a network; everything but the sizes has a sensible default. */
-export interface DenseNetworkOptions {
+export interface MatrixMLPOptions {
   /** Activation of every hidden layer. Default "relu". */
   hidden?: ActivationName;
   /** Output activation. Default "linear". */
@@ -63,7 +63,7 @@ const plainMatrix = (_reuse: Matrix | undefined, rows: number, cols: number): Ma
 const TRANS_A = { transA: true } as const;
 const TRANS_B = { transB: true } as const;
 
-/** Options of `DenseNetwork.backward`. */
+/** Options of `MatrixMLP.backward`. */
 export interface BackwardOptions {
   /** λ of the L2 penalty λ Σ_l Σ W^(l)² (001, eq. 6.56). Default 0. */
   weightDecay?: number;
@@ -72,7 +72,7 @@ export interface BackwardOptions {
 }
 
 /** The matrix MLP of the course: layers l = 1..L with W^(l) of shape d_l × d_(l−1). */
-export class DenseNetwork {
+export class MatrixMLP {
   /** Layer widths [d_0, d_1, …, d_L]; d_0 is the input size. */
   readonly sizes: number[];
   /** W[l] = W^(l), d_l × d_(l−1); W[0] is an empty placeholder. */
@@ -86,27 +86,27 @@ export class DenseNetwork {
   /** False for bias-free networks such as 001's example. */
   readonly useBias: boolean;
 
-  constructor(sizes: number[], options: DenseNetworkOptions = {}) {
+  constructor(sizes: number[], options: MatrixMLPOptions = {}) {
     if (sizes.length < 2 || sizes.some((d) => !Number.isInteger(d) || d < 1)) {
-      throw new RangeError(`DenseNetwork: sizes must be at least two positive integers, got [${sizes.join(", ")}]`);
+      throw new RangeError(`MatrixMLP: sizes must be at least two positive integers, got [${sizes.join(", ")}]`);
     }
     this.sizes = [...sizes];
     const L = sizes.length - 1;
     const hidden = options.hidden ?? "relu";
     const names = options.activations ?? Array.from({ length: L }, (_, k) => (k === L - 1 ? options.output ?? "linear" : hidden));
-    if (names.length !== L) throw new RangeError(`DenseNetwork: ${L} layers but ${names.length} activations`);
+    if (names.length !== L) throw new RangeError(`MatrixMLP: ${L} layers but ${names.length} activations`);
     this.act = [activation("linear"), ...names.map(activation)];
     this.loss = lossByName(options.loss ?? "halfMeanSquared");
     // Softmax has no element-wise f′: it is only usable where the fused δ^L = (ŷ − y)/M applies.
     names.forEach((n, k) => {
       if (n !== "softmax") return;
-      if (k !== L - 1) throw new RangeError(`DenseNetwork: softmax can only be the output activation (layer ${k + 1} of ${L} asks for it)`);
-      if (this.loss.name !== "softmaxCrossEntropy") throw new RangeError(`DenseNetwork: a softmax output needs the softmaxCrossEntropy loss, not ${this.loss.name}`);
+      if (k !== L - 1) throw new RangeError(`MatrixMLP: softmax can only be the output activation (layer ${k + 1} of ${L} asks for it)`);
+      if (this.loss.name !== "softmaxCrossEntropy") throw new RangeError(`MatrixMLP: a softmax output needs the softmaxCrossEntropy loss, not ${this.loss.name}`);
     });
     this.useBias = options.bias ?? true;
     const rng = new Rng(options.seed ?? 0).fork("init");
     const scheme = options.init ?? (hidden === "relu" ? "he" : "glorot");
-    if (scheme !== "he" && scheme !== "glorot" && scheme !== "normal") throw new RangeError(`DenseNetwork: unknown init "${String(scheme)}"; use he, glorot or normal`);
+    if (scheme !== "he" && scheme !== "glorot" && scheme !== "normal") throw new RangeError(`MatrixMLP: unknown init "${String(scheme)}"; use he, glorot or normal`);
     this.W = [EMPTY];
     this.b = [EMPTY];
     for (let l = 1; l <= L; l++) {
@@ -238,3 +238,10 @@ export class DenseNetwork {
     sgd(learningRate).step(this.parameters(), this.gradientList(grads));
   }
 }
+
+/** @deprecated The matrix MLP's former name; use `MatrixMLP` (the pair of `ScalarMLP`). */
+export const DenseNetwork = MatrixMLP;
+/** @deprecated Use `MatrixMLP`. */
+export type DenseNetwork = MatrixMLP;
+/** @deprecated Use `MatrixMLPOptions`. */
+export type DenseNetworkOptions = MatrixMLPOptions;

@@ -1,6 +1,6 @@
 /**
  * Optimisers: each turns the gradients of one step into an in-place parameter update. They keep
- * their state (velocity, moments) per parameter, in the order of `DenseNetwork.parameters()`.
+ * their state (velocity, moments) per parameter, in the order of `MatrixMLP.parameters()`.
  */
 import { kernels } from "./kernels/backend";
 import { Matrix, shapeString } from "./matrix";

@@ -1,7 +1,7 @@
 /**
  * A multi-layer perceptron built from scalar `Value`s, in micrograd's style: every weight is a
  * node of the graph, so `loss.backward()` fills every parameter's grad and the whole network can
- * be drawn, stepped through and checked weight by weight. Slow next to the matrix `DenseNetwork`
+ * be drawn, stepped through and checked weight by weight. Slow next to the matrix `MatrixMLP`
  * (one node per multiply) but nothing is hidden; the two give the same gradients.
  *
  * Notation as in the course: neuron i of layer l computes z = Σⱼ W^(l)ᵢⱼ aⱼ + bᵢ and a = f(z);
@@ -17,7 +17,7 @@ export type ScalarActivation = "relu" | "tanh" | "sigmoid" | "linear";
 
 /**
  * How weights are drawn: "uniform" is micrograd's U(−1, 1); "he" is N(0, 2/d_in) and "glorot"
- * N(0, 2/(d_in + d_out)), drawn as `DenseNetwork` draws them. Biases start at 0.
+ * N(0, 2/(d_in + d_out)), drawn as `MatrixMLP` draws them. Biases start at 0.
  */
 export type ScalarInit = "uniform" | "he" | "glorot";
 
@@ -150,7 +150,7 @@ export class Layer {
     });
   }
 
-  /** [d_out, d_in], the shape of W^(l) in the course's notation (and of DenseNetwork's W[l]). */
+  /** [d_out, d_in], the shape of W^(l) in the course's notation (and of MatrixMLP's W[l]). */
   get shape(): [number, number] {
     return [this.neurons.length, (this.neurons[0] as Neuron).w.length];
   }
@@ -171,8 +171,8 @@ export class Layer {
   }
 }
 
-/** Options of an MLP. */
-export interface MLPOptions {
+/** Options of a `ScalarMLP`. */
+export interface ScalarMLPOptions {
   /** Activation of every hidden layer. Default "relu". */
   hidden?: ScalarActivation;
   /** Activation of the output layer. Default "linear". */
@@ -187,36 +187,36 @@ export interface MLPOptions {
 
 /**
  * A scalar MLP with sizes [d₀, d₁, …, d_L]: layer l maps d_(l−1) inputs to d_l outputs. The
- * layers draw their weights in order from `Rng(seed).fork("init")`, as `DenseNetwork` does, so
+ * layers draw their weights in order from `Rng(seed).fork("init")`, as `MatrixMLP` does, so
  * with the same seed and scheme ("he" or "glorot") the two start from the same weights.
  */
-export class MLP {
+export class ScalarMLP {
   /** [d₀, d₁, …, d_L]: the input size, then each layer's output size. */
   readonly sizes: number[];
   /** Layer l of the course is layers[l − 1]. */
   readonly layers: Layer[];
 
   /** sizes [d₀, …, d_L]; relu hidden and linear output by default, weights from `seed`. */
-  constructor(sizes: readonly number[], options: MLPOptions = {}) {
+  constructor(sizes: readonly number[], options: ScalarMLPOptions = {}) {
     if (!Array.isArray(sizes) || sizes.length < 2) {
-      throw new RangeError(`MLP: sizes must list at least the input and output sizes, got ${JSON.stringify(sizes)}`);
+      throw new RangeError(`ScalarMLP: sizes must list at least the input and output sizes, got ${JSON.stringify(sizes)}`);
     }
-    sizes.forEach((d, i) => checkSize("MLP", `sizes[${i}]`, d));
+    sizes.forEach((d, i) => checkSize("ScalarMLP", `sizes[${i}]`, d));
     const L = sizes.length - 1;
     const acts = options.activations ?? Array.from({ length: L }, (_, i) => (i === L - 1 ? options.output ?? "linear" : options.hidden ?? "relu"));
-    if (acts.length !== L) throw new RangeError(`MLP: ${L} layers but ${acts.length} activations given`);
+    if (acts.length !== L) throw new RangeError(`ScalarMLP: ${L} layers but ${acts.length} activations given`);
     const rng = new Rng(options.seed ?? 0).fork("init");
     const init = options.init ?? "uniform";
     this.sizes = [...sizes];
     this.layers = acts.map(
-      (a, i) => new Layer(sizes[i] as number, sizes[i + 1] as number, { activation: checkActivation("MLP", a), init, rng, index: i + 1 }),
+      (a, i) => new Layer(sizes[i] as number, sizes[i + 1] as number, { activation: checkActivation("ScalarMLP", a), init, rng, index: i + 1 }),
     );
   }
 
   /** The network's outputs for one example x (length d₀), one Value per output unit. */
   forward(x: readonly Scalar[]): Value[] {
     if (x.length !== this.sizes[0]) {
-      throw new RangeError(`MLP.forward: the network takes ${this.sizes[0]} inputs but x has ${x.length} entries`);
+      throw new RangeError(`ScalarMLP.forward: the network takes ${this.sizes[0]} inputs but x has ${x.length} entries`);
     }
     let a: readonly Scalar[] = x;
     for (const layer of this.layers) a = layer.forward(a);
@@ -239,3 +239,10 @@ export class MLP {
     return `MLP ${this.sizes.join("-")} (${this.layers.map((l) => l.activation).join(", ")}), ${n} parameters`;
   }
 }
+
+/** @deprecated The scalar MLP's former name; use `ScalarMLP` (the pair of `MatrixMLP`). */
+export const MLP = ScalarMLP;
+/** @deprecated Use `ScalarMLP`. */
+export type MLP = ScalarMLP;
+/** @deprecated Use `ScalarMLPOptions`. */
+export type MLPOptions = ScalarMLPOptions;

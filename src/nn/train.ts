@@ -5,7 +5,7 @@
 import { Rng } from "../engine/random";
 import type { ToyDataset } from "../engine/datasets";
 import { kernelMatrix, Matrix, selectColumnsInto, shapeString } from "./matrix";
-import type { DenseNetwork, ForwardCache, Gradients } from "./mlp";
+import type { MatrixMLP, ForwardCache, Gradients } from "./mlp";
 import type { Optimizer } from "./optim";
 
 /** A data set in the course's layout: X is d × n (examples are columns), Y is k × n. */
@@ -52,7 +52,7 @@ export interface TrainOptions {
 }
 
 /** Fraction of columns whose argmax prediction equals the label. */
-export function accuracy(net: DenseNetwork, data: ColumnData): number {
+export function accuracy(net: MatrixMLP, data: ColumnData): number {
   if (data.labels === undefined) throw new Error("accuracy: the data set has no class labels");
   if (data.labels.length !== data.X.cols) throw new RangeError(`accuracy: ${data.labels.length} labels for X ${shapeString(data.X)} (one per column)`);
   const pred = net.predict(data.X).argmaxCols();
@@ -63,7 +63,7 @@ export function accuracy(net: DenseNetwork, data: ColumnData): number {
  * The loss of `net` on a whole data set (one forward pass), plus λ Σ W² when a weight decay is
  * given: the held-out figure that tells over-fitting from under-fitting.
  */
-export function lossOn(net: DenseNetwork, data: ColumnData, weightDecay = 0): number {
+export function lossOn(net: MatrixMLP, data: ColumnData, weightDecay = 0): number {
   return net.loss.value(net.predict(data.X), data.Y) + net.weightDecayPenalty(weightDecay);
 }
 
@@ -72,7 +72,7 @@ export function lossOn(net: DenseNetwork, data: ColumnData, weightDecay = 0): nu
  * fresh order from the seeded Rng, so the same seed gives the same network. Minibatch, cache and
  * gradient buffers are reused from step to step; only a smaller last batch gets its own.
  */
-export function train(net: DenseNetwork, data: ColumnData, options: TrainOptions): EpochReport[] {
+export function train(net: MatrixMLP, data: ColumnData, options: TrainOptions): EpochReport[] {
   const n = data.X.cols;
   if (data.Y.cols !== n) throw new RangeError(`train: X ${shapeString(data.X)} and Y ${shapeString(data.Y)} have different numbers of examples (columns)`);
   if (!Number.isInteger(options.epochs) || options.epochs < 0) throw new RangeError(`train: epochs must be a non-negative integer, got ${options.epochs}`);

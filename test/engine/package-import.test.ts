@@ -1,4 +1,4 @@
-// A notebook cell imports the engine by the package name, `import { Value, Dual, MLP, grad } from
+// A notebook cell imports the engine by the package name, `import { Value, Dual, ScalarMLP, grad } from
 // "backprop-lab"`, and tslab type-checks it with its own TypeScript 5.0 (moduleResolution node10,
 // ES2022, non-strict) against the built dist/ found through node_modules/backprop-lab. This checks
 // that path without starting a kernel: the cell below must type-check with tslab's compiler and
@@ -20,7 +20,7 @@ const ts50 = createRequire(path.join(root, "node_modules/tslab/package.json"))("
 
 /** What a student writes: every engine export used with its types, expected numbers derived by hand. */
 const source = `
-import { Value, Dual, MLP, Neuron, Layer, grad, valueAndGrad, sum, zeroParameterGrads, topologicalOrder, trace, toDot, toSvg, backwardSteps,
+import { Value, Dual, ScalarMLP, Neuron, Layer, grad, valueAndGrad, sum, zeroParameterGrads, topologicalOrder, trace, toDot, toSvg, backwardSteps,
   checkGradient, checkVjp, numericGradient, numericVjp, relativeError, classify, ERROR_BANDS, forwardGradient, jvp,
   moons, circles, spirals, xor, regression1d, trainTestSplit, Rng, rng } from "backprop-lab";
 import type { Scalar, ScalarOps, ValueFunction, ValueAndGrad, DualScalar, GradCheckReport, ErrorBand, BackwardStep,
@@ -36,7 +36,7 @@ export const vg: ValueAndGrad = valueAndGrad(f)(2, 5);
 function square<T extends ScalarOps<T>>(t: T): T { return t.mul(t); }
 export const fwd: number[] = forwardGradient((d: Dual) => square(d), [3]).grad; // [6]
 export const dual: DualScalar = new Dual(1, 1).add(2);
-export const net = new MLP([2, 3, 1], { hidden: "tanh" as ScalarActivation, init: "he" as ScalarInit, seed: 1 });
+export const net = new ScalarMLP([2, 3, 1], { hidden: "tanh" as ScalarActivation, init: "he" as ScalarInit, seed: 1 });
 export const out: Value[] = net.forward([0.5, -0.5] as Scalar[]);
 export const report: GradCheckReport = checkGradient((v) => v[0] * v[0], [3], [6]);
 export const band: ErrorBand = classify(relativeError(1, 1));
@@ -47,7 +47,7 @@ export const all = [Neuron, Layer, sum, zeroParameterGrads, topologicalOrder, tr
   circles, spirals, xor, regression1d, trainTestSplit, Rng, rng];
 `;
 
-describe('import { Value, Dual, MLP, grad } from "backprop-lab" in a notebook cell', () => {
+describe('import { Value, Dual, ScalarMLP, grad } from "backprop-lab" in a notebook cell', () => {
   it("type-checks with tslab's TypeScript 5.0 and tslab's compiler options", () => {
     expect(ts50.version).toMatch(/^5\.0\./);
     mkdirSync(dir, { recursive: true });
@@ -77,7 +77,7 @@ describe('import { Value, Dual, MLP, grad } from "backprop-lab" in a notebook ce
     expect(x.grad).toBe(3);
     expect(lib.grad((a, b) => a.mul(b))(2, 5)).toEqual([5, 2]);
     expect(lib.forwardGradient((d) => d.mul(d), [3]).grad).toEqual([6]);
-    expect(new lib.MLP([2, 3, 1]).parameters()).toHaveLength(2 * 3 + 3 + 3 + 1);
+    expect(new lib.ScalarMLP([2, 3, 1]).parameters()).toHaveLength(2 * 3 + 3 + 3 + 1);
     expect(await lib.toSvg(y)).toContain("</svg>");
   });
 });

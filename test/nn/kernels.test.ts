@@ -7,7 +7,7 @@ import { gemmBackend, setGemmBackend, type GemmBackend } from "../../src/nn/kern
 import { heapArray, kernelMath, smallKernelsAvailable } from "../../src/nn/kernels/small";
 import { halfMeanSquared, softmaxCrossEntropy } from "../../src/nn/losses";
 import { addColumnInto, affineInto, kernelMatrix, Matrix, matmulInto, sumRowsInto } from "../../src/nn/matrix";
-import { DenseNetwork } from "../../src/nn/mlp";
+import { MatrixMLP } from "../../src/nn/mlp";
 import type { ActivationName } from "../../src/nn/activations";
 import type { LossName } from "../../src/nn/losses";
 import { checkGradient } from "../../src/engine/gradcheck";
@@ -136,7 +136,7 @@ for (const kind of ["kernel", "plain"] as const) {
         expectClose(sums, g.map((row) => [row.reduce((s, v) => s + v, 0)]), 1e-14);
         const delta = halfMeanSquared.grad(stored(kind, Z), stored(kind, Y), stored(kind, new Matrix(rows, cols)));
         expect(delta.toArray()).toEqual(z.map((row, i) => row.map((v, j) => (1 / cols) * (v - y[i]![j]!))));
-        const net = new DenseNetwork([cols, rows], { seed: 1 });
+        const net = new MatrixMLP([cols, rows], { seed: 1 });
         const W0 = net.W[1]!.toArray(), gW = stored(kind, random(r, rows, cols));
         net.sgdStep({ delta: [], dW: [new Matrix(0, 0), gW], db: [new Matrix(0, 0), stored(kind, new Matrix(rows, 1))], loss: 0 }, 0.1);
         expect(net.W[1]!.toArray()).toEqual(W0.map((row, i) => row.map((v, j) => v - 0.1 * gW.get(i, j))));
@@ -219,7 +219,7 @@ test("a block comes back once its array is garbage-collected, and comes back zer
 const backends: GemmBackend[] = ["wasm", "js"];
 
 for (const backend of backends) {
-  describe(`DenseNetwork with the ${backend} backend`, () => {
+  describe(`MatrixMLP with the ${backend} backend`, () => {
     const combos: [ActivationName, ActivationName, LossName][] = [
       ["relu", "softmax", "softmaxCrossEntropy"], ["relu", "linear", "halfMeanSquared"], ["tanh", "sigmoid", "bce"],
     ];
@@ -227,7 +227,7 @@ for (const backend of backends) {
       test(`2-16-16-2 (${hidden}, ${output}, ${loss}): gradients vs finite differences, with reused buffers`, () => {
         setGemmBackend(backend);
         const r = new Rng(12);
-        const net = new DenseNetwork([2, 16, 16, 2], { hidden, output, loss, seed: 3 });
+        const net = new MatrixMLP([2, 16, 16, 2], { hidden, output, loss, seed: 3 });
         for (const b of net.b.slice(1)) b.data.forEach((_, i) => (b.data[i] = r.normal(0, 0.3)));
         const X = random(r, 2, 32);
         const Y = loss === "halfMeanSquared" ? random(r, 2, 32) : Matrix.fromFunction(2, 32, (i, j) => (i === j % 2 ? 1 : 0));
@@ -250,7 +250,7 @@ test("both backends train the same network to the same weights (to rounding) ove
   const run = (backend: GemmBackend) => {
     setGemmBackend(backend);
     const r = new Rng(21);
-    const net = new DenseNetwork([2, 16, 16, 2], { hidden: "relu", output: "softmax", loss: "softmaxCrossEntropy", seed: 4 });
+    const net = new MatrixMLP([2, 16, 16, 2], { hidden: "relu", output: "softmax", loss: "softmaxCrossEntropy", seed: 4 });
     const X = random(r, 2, 32), Y = Matrix.fromFunction(2, 32, (i, j) => (i === (X.get(0, j) * X.get(1, j) > 0 ? 1 : 0) ? 1 : 0));
     let cache, grads;
     for (let s = 0; s < 50; s++) {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { DenseNetwork } from "../../src/nn/mlp";
+import { MatrixMLP } from "../../src/nn/mlp";
 import { Matrix } from "../../src/nn/matrix";
 import { linear, relu, sigmoid, softmax, tanh } from "../../src/nn/activations";
 import { bce, halfMeanSquared, lossByName, mse, softmaxCrossEntropy, squaredError } from "../../src/nn/losses";
@@ -13,7 +13,7 @@ import { checkGradient, checkVjp } from "../../src/engine/gradcheck";
 function flat(ms: Matrix[]): number[] {
   return ms.flatMap((m) => Array.from(m.data));
 }
-function load(net: DenseNetwork, theta: ArrayLike<number>): void {
+function load(net: MatrixMLP, theta: ArrayLike<number>): void {
   let k = 0;
   for (const p of net.parameters()) for (let i = 0; i < p.size; i++) p.data[i] = theta[k++] as number;
 }
@@ -24,7 +24,7 @@ function targets(loss: LossName, d: number, M: number, r: Rng): Matrix {
   return Matrix.fromFunction(d, M, () => r.normal());
 }
 
-describe("DenseNetwork backward vs finite differences", () => {
+describe("MatrixMLP backward vs finite differences", () => {
   const combos: [ActivationName, ActivationName, LossName][] = [
     ["relu", "linear", "halfMeanSquared"],
     ["tanh", "linear", "squaredError"],
@@ -38,7 +38,7 @@ describe("DenseNetwork backward vs finite differences", () => {
     for (const weightDecay of [0, 0.03]) {
       test(`3-5-4-3, ${hidden} hidden, ${output} output, ${loss}, λ=${weightDecay}`, () => {
         const r = new Rng(11);
-        const net = new DenseNetwork([3, 5, 4, 3], { hidden, output, loss, seed: 5 });
+        const net = new MatrixMLP([3, 5, 4, 3], { hidden, output, loss, seed: 5 });
         for (const b of net.b.slice(1)) b.data.forEach((_, i) => (b.data[i] = r.normal(0, 0.3)));
         const X = Matrix.fromFunction(3, 6, () => r.normal());
         const Y = targets(loss, 3, 6, r);
@@ -76,7 +76,7 @@ describe("layer-local backward rules vs checkVjp", () => {
 test("002 practice problem 4: δ^(2) = ((W^(3))ᵀ δ^(3)) ⊙ ReLU′(z^(2)) = [0.8, 0, 0]", () => {
   // A network whose layer 3 is W^(3) = [[1,2,3],[−1,0,1]] and whose output loss makes δ^(3) = [0.5, −0.3]:
   // with a linear output and L = Σ (a − y)², δ^(3) = 2(a − y), so choose y = a − δ/2.
-  const net = new DenseNetwork([1, 3, 3, 2], { hidden: "relu", output: "linear", loss: "squaredError", bias: true });
+  const net = new MatrixMLP([1, 3, 3, 2], { hidden: "relu", output: "linear", loss: "squaredError", bias: true });
   net.W[3]!.data.set([1, 2, 3, -1, 0, 1]);
   // Make z^(2) = [1, −2, 0] exactly: W^(2) = 0 and b^(2) = [1, −2, 0].
   net.W[2]!.data.fill(0);
@@ -96,7 +96,7 @@ test("002 practice problem 4: δ^(2) = ((W^(3))ᵀ δ^(3)) ⊙ ReLU′(z^(2)) = 
 });
 
 test("shape errors reach the user", () => {
-  const net = new DenseNetwork([2, 4, 1]);
+  const net = new MatrixMLP([2, 4, 1]);
   expect(() => net.forward(new Matrix(3, 5))).toThrow("forward: input is (3×5) but the network expects 2 rows");
   expect(() => net.backward(net.forward(new Matrix(2, 5)), new Matrix(1, 4))).toThrow("prediction (1×5) and target (1×4): shapes differ");
 });
@@ -122,7 +122,7 @@ describe("in-place forms used by the training step", () => {
   });
   test("reusing buffers gives exactly what fresh ones give, and writes into the given matrices", () => {
     const r = new Rng(8);
-    const net = new DenseNetwork([3, 6, 5, 2], { hidden: "tanh", output: "softmax", loss: "softmaxCrossEntropy", seed: 2 });
+    const net = new MatrixMLP([3, 6, 5, 2], { hidden: "tanh", output: "softmax", loss: "softmaxCrossEntropy", seed: 2 });
     const X = Matrix.fromFunction(3, 7, () => r.normal());
     const Y = Matrix.fromFunction(2, 7, (i, j) => (i === j % 2 ? 1 : 0));
     const fresh = net.backward(net.forward(X), Y, { weightDecay: 0.01 });
@@ -188,22 +188,22 @@ describe("initialisation from the seeded Rng", () => {
     expect(heInit(3, 5, new Rng(4)).shape).toEqual([3, 5]);
   });
   test("the same seed gives the same network, another seed another one", () => {
-    const a = new DenseNetwork([4, 8, 3], { seed: 7 }), b = new DenseNetwork([4, 8, 3], { seed: 7 }), c = new DenseNetwork([4, 8, 3], { seed: 8 });
+    const a = new MatrixMLP([4, 8, 3], { seed: 7 }), b = new MatrixMLP([4, 8, 3], { seed: 7 }), c = new MatrixMLP([4, 8, 3], { seed: 8 });
     expect(a.W[1]!.toArray()).toEqual(b.W[1]!.toArray());
     expect(a.W[2]!.toArray()).toEqual(b.W[2]!.toArray());
     expect(a.W[1]!.toArray()).not.toEqual(c.W[1]!.toArray());
   });
   test("the scheme follows the options: he for relu, glorot otherwise, normal with its variance", () => {
-    const n = new DenseNetwork([300, 400, 1], { init: "normal", variance: 0.5, seed: 1 });
+    const n = new MatrixMLP([300, 400, 1], { init: "normal", variance: 0.5, seed: 1 });
     expect(Math.abs(varianceOf(n.W[1]!) / 0.5 - 1)).toBeLessThan(0.02);
-    const t = new DenseNetwork([300, 400, 1], { hidden: "tanh", seed: 1 });
+    const t = new MatrixMLP([300, 400, 1], { hidden: "tanh", seed: 1 });
     expect(Math.abs(varianceOf(t.W[1]!) / (2 / 700) - 1)).toBeLessThan(0.02);
     expect(() => normalInit(2, 2, -1, new Rng(0))).toThrow("init: variance must be a finite number ≥ 0, got -1");
   });
 });
 
 test("002 example 3: a 64 → 128 layer on a batch of 32 has W 128×64, a 64×32, z and δ 128×32, ∂L/∂W 128×64", () => {
-  const net = new DenseNetwork([64, 128], { output: "linear", loss: "halfMeanSquared", seed: 3 });
+  const net = new MatrixMLP([64, 128], { output: "linear", loss: "halfMeanSquared", seed: 3 });
   const r = new Rng(5);
   const A0 = Matrix.fromFunction(64, 32, () => r.normal());
   const cache = net.forward(A0);
@@ -218,7 +218,7 @@ test("002 example 3: a 64 → 128 layer on a batch of 32 has W 128×64, a 64×32
 
 test("002 example 2 with the matrix network: σ(w·x + b), BCE, w = 1, x = 2, b = −1, y = 0", () => {
   // Hand-derived in the course: ŷ = σ(1) ≈ 0.7311, L = −log(1 − 0.7311) ≈ 1.313, ∂L/∂w = 2·0.7311 = 1.4622, ∂L/∂b = 0.7311.
-  const net = new DenseNetwork([1, 1], { output: "sigmoid", loss: "bce" });
+  const net = new MatrixMLP([1, 1], { output: "sigmoid", loss: "bce" });
   net.W[1]!.set(0, 0, 1);
   net.b[1]!.set(0, 0, -1);
   const g = net.backward(net.forward(Matrix.column([2])), Matrix.column([0]));
@@ -228,7 +228,7 @@ test("002 example 2 with the matrix network: σ(w·x + b), BCE, w = 1, x = 2, b 
 });
 
 test("the batch mean is applied once: a batch of identical columns has the gradient of one column", () => {
-  const net = new DenseNetwork([2, 3, 2], { hidden: "tanh", output: "softmax", loss: "softmaxCrossEntropy", seed: 4 });
+  const net = new MatrixMLP([2, 3, 2], { hidden: "tanh", output: "softmax", loss: "softmaxCrossEntropy", seed: 4 });
   const x = [0.3, -0.7], y = [0, 1];
   const one = net.backward(net.forward(Matrix.fromColumns([x])), Matrix.fromColumns([y]));
   const many = net.backward(net.forward(Matrix.fromColumns([x, x, x, x])), Matrix.fromColumns([y, y, y, y]));
@@ -239,16 +239,16 @@ test("the batch mean is applied once: a batch of identical columns has the gradi
 });
 
 test("construction errors say what is wrong", () => {
-  expect(() => new DenseNetwork([2])).toThrow("DenseNetwork: sizes must be at least two positive integers, got [2]");
-  expect(() => new DenseNetwork([2, 0, 1])).toThrow("got [2, 0, 1]");
-  expect(() => new DenseNetwork([2, 3, 1], { activations: ["relu"] })).toThrow("DenseNetwork: 2 layers but 1 activations");
-  expect(() => new DenseNetwork([2, 3, 1], { hidden: "softmax", output: "linear" })).toThrow("DenseNetwork: softmax can only be the output activation (layer 1 of 2 asks for it)");
-  expect(() => new DenseNetwork([2, 3], { output: "softmax", loss: "mse" })).toThrow("DenseNetwork: a softmax output needs the softmaxCrossEntropy loss, not mse");
-  expect(() => new DenseNetwork([2, 3], { output: "swish" as ActivationName })).toThrow('activation: unknown name "swish"');
-  const net = new DenseNetwork([2, 3, 1]);
+  expect(() => new MatrixMLP([2])).toThrow("MatrixMLP: sizes must be at least two positive integers, got [2]");
+  expect(() => new MatrixMLP([2, 0, 1])).toThrow("got [2, 0, 1]");
+  expect(() => new MatrixMLP([2, 3, 1], { activations: ["relu"] })).toThrow("MatrixMLP: 2 layers but 1 activations");
+  expect(() => new MatrixMLP([2, 3, 1], { hidden: "softmax", output: "linear" })).toThrow("MatrixMLP: softmax can only be the output activation (layer 1 of 2 asks for it)");
+  expect(() => new MatrixMLP([2, 3], { output: "softmax", loss: "mse" })).toThrow("MatrixMLP: a softmax output needs the softmaxCrossEntropy loss, not mse");
+  expect(() => new MatrixMLP([2, 3], { output: "swish" as ActivationName })).toThrow('activation: unknown name "swish"');
+  const net = new MatrixMLP([2, 3, 1]);
   const cache = net.forward(new Matrix(2, 4));
   expect(() => net.backward({ z: cache.z.slice(0, 2), a: cache.a.slice(0, 2) }, new Matrix(1, 4))).toThrow("backward: the cache has 1 layers but the network has 2");
   expect(() => net.backward(cache, new Matrix(1, 4), { weightDecay: -1 })).toThrow("backward: weightDecay must be a finite number ≥ 0, got -1");
-  const other = new DenseNetwork([2, 5, 1]);
+  const other = new MatrixMLP([2, 5, 1]);
   expect(() => net.sgdStep(other.backward(other.forward(new Matrix(2, 4)), new Matrix(1, 4)), 0.1)).toThrow("sgdStep: ∂L/∂W^(1) is (5×2) but W^(1) is (3×2)");
 });

@@ -4,11 +4,11 @@ import { sum, Value } from "../../src/engine/value";
 import type { ActivationName } from "../../src/nn/activations";
 import type { LossName } from "../../src/nn/losses";
 import { Matrix } from "../../src/nn/matrix";
-import { DenseNetwork } from "../../src/nn/mlp";
-import { MLP, type ScalarActivation } from "../../src/nn/scalar-mlp";
+import { MatrixMLP } from "../../src/nn/mlp";
+import { ScalarMLP, type ScalarActivation } from "../../src/nn/scalar-mlp";
 
 // Two independent implementations of the same network: the scalar MLP differentiates a graph of
-// Values node by node; DenseNetwork applies the course's δ recurrences to matrices. With the
+// Values node by node; MatrixMLP applies the course's δ recurrences to matrices. With the
 // weights copied across they must give the same loss and the same ∂L/∂W^(l), ∂L/∂b^(l).
 
 interface Case {
@@ -28,7 +28,7 @@ const cases: Case[] = [
 ];
 
 /** The loss of a batch written with Values, straight from each loss's definition. */
-function scalarLoss(c: Case, net: MLP, X: number[][], Y: number[][]): Value {
+function scalarLoss(c: Case, net: ScalarMLP, X: number[][], Y: number[][]): Value {
   const M = X.length;
   const K = c.sizes[c.sizes.length - 1]!;
   const terms: Value[] = [];
@@ -62,7 +62,7 @@ function expectSame(a: number, b: number, what: string): void {
   expect(Math.abs(a - b), `${what}: scalar ${a}, matrix ${b}`).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(b)));
 }
 
-describe("the scalar MLP and DenseNetwork give the same gradients", () => {
+describe("the scalar MLP and MatrixMLP give the same gradients", () => {
   for (const [k, c] of cases.entries()) {
     it(c.name, () => {
       const r = new Rng(100 + k);
@@ -75,13 +75,13 @@ describe("the scalar MLP and DenseNetwork give the same gradients", () => {
           c.loss === "softmaxCrossEntropy" ? (i === m % K ? 1 : 0) : c.loss === "bce" ? m % 2 : r.normal()),
       );
 
-      const dense = new DenseNetwork(c.sizes, { activations: c.activations, loss: c.loss, seed: 20 + k, init: "glorot" });
+      const dense = new MatrixMLP(c.sizes, { activations: c.activations, loss: c.loss, seed: 20 + k, init: "glorot" });
       // non-zero biases so that their gradients are exercised too
       for (let l = 1; l < c.sizes.length; l++) for (let i = 0; i < c.sizes[l]!; i++) dense.b[l]!.set(i, 0, r.uniform(-0.5, 0.5));
 
       // Copy the weights across: neuron i of layer l holds row i of W^(l) and b^(l)ᵢ.
       const scalarActs = c.activations.map((a) => (a === "softmax" ? "linear" : a)) as ScalarActivation[];
-      const net = new MLP(c.sizes, { activations: scalarActs });
+      const net = new ScalarMLP(c.sizes, { activations: scalarActs });
       net.layers.forEach((layer, li) =>
         layer.neurons.forEach((n, i) => {
           n.w.forEach((w, j) => (w.data = dense.W[li + 1]!.get(i, j)));

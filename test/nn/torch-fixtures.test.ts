@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, test } from "vitest";
-import { DenseNetwork } from "../../src/nn/mlp";
+import { MatrixMLP } from "../../src/nn/mlp";
 import { Matrix } from "../../src/nn/matrix";
 import { adam, momentum, sgd, type Optimizer } from "../../src/nn/optim";
 import { gradientsOnFixture, mlpFixtureFiles, torchFixtureDir, type MlpFixture } from "./torch-mlp-fixtures";
@@ -46,7 +46,7 @@ describe("gradients agree with PyTorch float64 (test/fixtures/generate_torch_mlp
     const fx = JSON.parse(readFileSync(path.join(dir, "mlp-001-relu-nobias-ce-decay.json"), "utf8")) as MlpFixture;
     expect([fx.sizes.length, fx.hidden, fx.output, fx.loss, fx.bias]).toEqual([3, "relu", "softmax", "softmaxCrossEntropy", false]);
     expect(fx.weightDecay).toBeGreaterThan(0);
-    const net = new DenseNetwork(fx.sizes, { hidden: "relu", output: "softmax", loss: "softmaxCrossEntropy", bias: false });
+    const net = new MatrixMLP(fx.sizes, { hidden: "relu", output: "softmax", loss: "softmaxCrossEntropy", bias: false });
     net.W[1]!.data.set(Matrix.from(fx.W[0]!).data);
     net.W[2]!.data.set(Matrix.from(fx.W[1]!).data);
     const g = net.backward(net.forward(Matrix.from(fx.X)), Matrix.from(fx.Y), { weightDecay: fx.weightDecay });

@@ -1,13 +1,13 @@
 /**
  * The PyTorch reference networks of test/fixtures/torch (made by generate_torch_mlp.py), loaded into
- * our DenseNetwork: one place that reads them, so every backend's test compares against the same thing.
+ * our MatrixMLP: one place that reads them, so every backend's test compares against the same thing.
  */
 import { readFileSync, readdirSync } from "node:fs";
 import * as path from "node:path";
 import type { ActivationName } from "../../src/nn/activations";
 import type { LossName } from "../../src/nn/losses";
 import { Matrix } from "../../src/nn/matrix";
-import { DenseNetwork, type Gradients } from "../../src/nn/mlp";
+import { MatrixMLP, type Gradients } from "../../src/nn/mlp";
 
 /** One network, its batch, and PyTorch's loss and gradients for it (lists indexed from layer 1). */
 export interface MlpFixture {
@@ -26,7 +26,7 @@ export function mlpFixtureFiles(): string[] {
 /** Reads a fixture, builds the same network with PyTorch's weights, and runs our forward and backward. */
 export function gradientsOnFixture(file: string): { fx: MlpFixture; g: Gradients } {
   const fx = JSON.parse(readFileSync(path.join(torchFixtureDir, file), "utf8")) as MlpFixture;
-  const net = new DenseNetwork(fx.sizes, { hidden: fx.hidden, output: fx.output, loss: fx.loss, bias: fx.bias });
+  const net = new MatrixMLP(fx.sizes, { hidden: fx.hidden, output: fx.output, loss: fx.loss, bias: fx.bias });
   for (let l = 1; l <= net.L; l++) {
     net.W[l]!.data.set(Matrix.from(fx.W[l - 1]!).data);
     net.b[l]!.data.set(Matrix.from(fx.b[l - 1]!).data);
