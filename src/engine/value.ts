@@ -227,6 +227,11 @@ export class Value implements ScalarOps<Value> {
     return order;
   }
 
+  /** @deprecated The former name of `topologicalOrder()`, kept while notebooks written in parallel still call it. */
+  nodes(): Value[] {
+    return this.topologicalOrder();
+  }
+
   /**
    * Depth-first, post-order walk with a stamp per walk instead of a visited set: mark < base means
    * not reached yet, base means expanded (inputs pushed, waiting for them), base + 1 means
