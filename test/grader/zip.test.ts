@@ -258,6 +258,26 @@ describe("the unpacking child process", () => {
     const r = await unpackZip(bomb, outDir());
     expect(r.fatal).toMatch(/a zip bomb/);
   });
+  it("a child that finished while the grader's own event loop was busy past the time limit is not taken for a stall", async () => {
+    const file = path.join(root, "ok3.zip");
+    writeFileSync(file, zipOf([{ name: "a.ts", data: text("1") }]));
+    const dir = outDir();
+    const pending = unpackZip(file, dir, { ...DEFAULT_ZIP_LIMITS, timeoutMs: 100 });
+    // Block this thread (as compiling a classmate does) until the child has written its file and
+    // exited: no live process names the output folder any more (a zombie's cmdline is empty).
+    const running = (): boolean =>
+      readdirSync("/proc").some((p) => {
+        try {
+          return /^\d+$/.test(p) && readFileSync(`/proc/${p}/cmdline`, "utf8").includes(dir);
+        } catch {
+          return false;
+        }
+      });
+    while (!existsSync(path.join(dir, "a.ts")) || running()) {
+      /* busy, far past the 100 ms limit */
+    }
+    expect(await pending).toEqual({ files: ["a.ts"], notes: [], fatal: null });
+  });
   it("a child that overruns its time limit is stopped, and that is reported as the grader's failure, not the student's", async () => {
     const file = path.join(root, "ok2.zip");
     writeFileSync(file, zipOf([{ name: "a.ts", data: text("1") }]));
