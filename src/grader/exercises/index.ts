@@ -1,7 +1,10 @@
 /**
  * Every gradable exercise, in course order; the CLI, inline checks and docs all read this list.
  * Each module is named after the exercise file it grades (`01-local-rules.ts` grades
- * exercises/01-local-rules.ts).
+ * exercises/01-local-rules.ts). A new exercise declares its hidden cases as families that cover
+ * every option of its contract (`ExerciseSpec.hidden`), lists those options in
+ * test/grader/coverage.test.ts (which fails for an exercise it does not know), and plants the
+ * slips each option invites in test/grader/slips.test.ts.
  */
 import type { Exercise } from "../contract";
 import { LOCAL_RULE_EXERCISES } from "./01-local-rules";
