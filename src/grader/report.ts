@@ -41,6 +41,14 @@ export interface SubmissionReport {
 }
 
 /**
+ * Characters that must never reach a terminal or a report line from student-controlled text: C0
+ * and C1 controls, DEL, the line and paragraph separators, and every bidirectional formatting
+ * character (marks, embeddings, overrides, isolates). A regex character class, for `new RegExp`.
+ */
+export const UNPRINTABLE_CLASS = "[\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069]";
+const UNPRINTABLE = new RegExp(UNPRINTABLE_CLASS, "g");
+
+/**
  * One printable line from text a student controls (error messages, export names, file names):
  * line breaks of every kind (CR, LF, tabs, NEL, U+2028 LINE SEPARATOR, U+2029 PARAGRAPH
  * SEPARATOR) become spaces; other control characters, bidirectional marks, embeddings, overrides
@@ -50,7 +58,7 @@ export interface SubmissionReport {
 export function cleanText(s: string, max = 2000): string {
   const t = s
     .replace(/\r\n|[\r\n\t\v\f\u0085\u2028\u2029]/g, " ")
-    .replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, "\ufffd")
+    .replace(UNPRINTABLE, "\ufffd")
     .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd");
   return t.length > max ? `${t.slice(0, max)}…` : t;
 }

@@ -12,7 +12,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { inflateRawSync } from "node:zlib";
-import { fmtBytes } from "../report";
+import { UNPRINTABLE_CLASS, fmtBytes } from "../report";
 
 /** Caps on what one zip may unpack to. */
 export interface ZipLimits {
@@ -172,8 +172,8 @@ export function entryName(e: Pick<ZipEntry, "rawName" | "utf8">): string {
 /** How a name is to be handled: a path to write (segments), a folder, silently ignored, or skipped with a reason. */
 export type NameVerdict = { kind: "file" | "dir"; segments: string[]; backslashes: boolean } | { kind: "ignore" } | { kind: "skip"; why: string };
 
-// C0, DEL, C1, the line/paragraph separators, and every bidirectional formatting character.
-const BAD_CHAR = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
+const BAD_CHAR = new RegExp(UNPRINTABLE_CLASS);
+const BAD_CHARS = new RegExp(UNPRINTABLE_CLASS, "g");
 
 /** The name policy: what may be written into the private copy, and why anything else is not. */
 export function classifyName(name: string, isDir: boolean): NameVerdict {
@@ -202,7 +202,7 @@ function unixType(e: ZipEntry): number | null {
 /** What `name` shows in a note: quoted with escapes, so a NUL or a line break is visible, and short. */
 function shown(name: string): string {
   const q = JSON.stringify(name.length > 120 ? `${name.slice(0, 120)}…` : name);
-  return q.replace(/[\u0080-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu, (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, "0")}`);
+  return q.replace(BAD_CHARS, (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, "0")}`);
 }
 
 /** Notes beyond this many are summed up in one line. */
