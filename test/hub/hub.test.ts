@@ -15,9 +15,9 @@ import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, re
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { chromium, type Browser, type Page } from "playwright-core";
 import { CHROMIUM, CHROMIUM_ARGS, artifacts, freePort, root } from "../notebooks/helpers";
-import { census, openNotebook, waitForCharts, waitIdle, type JupyterWindow } from "../notebooks/browser";
+import { census, hubLogin, openNotebook, waitForCharts, waitIdle, type JupyterWindow } from "../notebooks/browser";
 
 const isRoot = process.getuid?.() === 0;
 const canMakeAccounts = isRoot && existsSync("/usr/sbin/useradd") && existsSync("/usr/sbin/chpasswd");
@@ -73,7 +73,6 @@ describe.skipIf(skipReason !== null)("npm run hub: a class on one machine", () =
   let hubExit: Promise<unknown> | undefined;
   let hubLog = "";
   let browser: Browser | undefined;
-  const contexts = new Map<string, BrowserContext>();
   const hubArgs = () => ["--prefix", prefix, "--kernel-prefix", kernelPrefix, "--state", state];
 
   /** Stops the hub (it stops every student's server and the proxy), then the browser. Idempotent. */
@@ -90,8 +89,7 @@ describe.skipIf(skipReason !== null)("npm run hub: a class on one machine", () =
   function removeAccounts(pattern: RegExp) {
     for (const line of readFileSync("/etc/passwd", "utf8").split("\n")) {
       const name = line.split(":")[0]!;
-      const m = pattern.exec(name);
-      if (m) execFileSync("userdel", ["--remove", "--force", name], { stdio: "ignore" });
+      if (pattern.test(name)) execFileSync("userdel", ["--remove", "--force", name], { stdio: "ignore" });
     }
   }
 
@@ -111,6 +109,18 @@ describe.skipIf(skipReason !== null)("npm run hub: a class on one machine", () =
 
   afterAll(async () => {
     await stopAll();
+    // A server that outlived a hub killed after its grace period: these processes were started by this
+    // test's hub as this test's accounts; end them by id before the accounts go.
+    for (const s of students) {
+      const pids = (() => {
+        try {
+          return sh("pgrep", ["-u", s.name]).trim().split("\n").filter(Boolean).map(Number);
+        } catch {
+          return []; // none, or the account was never made
+        }
+      })();
+      for (const pid of pids) process.kill(pid, "SIGKILL");
+    }
     removeAccounts(new RegExp(`^${TAG}[ab]$`));
     if (base) rmSync(base, { recursive: true, force: true });
   });
@@ -148,19 +158,11 @@ describe.skipIf(skipReason !== null)("npm run hub: a class on one machine", () =
     expect(asUser(students[0]!.name, `touch ${prefix}/dist/x`).status).not.toBe(0);
   });
 
-  /** Logs `s` in through the hub's form and waits for their own server's file list. */
+  /** Logs `s` in through the hub's form; the server opens on their copy of the notebooks. */
   async function login(s: (typeof students)[number]): Promise<Page> {
     browser ??= await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
-    contexts.set(s.name, context);
-    const page = await context.newPage();
-    await page.goto(`http://127.0.0.1:${port}/hub/login`);
-    await page.fill("#username_input", s.name);
-    await page.fill("#password_input", s.password);
-    await page.click("#login_submit");
-    // spawn → spawn-pending → the server's tree: a generous wait for a loaded machine
-    await page.waitForURL(new RegExp(`/user/${s.name}/tree/notebooks`), { timeout: 360_000 });
-    await page.waitForSelector("#notebook_list .item_link", { timeout: 120_000 });
+    const page = await hubLogin(browser, `http://127.0.0.1:${port}`, s.name, s.password);
+    expect(page.url()).toContain(`/user/${s.name}/tree/notebooks`);
     return page;
   }
 

@@ -1,5 +1,5 @@
 /** Driving a live classic Notebook page in headless Chromium: shared by the live-Notebook and hub suites. */
-import type { Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { BUNDLE_MARKER } from "./helpers";
 
 /** The parts of the classic Notebook's page object the tests call. */
@@ -66,4 +66,20 @@ export async function waitIdle(page: Page) {
     undefined,
     { timeout: 180_000 },
   );
+}
+
+/**
+ * Logs `user` in through a JupyterHub's login form in a fresh browser context and waits until their
+ * own server shows its file list (spawning on a loaded machine can take minutes).
+ */
+export async function hubLogin(browser: Browser, hub: string, user: string, password: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${hub}/hub/login`);
+  await page.fill("#username_input", user);
+  await page.fill("#password_input", password);
+  await page.click("#login_submit");
+  await page.waitForURL(new RegExp(`/user/${user}/tree`), { timeout: 600_000 });
+  await page.waitForSelector("#notebook_list .item_link", { timeout: 120_000 });
+  return page;
 }
