@@ -26,7 +26,7 @@ export default defineConfig({
         test: {
           name: "hub",
           include: ["test/hub/**/*.test.ts"],
-          testTimeout: 900_000,
+          testTimeout: 1_800_000,
           hookTimeout: 300_000,
           fileParallelism: false,
         },

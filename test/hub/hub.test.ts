@@ -17,7 +17,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { CHROMIUM, CHROMIUM_ARGS, artifacts, freePort, root } from "../notebooks/helpers";
-import { census, hubLogin, openNotebook, waitForCharts, waitIdle, type JupyterWindow } from "../notebooks/browser";
+import { LOADED, census, hubLogin, openNotebook, waitForCharts, waitIdle, type JupyterWindow } from "../notebooks/browser";
 
 const isRoot = process.getuid?.() === 0;
 const canMakeAccounts = isRoot && existsSync("/usr/sbin/useradd") && existsSync("/usr/sbin/chpasswd");
@@ -184,10 +184,10 @@ describe.skipIf(skipReason !== null)("npm run hub: a class on one machine", () =
       page.on("pageerror", (e) => pageErrors.push(e.message));
       await openNotebook(page, `${user}/notebooks/notebooks/${GALLERY}`);
       await page.evaluate(() => (window as unknown as JupyterWindow).Jupyter.notebook.execute_all_cells());
-      await waitIdle(page);
+      await waitIdle(page, LOADED);
       const before = await census(page);
       expect(before.chartDivs).toBeGreaterThanOrEqual(7);
-      await waitForCharts(page, before.chartDivs);
+      await waitForCharts(page, before.chartDivs, LOADED);
       const drawn = await census(page);
       await page.screenshot({ path: join(shots, `${s.name}-gallery.png`), fullPage: true });
       expect(drawn.charts).toBe(before.chartDivs);
@@ -201,7 +201,12 @@ describe.skipIf(skipReason !== null)("npm run hub: a class on one machine", () =
 
       // 2. Edit exercises/01-local-rules.ts in the Notebook's text editor and save it.
       await page.goto(`${user}/edit/exercises/01-local-rules.ts`);
-      await page.waitForFunction(() => !!(window as unknown as { IPython?: { editor?: { codemirror?: unknown } } }).IPython?.editor?.codemirror, undefined, { timeout: 60_000 });
+      // The editor exists before the file's text arrives: wait for the text, not only the editor.
+      await page.waitForFunction(
+        (stub) => (window as unknown as { IPython?: { editor?: { codemirror?: { getValue(): string } } } }).IPython?.editor?.codemirror?.getValue().includes(stub) === true,
+        STUB,
+        { timeout: 120_000 },
+      );
       await page.evaluate(
         ([stub, body]) => {
           const ed = (window as unknown as { IPython: { editor: { codemirror: { getValue(): string; setValue(v: string): void }; save(): void } } }).IPython.editor;
@@ -220,7 +225,7 @@ describe.skipIf(skipReason !== null)("npm run hub: a class on one machine", () =
       const cellOf = await page.evaluate(() => (window as unknown as JupyterWindow).Jupyter.notebook.get_cells().findIndex((c) => c.get_text().includes('checkFile("01-local-rules.ts", "mul-backward")')));
       expect(cellOf).toBeGreaterThan(1);
       await page.evaluate((i) => (window as unknown as JupyterWindow).Jupyter.notebook.execute_cells([1, i]), cellOf);
-      await waitIdle(page);
+      await waitIdle(page, LOADED);
       const table = await page.evaluate((i) => document.querySelectorAll(".cell")[i]!.querySelector(".output_area")?.textContent ?? "", cellOf);
       await page.screenshot({ path: join(shots, `${s.name}-exercises.png`) });
       expect(table).toContain("mul-backward");

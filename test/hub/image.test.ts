@@ -18,7 +18,7 @@ import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { chromium } from "playwright-core";
 import { CHROMIUM, CHROMIUM_ARGS, freePort, root, waitForHttp } from "../notebooks/helpers";
-import { census, hubLogin, openNotebook, waitForCharts, waitIdle, type JupyterWindow } from "../notebooks/browser";
+import { LOADED, census, hubLogin, openNotebook, waitForCharts, waitIdle, type JupyterWindow } from "../notebooks/browser";
 
 const run = promisify(execFile);
 const wanted = process.env.BPL_IMAGE_TESTS === "1";
@@ -146,16 +146,16 @@ describe.skipIf(skipReason !== null)("container image (deploy/Containerfile)", (
       const user = `http://127.0.0.1:${port}/user/jovyan`;
       await openNotebook(page, `${user}/notebooks/notebooks/${gallery}`);
       await page.evaluate(() => (window as unknown as JupyterWindow).Jupyter.notebook.execute_all_cells());
-      await waitIdle(page);
+      await waitIdle(page, LOADED);
       const before = await census(page);
       expect(before.chartDivs).toBeGreaterThanOrEqual(7);
-      await waitForCharts(page, before.chartDivs);
+      await waitForCharts(page, before.chartDivs, LOADED);
       expect((await census(page)).charts).toBe(before.chartDivs);
       await page.screenshot({ path: join(tmp, "gallery.png") });
       await openNotebook(page, `${user}/notebooks/notebooks/10-exercises.ipynb`);
       const cellOf = await page.evaluate(() => (window as unknown as JupyterWindow).Jupyter.notebook.get_cells().findIndex((c) => c.get_text().includes('checkFile("01-local-rules.ts", "mul-backward")')));
       await page.evaluate((i) => (window as unknown as JupyterWindow).Jupyter.notebook.execute_cells([1, i]), cellOf);
-      await waitIdle(page);
+      await waitIdle(page, LOADED);
       const table = await page.evaluate((i) => document.querySelectorAll(".cell")[i]!.querySelector(".output_area")?.textContent ?? "", cellOf);
       expect(table).toContain("0.00 / 1");
       expect(table).toContain("not implemented: mul-backward");

@@ -2,6 +2,9 @@
 import type { Browser, Page } from "playwright-core";
 import { BUNDLE_MARKER } from "./helpers";
 
+/** How long a whole notebook may take on a loaded 2-core machine shared with other test runs. */
+export const LOADED = 900_000;
+
 /** The parts of the classic Notebook's page object the tests call. */
 export interface JupyterWindow {
   Jupyter: {
@@ -43,12 +46,12 @@ export async function census(page: Page) {
   }), BUNDLE_MARKER);
 }
 
-/** Waits until at least `n` charts have drawn their SVG. */
-export async function waitForCharts(page: Page, n: number) {
+/** Waits until at least `n` charts have drawn their SVG (generously: readiness, not speed, is tested). */
+export async function waitForCharts(page: Page, n: number, timeout = 120_000) {
   await page.waitForFunction(
     (k) => Array.from(document.querySelectorAll(".bpl-plot")).filter((d) => d.querySelector(".main-svg")).length >= k,
     n,
-    { timeout: 120_000 },
+    { timeout },
   );
 }
 
@@ -60,11 +63,11 @@ export async function openNotebook(page: Page, url: string) {
 }
 
 /** Waits until no cell shows the busy prompt `In [*]`. */
-export async function waitIdle(page: Page) {
+export async function waitIdle(page: Page, timeout = 180_000) {
   await page.waitForFunction(
     () => Array.from(document.querySelectorAll(".input_prompt")).every((p) => !(p.textContent ?? "").includes("*")),
     undefined,
-    { timeout: 180_000 },
+    { timeout },
   );
 }
 
