@@ -165,7 +165,8 @@ export default async function mlpBench(ctx = { quick: false, wants: () => true, 
   const lib = require(path.join(root, "dist/index.js"));
   // The kernel switches are internal (not part of the package's API): the bench reads them directly.
   const product = require(path.join(root, "dist/nn/kernels/product.js"));
-  const kernelName = () => (lib.gemmBackend() === "js" ? "js" : product.packedKernel());
+  const backend = require(path.join(root, "dist/nn/kernels/backend.js"));
+  const kernelName = () => (backend.gemmBackend() === "js" ? "js" : product.packedKernel());
   const rows = [];
   const keys = Object.keys(WORK).filter((key) => ctx.wants(WORK[key].name) || (key === "mnist" && ctx.wants("mlp-backward-forward-ratio")));
   const fmt = (w) => `float64, ${w.sizes.join("-")}, batch ${w.batch}`;
@@ -209,7 +210,7 @@ export default async function mlpBench(ctx = { quick: false, wants: () => true, 
       const flops = 2 * stepMacs(w.sizes, w.batch);
       if (key === "mnist") rows.push({ name: `${w.name}/gflops`, unit: "GFLOP/s", value: flops / stepUs / 1e3, note: `${(flops / 1e6).toFixed(1)} MFLOP per step` });
       const kernels = product.availablePackedKernels();
-      if (key === "mnist" && kernels.length > 1 && lib.gemmBackend() === "wasm") {
+      if (key === "mnist" && kernels.length > 1 && backend.gemmBackend() === "wasm") {
         const prevKernel = product.usePackedKernel(kernels[kernels.length - 1]);
         try {
           const plain = timeUs(ourStep(lib, w).step, ctx.reps(Math.ceil(w.reps / 2), 3));
@@ -223,13 +224,13 @@ export default async function mlpBench(ctx = { quick: false, wants: () => true, 
         const bwd = timeUs(o.backward, ctx.reps(w.reps, 5));
         rows.push({ name: "mlp-backward-forward-ratio", unit: "×", value: bwd / fwd, note: `784-256-128-10: forward ${fwd.toFixed(0)} µs, backward ${bwd.toFixed(0)} µs (target ≤ 2)` });
       }
-      if (lib.gemmBackend() === "wasm") {
-        const prev = lib.setGemmBackend("js");
+      if (backend.gemmBackend() === "wasm") {
+        const prev = backend.setGemmBackend("js");
         try {
           const js = timeUs(ourStep(lib, w).step, ctx.reps(Math.ceil(w.reps / 2), 3));
           rows.push({ name: `${w.name}/js-kernel`, unit: "µs/step", value: js, note: "ours with the WebAssembly kernels off: JavaScript loops for products and element-wise passes" });
         } finally {
-          lib.setGemmBackend(prev);
+          backend.setGemmBackend(prev);
         }
       }
       try {

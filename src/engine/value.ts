@@ -227,10 +227,6 @@ export class Value implements ScalarOps<Value> {
     return order;
   }
 
-  /** @deprecated The former name of `topologicalOrder()`, kept while notebooks written in parallel still call it. */
-  nodes(): Value[] {
-    return this.topologicalOrder();
-  }
 
   /**
    * Depth-first, post-order walk with a stamp per walk instead of a visited set: mark < base means

@@ -239,9 +239,3 @@ export class MatrixMLP {
   }
 }
 
-/** @deprecated The matrix MLP's former name; use `MatrixMLP` (the pair of `ScalarMLP`). */
-export const DenseNetwork = MatrixMLP;
-/** @deprecated Use `MatrixMLP`. */
-export type DenseNetwork = MatrixMLP;
-/** @deprecated Use `MatrixMLPOptions`. */
-export type DenseNetworkOptions = MatrixMLPOptions;

@@ -240,9 +240,3 @@ export class ScalarMLP {
   }
 }
 
-/** @deprecated The scalar MLP's former name; use `ScalarMLP` (the pair of `MatrixMLP`). */
-export const MLP = ScalarMLP;
-/** @deprecated Use `ScalarMLP`. */
-export type MLP = ScalarMLP;
-/** @deprecated Use `ScalarMLPOptions`. */
-export type MLPOptions = ScalarMLPOptions;

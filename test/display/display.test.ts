@@ -5,7 +5,8 @@ import {
   namedTableText, plotHtml, progressBar, progressText, resetPlotlyBundle, showBackwardSteps, showGraph, tex, texMatrix, texNumber,
   texString, texWith, PLOTLY_NBEXTENSION, plotlyBundlePath, type CapturedOutput,
 } from "../../src/display";
-import { topologicalOrder, Value } from "../../src/engine";
+import { topologicalOrder } from "../../src/engine/graph";
+import { Value } from "../../src/engine/value";
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 

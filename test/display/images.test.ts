@@ -6,7 +6,7 @@
 import { crc32, inflateSync } from "node:zlib";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { captureOutput, confusionMatrixPlot, encodePng, imageGrid, imageGridHtml, weightImages, type CapturedOutput } from "../../src/display";
-import { Matrix } from "../../src/nn";
+import { Matrix } from "../../src/nn/matrix";
 
 function capture(fn: () => void): CapturedOutput[] {
   const out: CapturedOutput[] = [];

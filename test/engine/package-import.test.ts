@@ -22,7 +22,9 @@ const ts50 = createRequire(path.join(root, "node_modules/tslab/package.json"))("
 const source = `
 import { Value, Dual, ScalarMLP, Neuron, Layer, grad, valueAndGrad, sum, zeroParameterGrads, topologicalOrder, trace, toDot, toSvg, backwardSteps,
   checkGradient, checkVjp, numericGradient, numericVjp, relativeError, classify, ERROR_BANDS, forwardGradient, jvp,
-  moons, circles, spirals, xor, regression1d, trainTestSplit, Rng, rng } from "backprop-lab";
+  moons, circles, spirals, xor, regression1d, trainTestSplit, Rng } from "backprop-lab";
+import { gradeSubmission, ALL_EXERCISES } from "backprop-lab/grader";
+import { graphSvg, captureOutput } from "backprop-lab/display";
 import type { Scalar, ScalarOps, ValueFunction, ValueAndGrad, DualScalar, GradCheckReport, ErrorBand, BackwardStep,
   ToyDataset, ScalarActivation, ScalarInit } from "backprop-lab";
 
@@ -44,7 +46,9 @@ export const steps: BackwardStep[] = backwardSteps(y);
 export const data: ToyDataset = moons(10, { seed: 1 });
 export const svg: Promise<string> = toSvg(y);
 export const all = [Neuron, Layer, sum, zeroParameterGrads, topologicalOrder, trace, toDot, checkVjp, numericGradient, numericVjp, ERROR_BANDS, jvp,
-  circles, spirals, xor, regression1d, trainTestSplit, Rng, rng];
+  circles, spirals, xor, regression1d, trainTestSplit, Rng];
+export const exerciseCount: number = ALL_EXERCISES.length;
+export const subpaths = [gradeSubmission, graphSvg, captureOutput];
 `;
 
 describe('import { Value, Dual, ScalarMLP, grad } from "backprop-lab" in a notebook cell', () => {
@@ -64,6 +68,9 @@ describe('import { Value, Dual, ScalarMLP, grad } from "backprop-lab" in a noteb
     });
     const resolved = program.getSourceFiles().map((f) => f.fileName).filter((n) => n.includes("/dist/"));
     expect(resolved.some((n) => n.endsWith("dist/index.d.ts")), "the package name resolves to dist/index.d.ts").toBe(true);
+    // node10 resolution ignores "exports": the subpaths reach their declarations through typesVersions.
+    expect(resolved.some((n) => n.endsWith("dist/grader/index.d.ts")), "backprop-lab/grader resolves to dist/grader/index.d.ts").toBe(true);
+    expect(resolved.some((n) => n.endsWith("dist/display/index.d.ts")), "backprop-lab/display resolves to dist/display/index.d.ts").toBe(true);
     const errors = ts50.getPreEmitDiagnostics(program).map((d) => ts50.flattenDiagnosticMessageText(d.messageText, "\n"));
     expect(errors).toEqual([]);
   });
@@ -79,5 +86,17 @@ describe('import { Value, Dual, ScalarMLP, grad } from "backprop-lab" in a noteb
     expect(lib.forwardGradient((d) => d.mul(d), [3]).grad).toEqual([6]);
     expect(new lib.ScalarMLP([2, 3, 1]).parameters()).toHaveLength(2 * 3 + 3 + 3 + 1);
     expect(await lib.toSvg(y)).toContain("</svg>");
+  });
+
+  it("the subpaths load at run time through the package's exports map, and deep paths are closed", () => {
+    mkdirSync(dir, { recursive: true });
+    const req = createRequire(cell);
+    const grader = req("backprop-lab/grader") as typeof import("../../src/grader");
+    const display = req("backprop-lab/display") as typeof import("../../src/display");
+    expect(grader.ALL_EXERCISES.length).toBeGreaterThan(20);
+    expect(typeof grader.gradeSubmission).toBe("function");
+    expect(typeof display.graphSvg).toBe("function");
+    // Internals are not reachable by the package name: only ".", "./grader" and "./display" are exported.
+    expect(() => req("backprop-lab/dist/nn/kernels/backend.js")).toThrow(/ERR_PACKAGE_PATH_NOT_EXPORTED|not defined by "exports"/);
   });
 });
