@@ -8,8 +8,9 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
+import { childScript } from "../child-script";
 import { MAX_MESSAGE_CHARS, decodeOutput, parseChildMessage, type ChildMessage, type JsLocation, type ParentMessage } from "./protocol";
 
 /** Limits for one student process. */
@@ -40,12 +41,8 @@ export type CallOutcome =
   | { ok: true; output: unknown; mutated: boolean; tampered: string[]; printed: number }
   | { ok: false; error: string; where?: JsLocation; kind: "load" | "call" | "timeout" | "died"; tampered: string[]; printed: number };
 
-/** The compiled child script: beside this file in dist/, or in dist/ when running from src/ (tests). */
-const CHILD_SCRIPT = ((): string => {
-  const here = path.join(__dirname, "child.js");
-  if (existsSync(here)) return here;
-  return path.resolve(__dirname, "../../../dist/grader/sandbox/child.js");
-})();
+/** The compiled script of the child process (see child-script.ts). */
+const CHILD_SCRIPT = childScript("sandbox/child");
 
 /** Resident memory of a process in MB from /proc (null where /proc is not available). */
 function residentMb(pid: number): number | null {

@@ -6,16 +6,11 @@
  * overran its time, it died) throws, because that is the grader's problem, not the student's.
  */
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
-import * as path from "node:path";
+import { childScript } from "../child-script";
 import { DEFAULT_ZIP_LIMITS, type UnpackResult, type ZipLimits } from "./extract";
 
-/** The compiled child script: beside this file in dist/, or in dist/ when running from src/ (tests). */
-const CHILD_SCRIPT = ((): string => {
-  const here = path.join(__dirname, "child.js");
-  if (existsSync(here)) return here;
-  return path.resolve(__dirname, "../../../dist/grader/zip/child.js");
-})();
+/** The compiled script of the child process (see child-script.ts). */
+const CHILD_SCRIPT = childScript("zip/child");
 
 /** More reply than any honest result (500 file names and ten notes) could need. */
 const MAX_REPLY_BYTES = 1024 * 1024;
