@@ -15,15 +15,25 @@ export function run(cmd, args, opts = {}) {
   execFileSync(cmd, args, { cwd: root, stdio: ["inherit", process.stderr, "inherit"], ...opts });
 }
 
-/** Newest modification time of any file under `dir` (0 when it does not exist). */
-function newest(dir) {
-  if (!existsSync(dir)) return 0;
-  let t = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name);
-    t = Math.max(t, entry.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }
-  return t;
+/** The TypeScript sources under `dir`, as paths relative to it. */
+function tsSources(dir, rel = "") {
+  return readdirSync(join(dir, rel), { withFileTypes: true }).flatMap((entry) => {
+    const p = join(rel, entry.name);
+    return entry.isDirectory() ? tsSources(dir, p) : entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts") ? [p] : [];
+  });
+}
+
+/**
+ * Is dist/ behind src/? File by file: every source needs its compiled .js, written after both the
+ * source and tsconfig.json last changed (tsc rewrites every output on each build). One newer file
+ * elsewhere in dist/ therefore cannot hide a stale one.
+ */
+export function buildIsStale() {
+  const config = statSync(join(root, "tsconfig.json")).mtimeMs;
+  return tsSources(join(root, "src")).some((rel) => {
+    const out = join(root, "dist", rel.replace(/\.ts$/, ".js"));
+    return !existsSync(out) || statSync(out).mtimeMs < Math.max(config, statSync(join(root, "src", rel)).mtimeMs);
+  });
 }
 
 export function ensureNodeModules() {
@@ -43,8 +53,7 @@ export function ensureNodeModules() {
 export function ensureBuild({ strict = true } = {}) {
   const out = join(root, "dist", "index.js");
   const failed = join(root, "dist", ".build-failed");
-  const srcTime = Math.max(newest(join(root, "src")), statSync(join(root, "tsconfig.json")).mtimeMs);
-  if (existsSync(out) && !existsSync(failed) && newest(join(root, "dist")) >= srcTime) return;
+  if (!existsSync(failed) && !buildIsStale()) return;
   log("building the library (tsc)");
   try {
     run(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"]);
