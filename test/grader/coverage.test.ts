@@ -121,15 +121,23 @@ const COVERAGE: Record<string, { required: string[]; tags: (args: Json[]) => str
     tags: ([delta, A]) => [...shape(delta as M).filter((t) => !t.includes("square")), ...shape(A as M, "n").filter((t) => t.startsWith("n")), (delta as M).length === (A as M).length ? "dW square" : "dW not square"],
   },
   "mlp-backward": {
-    required: [...ACTS, "2 layers", "3 layers", "M=1", "M>1", "λ=0", "λ>0", "λ>0 with M≥3", "d_L=1", "d_L>1", "d_0=1", "d_0>1", "a square W", "a W not square"],
+    required: [...ACTS, "2 layers", "3 layers", "M=1", "M>1", "λ=0", "λ>0", "λ>0 with M≥3", "d_L=1", "d_L>1", "d_0=1", "d_0>1", "a square W", "a W not square", "relu: a unit off and a unit on"],
     tags: ([p, X, Y, act, lambda]) => {
-      const W = (p as { W: M[] }).W;
+      const { W, b } = p as { W: M[]; b: number[][] };
+      const z: number[] = [];
+      let a = X as M;
+      for (let l = 0; l < W.length - 1; l++) {
+        const zl = W[l]!.map((row, i) => a[0]!.map((_, m) => row.reduce((s, w, k) => s + w * a[k]![m]!, b[l]![i]!)));
+        z.push(...zl.flat());
+        a = zl.map((r) => r.map(relu));
+      }
       const m = (X as M)[0]!.length;
       const l = lambda as number;
       return [
         actOf(act!), `${W.length} layers`, m === 1 ? "M=1" : "M>1", l === 0 ? "λ=0" : "λ>0", ...(l > 0 && m >= 3 ? ["λ>0 with M≥3"] : []),
         (Y as M).length === 1 ? "d_L=1" : "d_L>1", (X as M).length === 1 ? "d_0=1" : "d_0>1",
         ...W.map((w) => (w.length === w[0]!.length ? "a square W" : "a W not square")),
+        ...(act === "relu" && z.some((v) => v < 0) && z.some((v) => v > 0) ? ["relu: a unit off and a unit on"] : []),
       ];
     },
   },

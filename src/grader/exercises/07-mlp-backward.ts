@@ -97,23 +97,36 @@ const NET_FAMILIES: readonly NetFamily[] = [
   { act: "sigmoid", sizes: (r) => [1 + r.int(3), 2 + r.int(3), ...(r.next() < 0.5 ? [2 + r.int(2)] : []), 1 + r.int(2)], M: between(1, 4), lambda: 0 },
 ];
 
-function familyArgs(rng: Rng, fam: NetFamily): Json[] {
-  const sizes = fam.sizes(rng);
-  const M = fam.M(rng);
-  const W = sizes.slice(1).map((d, l) => randomMatrix(rng, d, sizes[l]!, 0.8));
-  const b = sizes.slice(1).map((d) => Array.from({ length: d }, () => rng.normal(0, 0.3)));
-  const act = fam.act;
-  const X = randomMatrix(rng, sizes[0]!, M);
-  // keep relu's pre-activations away from the kink so relu′(0) conventions never matter
-  if (act === "relu") {
-    let a = X;
-    for (let l = 0; l < W.length - 1; l++) {
-      const z = matmul(W[l]!, a).map((r, i) => r.map((v) => v + b[l]![i]!));
-      z.forEach((r, i) => r.forEach((v) => { if (Math.abs(v) < 0.05) b[l]![i]! += 0.2; }));
-      a = matmul(W[l]!, a).map((r, i) => r.map((v) => ACTIVATIONS.relu.f(v + b[l]![i]!)));
-    }
+/** The hidden layers' pre-activations z^1 … z^(L−1), every entry of every example. */
+function hiddenPreActivations(W: M2[], b: number[][], X: M2, act: Act): number[] {
+  const out: number[] = [];
+  let a = X;
+  for (let l = 0; l < W.length - 1; l++) {
+    const z = matmul(W[l]!, a).map((r, i) => r.map((v) => v + b[l]![i]!));
+    out.push(...z.flat());
+    a = z.map((r) => r.map(ACTIVATIONS[act].f));
   }
-  return [{ W, b }, X, randomMatrix(rng, sizes[sizes.length - 1]!, M), act, fam.lambda];
+  return out;
+}
+
+/**
+ * One network of a family. With relu the pre-activations stay away from the kink (so relu′(0)
+ * conventions never matter) and some units are off while others are on, so relu′ = 0 shows.
+ */
+function familyArgs(rng: Rng, fam: NetFamily): Json[] {
+  for (;;) {
+    const sizes = fam.sizes(rng);
+    const M = fam.M(rng);
+    const W = sizes.slice(1).map((d, l) => randomMatrix(rng, d, sizes[l]!, 0.8));
+    const b = sizes.slice(1).map((d) => Array.from({ length: d }, () => rng.normal(0, 0.3)));
+    const X = randomMatrix(rng, sizes[0]!, M);
+    const Y = randomMatrix(rng, sizes[sizes.length - 1]!, M);
+    if (fam.act === "relu") {
+      const z = hiddenPreActivations(W, b, X, fam.act);
+      if (z.some((v) => Math.abs(v) < 0.05) || !z.some((v) => v < 0) || !z.some((v) => v > 0)) continue;
+    }
+    return [{ W, b }, X, Y, fam.act, fam.lambda];
+  }
 }
 
 const base = defineExercise({
