@@ -7,8 +7,10 @@
 import { mkdirSync, readdirSync, renameSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { isGraderFault } from "./fault";
 import { COURSE_SEED, failedReport, gradeSubmission, type GradeOptions } from "./grade";
 import { gradebookCsv, writeJsonAtomic, type SubmissionReport } from "./report";
+import { checkGrader } from "./selftest";
 import { loadSubmission } from "./submission";
 import type { Exercise } from "./contract";
 
@@ -35,7 +37,11 @@ export function listSubmissions(dir: string): string[] {
     .sort();
 }
 
-/** Grade a whole class; returns the reports in the order of `listSubmissions`. */
+/**
+ * Grade a whole class; returns the reports in the order of `listSubmissions`. The grader checks
+ * its own machinery first; if it fails then or while grading (a `GraderFault`), no further student
+ * is started, no gradebook is written, nobody affected gets a report, and the fault is thrown.
+ */
 export async function gradeClass(
   dir: string,
   exercises: readonly Exercise[],
@@ -48,16 +54,18 @@ export async function gradeClass(
   const count = new Map<string, number>();
   for (const p of subs) count.set(stem(p), (count.get(stem(p)) ?? 0) + 1);
   const nameOf = (p: string): string => (count.get(stem(p))! > 1 ? path.basename(p) : stem(p));
+  await checkGrader();
   mkdirSync(path.join(outDir, "reports"), { recursive: true });
   const jobs = Math.max(1, opts.jobs ?? os.availableParallelism());
   const reports: SubmissionReport[] = new Array(subs.length);
   opts.onStart?.(subs.length);
   let next = 0;
   let done = 0;
+  let fault: unknown = null;
   const worker = async (): Promise<void> => {
     for (;;) {
       const i = next++;
-      if (i >= subs.length) return;
+      if (i >= subs.length || fault !== null) return;
       const p = subs[i]!;
       const student = nameOf(p);
       let r: SubmissionReport;
@@ -69,6 +77,10 @@ export async function gradeClass(
           sub.dispose();
         }
       } catch (e) {
+        if (isGraderFault(e)) {
+          fault ??= e;
+          return;
+        }
         r = failedReport(student, exercises, opts.seed ?? COURSE_SEED, `could not be graded: ${(e as Error).message}`);
       }
       reports[i] = r;
@@ -78,6 +90,7 @@ export async function gradeClass(
     }
   };
   await Promise.all(Array.from({ length: Math.min(jobs, subs.length) }, worker));
+  if (fault !== null) throw fault;
   const csv = gradebookCsv(reports, exercises.map((e) => e.id));
   const tmp = path.join(outDir, `gradebook.csv.${process.pid}.tmp`);
   writeFileSync(tmp, csv);

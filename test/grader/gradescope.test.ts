@@ -128,11 +128,12 @@ describe("Gradescope autograder", () => {
     expect(zipped.score).toBe(1 + 2 + 4);
   });
 
-  it("with a node older than 20 it writes a results.json that says so instead of crashing", () => {
+  it("with a node older than 20 it writes a results.json that says the autograder failed, with no score", () => {
     const bin = mkdtempSync(path.join(os.tmpdir(), "bpl-oldnode-"));
-    writeFileSync(path.join(bin, "node"), "#!/bin/sh\nif [ \"$1\" = \"-p\" ]; then echo 18; else echo v18.19.1; fi\n");
+    writeFileSync(path.join(bin, "node"), "#!/bin/sh\nif [ \"$1\" = \"-e\" ]; then exit 1; else echo v18.19.1; fi\n");
     chmodSync(path.join(bin, "node"), 0o755);
     const r = runAutograder(() => undefined, { PATH: `${bin}:${process.env["PATH"]}` });
-    expect(r).toEqual({ score: 0, execution_time: 0, output: expect.stringContaining("needs Node 20 or newer (found: v18.19.1)"), tests: [] });
+    expect(r).toEqual({ execution_time: 0, output: expect.stringContaining("needs Node 20, 22, 24 or 26 (found: v18.19.1)"), tests: [] });
+    expect(r.output).toMatch(/^The autograder failed; this is not a problem with your submission/);
   });
 });

@@ -13,9 +13,12 @@ import { ALL_EXERCISES } from "../../src/grader/exercises";
 import { gradeSubmission } from "../../src/grader/grade";
 import type { SubmissionReport } from "../../src/grader/report";
 import { loadSubmission } from "../../src/grader/submission";
-import { CORPUS_LIMITS, checkReport, corpusCases, materialise } from "./corpus";
+import { CORPUS_BUDGET_MS, CORPUS_LIMITS, checkReport, corpusCases, materialise } from "./corpus";
 
-describe.concurrent("hostile corpus, each submission graded alone", () => {
+/** Room for a loaded machine: sixty submissions are graded here, five at a time. */
+const TIMEOUT_MS = 900_000;
+
+describe.concurrent("hostile corpus, each submission graded alone", { timeout: TIMEOUT_MS }, () => {
   const cases = corpusCases();
   it("covers every fault and attack listed in issue 7", () => {
     const names = cases.map((c) => c.name);
@@ -51,7 +54,7 @@ describe.concurrent("hostile corpus, each submission graded alone", () => {
         try {
           const out = path.join(dir, "report.json");
           const { code } = await new Promise<{ code: number | null }>((resolve) => {
-            const child = spawn(process.execPath, [cli, "grade", materialise(c, path.join(dir, c.name)), "--json", out, "--case-limit", "1"], { stdio: "ignore" });
+            const child = spawn(process.execPath, [cli, "grade", materialise(c, path.join(dir, c.name)), "--json", out, "--case-limit", "1", "--time-limit", String(CORPUS_BUDGET_MS / 1000)], { stdio: "ignore" });
             child.on("exit", (code) => resolve({ code }));
           });
           expect(code, c.name).toBe(0);
@@ -62,7 +65,7 @@ describe.concurrent("hostile corpus, each submission graded alone", () => {
         }
       }),
     );
-  });
+  }, TIMEOUT_MS);
   it("the archives that crashed or hung the grader: the CLI, run as a separate process, exits 0 and writes the report", async () => {
     // Before issue 12: colliding entries and a NUL in a name ended the grader with EEXIST or
     // ERR_INVALID_ARG_VALUE (exit 1, no report); the bomb hung it past 60 s. Two exercises suffice:
@@ -94,12 +97,12 @@ describe.concurrent("hostile corpus, each submission graded alone", () => {
       const dir = mkdtempSync(path.join(os.tmpdir(), `bpl-corpus-${c.name}-`));
       try {
         const sub = await loadSubmission(materialise(c, path.join(dir, c.name)), c.name);
-        const r = await gradeSubmission(sub, ALL_EXERCISES, { limits: CORPUS_LIMITS, ...c.options });
+        const r = await gradeSubmission(sub, ALL_EXERCISES, { limits: CORPUS_LIMITS, submissionTimeoutMs: CORPUS_BUDGET_MS, ...c.options });
         sub.dispose();
         checkReport(c, r);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
-    });
+    }, TIMEOUT_MS);
   }
 });

@@ -28,16 +28,18 @@ def case(name, files, expected, remove=None):
     cases[name]=(files, expected, remove)
 R='relu-backward'
 def only(ex, **kw): return {ex: kw}
+# a memory bomb is stopped by the memory limit or by the clock, whichever the machine hits first
+OOM=['ran out of memory', 'timed out']
 case('endless-loop', {'01-local-rules.ts': relu('  for (;;) {}')}, {'description':'reluBackward never returns: for (;;) {}','expect':only(R,score=0,feedback='timed out after 1 s')})
-case('slow-code', {'01-local-rules.ts': relu('  const t0 = Date.now();\n  while (Date.now() - t0 < 1500) { /* slow but finite */ }\n  return x > 0 ? g : 0;')}, {'description':'reluBackward is right but takes 1.5 s per call, past the per-case limit (1 s in the tests)','expect':only(R,score=0,feedback='timed out after 1 s')})
+case('slow-code', {'01-local-rules.ts': relu('  let s = 0;\n  for (let i = 0; i < 2e10; i++) s += i % 7; // seconds of computing: slow but finite\n  return x > 0 ? g : s * 0;')}, {'description':'reluBackward is right but computes for many seconds of CPU per call (2e10 loop steps), far past the per-case limit (1 s in the tests); time spent waiting for a CPU on a loaded machine is not charged, computing is','expect':only(R,score=0,feedback='timed out after 1 s')})
 slow08=sol['08-layer-backward.ts']
 for n in ['linearLayerBackward','reluLayerBackward','sigmoidLayerBackward','tanhLayerBackward','softmaxCrossEntropyBackward']:
     m=re.search(r'export function '+n+r'\(.*?\{\n', slow08, re.S)
     slow08=slow08[:m.end()]+'  const t0 = Date.now();\n  while (Date.now() - t0 < 400) { /* 0.4 s per call: under the case limit */ }\n'+slow08[m.end():]
-case('submission-time-limit', {'08-layer-backward.ts': slow08}, {'description':'every function of file 08 is right but spends 0.4 s per call (32 calls): the 8 s budget for the whole submission runs out during file 08, graded last','options':{'submissionTimeoutMs':8000},
-  'expect':{'softmax-ce-backward':{'score':0,'feedback':'total time'},'linear-layer-backward':{'score':'any','failedFeedback':'total time'},'relu-layer-backward':{'score':'any','failedFeedback':'total time'},'sigmoid-layer-backward':{'score':'any','failedFeedback':'total time'},'tanh-layer-backward':{'score':'any','failedFeedback':'total time'}}})
-case('memory-bomb', {'01-local-rules.ts': relu('  const xs: number[][] = [];\n  for (;;) xs.push(new Array(1e6).fill(1));')}, {'description':'reluBackward fills the JS heap','expect':only(R,score=0,feedback='ran out of memory')})
-case('memory-bomb-buffers', {'01-local-rules.ts': relu('  const bufs: Float64Array[] = [];\n  for (;;) bufs.push(new Float64Array(1e7).fill(1));')}, {'description':'reluBackward allocates 80 MB typed arrays, outside the JS heap limit: the resident-memory watchdog (300 MB in the tests) stops it','expect':only(R,score=0,feedback='ran out of memory')})
+case('submission-time-limit', {'08-layer-backward.ts': slow08}, {'description':'every function of file 08 is right but spends 0.4 s per call (32 calls, 12.8 s): the 8 s budget for the whole submission runs out by file 08, graded last, at the latest (earlier on a loaded machine, the budget being wall-clock time); from the case where it runs out, every case says so','options':{'submissionTimeoutMs':8000},'budgetRunsOut':True,
+  'expect':{'softmax-ce-backward':{'score':0,'feedback':'total time'}},'others':{'score':'any','failedFeedback':'total time'}})
+case('memory-bomb', {'01-local-rules.ts': relu('  const xs: number[][] = [];\n  for (;;) xs.push(new Array(1e6).fill(1));')}, {'description':'reluBackward fills the JS heap: whether the heap limit or the clock stops it first depends on the machine and its load, and both verdicts are correct (0 points either way)','expect':only(R,score=0,feedback=OOM)})
+case('memory-bomb-buffers', {'01-local-rules.ts': relu('  const bufs: Float64Array[] = [];\n  for (;;) bufs.push(new Float64Array(1e7).fill(1));')}, {'description':'reluBackward allocates 80 MB typed arrays, outside the JS heap limit: the resident-memory watchdog (300 MB in the tests) or the clock stops it, whichever comes first on this machine (0 points either way)','expect':only(R,score=0,feedback=OOM)})
 case('deep-recursion', {'01-local-rules.ts': relu('  const f = (n: number): number => f(n + 1) + 1;\n  return f(0);')}, {'description':'reluBackward recurses without end','expect':only(R,score=0,feedback='recursed too deeply')})
 case('process-exit', {'01-local-rules.ts': relu('  process.exit(0);\n  return 0;')}, {'description':'reluBackward calls process.exit(0)','expect':only(R,score=0,feedback='process exited')})
 case('process-kill', {'01-local-rules.ts': relu('  process.kill(process.pid, "SIGKILL");\n  return 0;')}, {'description':'reluBackward kills its own process','expect':only(R,score=0,feedback='killed by SIGKILL')})
@@ -129,7 +131,7 @@ case('reply-pipe-garbage', {'01-local-rules.ts': relu('''  // a line that is not
   const block = "a".repeat(1 << 20);
   try { for (let i = 0; i < 20; i++) fs.writeSync(3, block); } catch { /* the grader hung up */ }
   return x > 0 ? g : 0;''')}, {'description':'reluBackward writes garbage and an endless line into the reply pipe: the grader\'s own parser refuses them without throwing, stops the child and charges the case; the grader lives','expect':only(R,score=0,feedback='the student process sent a malformed reply')})
-case('open-socket', {'01-local-rules.ts': relu('''  // the network is NOT blocked: this works, and the case is graded on its answer
+case('open-socket', {'01-local-rules.ts': relu('''  // refused where Node's permission model covers the network (Node 25+); elsewhere this works
   const net = require("net");
   const server = net.createServer((s: any) => s.end("hi"));
   server.listen(0, "127.0.0.1", () => {
@@ -137,7 +139,7 @@ case('open-socket', {'01-local-rules.ts': relu('''  // the network is NOT blocke
     c.on("data", () => c.end());
     c.on("error", () => undefined);
   });
-  return x > 0 ? g : 0;''')}, {'description':'reluBackward opens a server and a connection, then answers right: the network is not blocked (see docs/threat-model.md); the answer is graded, and the child, left with open handles, is replaced before the next case','expect':{}})
+  return x > 0 ? g : 0;''')}, {'description':'reluBackward opens a server and a connection, then answers right. Where the permission model covers the network (Node 25 and later, no --allow-net) the socket is refused and the case charged; elsewhere the network is not blocked (see docs/threat-model.md), the answer is graded, and the child, left with open handles, is replaced before the next case','expect':{},'networkBlocked':{'expect':only(R,score=0,feedback='tried to use the network')}})
 s01=relu('  console.log("x".repeat(2 * 1024 * 1024));\n  return x > 0 ? g : 0;')
 s01=s01.replace('  return g * Math.cos(x);','  // straight to the file descriptor, around console: drained and dropped by the grader\n  try { require("fs").writeSync(1, "y".repeat(3 * 1024 * 1024)); } catch { /* a full pipe refuses */ }\n  return g * Math.cos(x);')
 case('print-megabytes', {'01-local-rules.ts': s01}, {'description':'reluBackward prints 2 MB through console.log on every call (charged: over 64 KB per case); sinBackward writes 3 MB straight to fd 1 (drained and dropped, not attributed: graded on its answer)','expect':only(R,score=0,feedback='printed 2.0 MB to stdout/stderr')})

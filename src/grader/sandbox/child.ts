@@ -191,13 +191,15 @@ function describeThrown(e: unknown): string {
       const code = dataProp(e, "code");
       const message = dataProp(e, "message");
       if (code === "ERR_ACCESS_DENIED") {
-        const perm = dataProp(e, "permission");
+        // a refused socket reports its permission on the system error it wraps (`errno`)
+        const perm = dataProp(e, "permission") ?? dataProp(dataProp(e, "errno"), "permission");
         const res = dataProp(e, "resource");
         if (perm === "FileSystemWrite") return "tried to write a file; submissions may not write files";
         if (perm === "ChildProcess") return "tried to start a process; submissions may not start processes";
         if (perm === "WorkerThreads") return "tried to start a worker thread; submissions may not start workers";
         if (perm === "Signal") return "tried to signal or debug another process; submissions may only stop themselves";
         if (perm === "Priority") return "tried to change another process's priority; submissions may not";
+        if (perm === "Net") return "tried to use the network; submissions may not open sockets";
         if (perm === "FileSystemRead" || perm === undefined)
           return `tried to read a file outside the submission${typeof res === "string" ? ` (${cut(res, 0, 200)})` : ""}`;
         if (typeof perm === "string" && perm !== "") return `tried to use a capability submissions do not have (${cut(perm, 0, 60)})`;
@@ -487,7 +489,11 @@ async function settle(): Promise<boolean> {
   await tick();
   const until = P.now() + GRACE_MS;
   let left = extraResources();
-  while (left.timers > 0 && P.now() < until) {
+  // at least one pass through the timers phase, so a timer already due fires here even when a
+  // loaded machine kept this process off the CPU for the whole grace period
+  let first = true;
+  while (left.timers > 0 && (first || P.now() < until)) {
+    first = false;
     await sleep(2);
     left = extraResources();
   }
@@ -659,7 +665,10 @@ let chain: Promise<void> = P.Promise.resolve();
 function dispatch(m: ParentMessage): void {
   if (m === null || typeof m !== "object") return;
   if (m.type === "hello") {
-    if (token === "" && typeof m.token === "string") token = m.token;
+    if (token === "" && typeof m.token === "string") {
+      token = m.token;
+      send(`{"type":"ready"}`); // before any student code: the grader now knows this process started
+    }
     return;
   }
   const job = m.type === "load" ? () => load(m) : m.type === "call" ? () => call(m) : null;

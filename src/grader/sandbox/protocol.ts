@@ -36,10 +36,13 @@ export interface SideEffects {
 }
 
 /**
- * Child → grader, after parsing and validation. `late` marks a failure raised outside the code's
+ * Child → grader, after parsing and validation. `ready` answers the grader's hello before any
+ * student code is loaded, so a process that dies without it never ran student code: its death is
+ * the grader's failure (a Node that refuses the flags, a missing child script), not the student's. `late` marks a failure raised outside the code's
  * own stack (a timer or promise callback): it may come from work an EARLIER call left behind.
  */
 export type ChildMessage =
+  | { type: "ready" }
   | ({ type: "loaded"; key: string; ok: true; exports: string[]; hasDefault: boolean } & SideEffects)
   | ({ type: "loaded"; key: string; ok: false; error: string; where?: JsLocation; late: boolean } & SideEffects)
   | ({ type: "result"; id: number; ok: true; value: unknown; mutated: boolean } & SideEffects)
@@ -86,6 +89,8 @@ export function parseChildMessage(raw: unknown, token: string): ChildMessage | n
   if (m === null || typeof m !== "object" || Array.isArray(m)) return null;
   const o = m as Record<string, unknown>;
   if (o["token"] !== token) return null;
+  // sent on the grader's first message, before any student code: the process started and listens
+  if (o["type"] === "ready") return { type: "ready" };
   const fx = sideEffects(o);
   if (o["type"] === "loaded") {
     const key = str(o["key"], 500);

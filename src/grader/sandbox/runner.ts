@@ -11,6 +11,8 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { childScript } from "../child-script";
+import { GraderFault } from "../fault";
+import { permissionArgs, sandboxNode, type SandboxNode } from "./node-flags";
 import { MAX_MESSAGE_CHARS, decodeOutput, parseChildMessage, type ChildMessage, type JsLocation, type ParentMessage } from "./protocol";
 
 /** Limits for one student process. */
@@ -54,12 +56,46 @@ function residentMb(pid: number): number | null {
   }
 }
 
+/**
+ * How long a process's main thread has waited, runnable, for a CPU (ms, from /proc's schedstat;
+ * null where that is not available). On a loaded machine a child can be kept off the CPU for
+ * seconds: that time is the machine's, not the student's, and is not charged to the case.
+ */
+function runQueueWaitMs(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const waited = Number(readFileSync(`/proc/${pid}/schedstat`, "utf8").split(" ")[1]);
+    return Number.isFinite(waited) ? waited / 1e6 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A case's clock may be stretched for time its child spent waiting for a CPU, up to this many times its limit. */
+export const MAX_STARVATION_FACTOR = 10;
+
 function fmtSeconds(ms: number): string {
   const s = ms / 1000;
   return `${Number.isInteger(s) ? s : s.toFixed(1)} s`;
 }
 
-type Reply = ChildMessage | { type: "timeout" } | { type: "died"; why: string };
+/**
+ * What an exchange with the child came to. `broken` means the process never started (it died or
+ * stayed silent before answering the grader's hello, so no student code had run): the grader's
+ * failure, which the runner raises as a `GraderFault` instead of charging anyone.
+ */
+type Reply = Exclude<ChildMessage, { type: "ready" }> | { type: "timeout" } | { type: "died"; why: string } | { type: "broken"; why: string };
+
+/** How long a child may take to start and answer the grader's hello before the grader gives up on itself. */
+export const START_TIMEOUT_MS = 60_000;
+
+/** The fix to print when the sandbox's Node cannot start a child. */
+function sandboxFix(node: SandboxNode): string {
+  return (
+    `check that ${node.execPath} (Node ${node.version || "?"}) runs: \`${node.execPath} ${node.permissionFlag ?? "--permission"} -e 0\`. ` +
+    `The grader needs Node 20, 22, 24 or 26 with its permission model, and the built child script ${CHILD_SCRIPT} (reinstall backprop-lab, or run \`npm run build\` in a clone).`
+  );
+}
 
 /**
  * A SIGUSR1 makes a Node process open its inspector on 127.0.0.1:9229 unless it listens for the
@@ -78,10 +114,18 @@ function guardInspectorSignal(): void {
 export class SandboxProcess {
   private child: ChildProcess | null = null;
   private stderrHead = "";
-  private pending: ((m: ChildMessage | { type: "exit"; code: number | null; signal: string | null } | { type: "bad" }) => void) | null = null;
+  private pending: ((m: ChildMessage | { type: "exit"; code: number | null; signal: string | null; started: boolean } | { type: "bad" }) => void) | null = null;
+  /** has the current child answered the hello (it started, and no student code had run before)? */
+  private started = false;
+  /** called once when the current child answers the hello */
+  private onStarted: (() => void) | null = null;
+  /** why the current child could not be spawned at all (ENOENT, EAGAIN, …) */
+  private spawnError = "";
   private memoryKill = false;
   /** highest resident memory seen during the current exchange, MB */
   private peakMb = 0;
+  /** resident memory when the current exchange began, MB */
+  private baseMb = 0;
   /** files loaded in the current child: key → exported names */
   readonly loaded = new Map<string, { exports: string[]; hasDefault: boolean }>();
   /** characters of a reply line received but not yet complete (a reply is streaming in) */
@@ -109,16 +153,19 @@ export class SandboxProcess {
    */
   private spawn(): ChildProcess {
     guardInspectorSignal();
-    // Node 20 grants a folder only with a trailing wildcard, one flag per folder (a comma list
-    // honours only its last wildcard entry). The child script's own folder must be readable.
-    const allow = [path.dirname(CHILD_SCRIPT), ...this.readDirs].map((d) => `--allow-fs-read=${path.resolve(d)}${path.sep}*`);
-    const child = spawn(process.execPath, ["--experimental-permission", ...allow, `--max-old-space-size=${this.limits.heapMb}`, "--stack-size=900", "--no-warnings", CHILD_SCRIPT], {
+    // The child script's own folder must be readable; the flags are those this Node understands.
+    const node = sandboxNode();
+    const permission = permissionArgs(node, [path.dirname(CHILD_SCRIPT), ...this.readDirs]);
+    const child = spawn(node.execPath, [...permission, `--max-old-space-size=${this.limits.heapMb}`, "--stack-size=900", "--no-warnings", CHILD_SCRIPT], {
       stdio: ["pipe", "pipe", "pipe", "pipe"],
       env: {},
       cwd: this.readDirs[0] ?? path.dirname(CHILD_SCRIPT),
     });
     this.stderrHead = "";
     this.memoryKill = false;
+    this.started = false;
+    this.onStarted = null;
+    this.spawnError = "";
     this.loaded.clear();
     this.called.clear();
     const token = randomBytes(16).toString("hex");
@@ -141,8 +188,18 @@ export class SandboxProcess {
       for (let nl = partial.indexOf("\n"); nl >= 0; nl = partial.indexOf("\n")) {
         const line = partial.slice(0, nl);
         partial = partial.slice(nl + 1);
+        const m = parseChildMessage(line, token);
+        if (m?.type === "ready") {
+          if (!this.started) {
+            this.started = true;
+            const f = this.onStarted;
+            this.onStarted = null;
+            f?.();
+          }
+          continue;
+        }
         const p = this.pending;
-        if (p) p(parseChildMessage(line, token) ?? { type: "bad" });
+        if (p) p(m ?? { type: "bad" });
         if (this.child !== child) return;
       }
       this.partialReplyChars = partial.length;
@@ -154,16 +211,36 @@ export class SandboxProcess {
         if (p) p({ type: "bad" });
       }
     });
+    let repliesEnded = false;
+    replies.on("end", () => (repliesEnded = true));
     child.on("exit", (code, signal) => {
       if (this.child !== child) return;
-      this.child = null;
-      this.loaded.clear();
-      this.called.clear();
-      const p = this.pending;
-      if (p) p({ type: "exit", code, signal });
+      let reported = false;
+      const report = (): void => {
+        if (reported || this.child !== child) return;
+        reported = true;
+        this.child = null;
+        this.loaded.clear();
+        this.called.clear();
+        const p = this.pending;
+        if (p) p({ type: "exit", code, signal, started: this.started });
+      };
+      // A child that died before its "ready" was read may still have it in the pipe: read the pipe
+      // to its end before deciding whose failure the death was.
+      if (this.started || repliesEnded) return report();
+      replies.once("end", report);
+      replies.once("close", report);
+      setTimeout(report, 2000);
     });
-    child.on("error", () => {
-      /* reported through exit */
+    child.on("error", (e) => {
+      // spawning failed (no such binary, no processes left): the grader's failure; exit may not follow
+      if (this.child !== child) return;
+      this.spawnError = e.message;
+      if (child.pid === undefined) {
+        this.child = null;
+        const p = this.pending;
+        if (p) p({ type: "exit", code: null, signal: null, started: false });
+      }
     });
     this.child = child;
     // Sent before anything else, so before any student code loads.
@@ -178,6 +255,13 @@ export class SandboxProcess {
     c.stdin.write(`${JSON.stringify(msg)}\n`);
   }
 
+  /** Why a child never started, from what it printed or the spawn error. */
+  private describeStartFailure(code: number | null, signal: string | null): string {
+    if (this.spawnError) return `the student process could not be started: ${this.spawnError}`;
+    const said = this.stderrHead.split("\n").map((l) => l.trim()).filter((l) => l !== "").slice(0, 2).join(" / ").slice(0, 300);
+    return `the student process ${signal ? `was killed by ${signal}` : `exited (code ${code ?? "?"})`} before it started${said ? `: ${said}` : ""}`;
+  }
+
   private describeDeath(code: number | null, signal: string | null): string {
     if (this.memoryKill) return `ran out of memory (used more than ${this.limits.memoryMb} MB)`;
     if (/heap out of memory|Allocation failed|Reached heap limit|invalid array length|Array buffer allocation failed/i.test(this.stderrHead))
@@ -190,12 +274,16 @@ export class SandboxProcess {
   private exchange(msg: ParentMessage, want: (m: ChildMessage) => boolean, timeoutMs: number): Promise<Reply> {
     const child = this.child ?? this.spawn();
     this.peakMb = 0;
+    this.baseMb = residentMb(child.pid ?? -1) ?? 0;
     return new Promise((resolve) => {
       let settled = false;
+      let timer: NodeJS.Timeout | undefined;
+      let startTimer: NodeJS.Timeout | undefined;
       const finish = (r: Reply): void => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        clearTimeout(startTimer);
         clearInterval(watch);
         this.pending = null;
         resolve(r);
@@ -210,13 +298,36 @@ export class SandboxProcess {
       // own event loop was busy (another student's compile in class mode): let I/O already waiting
       // be read first (setImmediate runs after the poll phase), and give a reply still streaming in
       // a moment more, so a stall in the grader never turns into a student's timeout.
-      const timer = setTimeout(() => {
-        setImmediate(() => {
+      // The clock runs from the moment the child has started: starting Node is the grader's own
+      // work, and on a loaded machine it can take longer than a whole case is allowed.
+      // Time the child spent runnable but waiting for a CPU (a loaded machine) is given back, up to
+      // MAX_STARVATION_FACTOR times the limit in all, so the limit measures the student's code.
+      const arm = (): void => {
+        clearTimeout(startTimer);
+        const armedAt = Date.now();
+        const waitedBefore = runQueueWaitMs(child.pid);
+        const check = (): void => {
+          setImmediate(() => {
+            if (settled || exited) return;
+            if (this.partialReplyChars > 0) return void setTimeout(expire, 250);
+            const waited = runQueueWaitMs(child.pid);
+            const wall = Date.now() - armedAt;
+            const used = waited !== null && waitedBefore !== null ? wall - (waited - waitedBefore) : wall;
+            if (used < timeoutMs && wall < timeoutMs * MAX_STARVATION_FACTOR) timer = setTimeout(check, Math.max(20, timeoutMs - used));
+            else expire();
+          });
+        };
+        timer = setTimeout(check, Math.max(1, timeoutMs));
+      };
+      if (this.started) arm();
+      else {
+        this.onStarted = arm;
+        startTimer = setTimeout(() => {
           if (settled || exited) return;
-          if (this.partialReplyChars > 0) setTimeout(expire, 250);
-          else expire();
-        });
-      }, Math.max(1, timeoutMs));
+          this.kill();
+          finish({ type: "broken", why: `the student process did not start within ${fmtSeconds(START_TIMEOUT_MS)}` });
+        }, START_TIMEOUT_MS);
+      }
       // The heap limit does not cover buffers: watch the whole process's resident memory.
       const watch = setInterval(() => {
         const pid = child.pid;
@@ -235,8 +346,11 @@ export class SandboxProcess {
         if (m.type === "exit") {
           exited = true;
           // Give stderr a moment to flush so an out-of-memory message is seen.
-          setTimeout(() => finish({ type: "died", why: this.describeDeath(m.code, m.signal) }), 20);
+          const code = m.code;
+          const signal = m.signal;
+          setTimeout(() => finish(m.started ? { type: "died", why: this.describeDeath(code, signal) } : { type: "broken", why: this.describeStartFailure(code, signal) }), 20);
           clearTimeout(timer);
+          clearTimeout(startTimer);
           clearInterval(watch);
           return;
         }
@@ -245,7 +359,7 @@ export class SandboxProcess {
           finish({ type: "died", why: "the student process sent a malformed reply" });
           return;
         }
-        if (want(m)) finish(m);
+        if (m.type !== "ready" && want(m)) finish(m);
       };
       this.post(msg);
     });
@@ -276,9 +390,12 @@ export class SandboxProcess {
     return this.exchange({ type: "call", id, key, exportName, args }, (m) => m.type === "result" && m.id === id, timeoutMs);
   }
 
-  /** Did the last exchange fill the heap (a timeout then means garbage-collection thrashing)? */
+  /**
+   * Did the last exchange fill the heap (a timeout then means garbage-collection thrashing)? Judged
+   * by how much the process grew, not by its size: Node 26 alone is larger than a 64 MB heap limit.
+   */
   get heapWasFull(): boolean {
-    return this.peakMb >= this.limits.heapMb;
+    return this.peakMb - this.baseMb >= 0.75 * this.limits.heapMb;
   }
 
   /** Stop the child (idempotent). */
@@ -369,6 +486,7 @@ export class SubmissionRunner {
       const fresh = !proc.alive;
       const limit = Math.min(this.limits.loadTimeoutMs, until - Date.now());
       const r = await proc.load(key, file.js, file.filename, limit, file.wanted ?? []);
+      if (r.type === "broken") throw new GraderFault(r.why, sandboxFix(sandboxNode()));
       if (r.type === "loaded" && r.ok) {
         if (r.tampered.length > 0 && proc === this.shared) {
           // Its top level changed built-ins: give the file a child of its own and start the
@@ -420,6 +538,7 @@ export class SubmissionRunner {
       const alone = proc.holdsOnly(key, exportName);
       const limit = Math.min(this.limits.caseTimeoutMs, until - Date.now());
       const r = await proc.call(key, exportName, args, limit);
+      if (r.type === "broken") throw new GraderFault(r.why, sandboxFix(sandboxNode()));
       const timeLeft = until - Date.now() > Math.min(this.limits.caseTimeoutMs, this.limits.loadTimeoutMs) / 4;
       if (attempt === 0 && !alone && timeLeft && !(r.type === "timeout" && limit < this.limits.caseTimeoutMs) && mayBeInherited(r, this.limits.outputCapBytes)) {
         proc.kill();

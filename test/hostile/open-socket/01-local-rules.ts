@@ -39,7 +39,7 @@ export function sigmoidBackward(x: number, g: number): number {
 
 /** relu passes the gradient where the unit was active and blocks it elsewhere. */
 export function reluBackward(x: number, g: number): number {
-  // the network is NOT blocked: this works, and the case is graded on its answer
+  // refused where Node's permission model covers the network (Node 25+); elsewhere this works
   const net = require("net");
   const server = net.createServer((s: any) => s.end("hi"));
   server.listen(0, "127.0.0.1", () => {

@@ -39,9 +39,9 @@ export function sigmoidBackward(x: number, g: number): number {
 
 /** relu passes the gradient where the unit was active and blocks it elsewhere. */
 export function reluBackward(x: number, g: number): number {
-  const t0 = Date.now();
-  while (Date.now() - t0 < 1500) { /* slow but finite */ }
-  return x > 0 ? g : 0;
+  let s = 0;
+  for (let i = 0; i < 2e10; i++) s += i % 7; // seconds of computing: slow but finite
+  return x > 0 ? g : s * 0;
 }
 
 /** d(sin x)/dx = cos x. */
