@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { Dual, forwardGradient } from "../../src/engine/dual";
 import type { ScalarOps } from "../../src/engine/rules";
 import { sum, Value } from "../../src/engine/value";
+import { fixtureDifference } from "../fixtures/same-numbers";
 
 // Reference values and gradients computed once by PyTorch (float64) from the same graphs:
 // test/fixtures/generate_value_torch.py wrote test/fixtures/value-torch.json.
@@ -86,7 +87,7 @@ describe(`composite expressions against PyTorch ${fixture.torch} float64`, () =>
 describe("the fixture is what its generator makes", () => {
   // A missing torch is a failure, not a silent skip (CI installs python3-torch); opt out on purpose
   // with BPL_SKIP_TORCH_TESTS=1.
-  it.skipIf(process.env.BPL_SKIP_TORCH_TESTS === "1")("generate_value_torch.py reproduces value-torch.json byte for byte", () => {
+  it.skipIf(process.env.BPL_SKIP_TORCH_TESTS === "1")("generate_value_torch.py reproduces value-torch.json (numbers within float64 rounding, whatever the BLAS)", () => {
     const out = mkdtempSync(join(tmpdir(), "bpl-value-torch-"));
     try {
       try {
@@ -94,9 +95,10 @@ describe("the fixture is what its generator makes", () => {
       } catch (e) {
         throw new Error(`the generator did not run (needs Debian's python3-torch: apt-get install -y python3-torch; or set BPL_SKIP_TORCH_TESTS=1): ${String((e as { stderr?: Buffer }).stderr ?? e).slice(-500)}`);
       }
-      expect(readFileSync(join(out, "value-torch.json"), "utf8")).toBe(readFileSync(join(__dirname, "../fixtures/value-torch.json"), "utf8"));
+      const made = JSON.parse(readFileSync(join(out, "value-torch.json"), "utf8")) as unknown;
+      expect(fixtureDifference(made, JSON.parse(readFileSync(join(__dirname, "../fixtures/value-torch.json"), "utf8")))).toBeNull();
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
-  }, 60_000);
+  }, 600_000); // OpenBLAS's threads on a loaded 2-core machine take minutes
 });
