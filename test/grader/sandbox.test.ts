@@ -18,6 +18,11 @@ import { loadSubmission } from "../../src/grader/submission";
 
 const REPO = path.join(__dirname, "..", "..");
 const limits = { caseTimeoutMs: 3000, loadTimeoutMs: 5000, heapMb: 64, memoryMb: 300, outputCapBytes: 65536 };
+/**
+ * Time for a call that may have to load its file, maybe twice (a retry in a fresh child), before
+ * it runs: the grading path passes what is left of the submission's budget, which is far more.
+ */
+const WITH_LOADS = 2 * limits.loadTimeoutMs + limits.caseTimeoutMs;
 
 function run(body: string): Promise<{ ok: boolean; output?: unknown; error?: string; tampered: string[] }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "bpl-sb-"));
@@ -98,9 +103,9 @@ describe.concurrent("sandbox permissions", () => {
     const runner = new SubmissionRunner([dir], limits);
     runner.register("m", { js: `exports.f = function (k) { if (k === 1) { Math.exp = () => 0; Object.prototype.evil = 1; } return [Math.exp(0), typeof ({}).evil]; };`, filename: "m.ts" });
     try {
-      const first = await runner.call("m", "f", [1]);
+      const first = await runner.call("m", "f", [1], WITH_LOADS);
       expect(first.tampered).toEqual(expect.arrayContaining(["Math.exp", "Object.prototype.evil (added)"]));
-      const second = await runner.call("m", "f", [2]);
+      const second = await runner.call("m", "f", [2], WITH_LOADS);
       expect(second).toMatchObject({ ok: true, tampered: [], output: [1, "undefined"] });
     } finally {
       runner.dispose();
@@ -120,8 +125,8 @@ describe("work one call leaves behind cannot cost another", () => {
     const runner = new SubmissionRunner([dir], limits);
     runner.register("m", { js, filename: "m.ts", wanted: ["a", "b"] });
     try {
-      expect(await runner.call("m", "a", [])).toMatchObject({ ok: true, output: 1 });
-      expect(await runner.call("m", "b", [])).toMatchObject({ ok: true, output: 2 });
+      expect(await runner.call("m", "a", [], WITH_LOADS)).toMatchObject({ ok: true, output: 1 });
+      expect(await runner.call("m", "b", [], WITH_LOADS)).toMatchObject({ ok: true, output: 2 });
     } finally {
       runner.dispose();
     }
@@ -131,7 +136,7 @@ describe("work one call leaves behind cannot cost another", () => {
     const runner = new SubmissionRunner([dir], limits);
     runner.register("m", { js: `"use strict"; exports.c = function () { setTimeout(() => process.exit(3), 30).unref(); setTimeout(() => {}, 1); const t = Date.now(); while (Date.now() - t < 80) {} return 1; };`, filename: "m.ts" });
     try {
-      expect(await runner.call("m", "c", [])).toMatchObject({ ok: false, kind: "died", error: expect.stringContaining("process exited (code 3)") });
+      expect(await runner.call("m", "c", [], WITH_LOADS)).toMatchObject({ ok: false, kind: "died", error: expect.stringContaining("process exited (code 3)") });
     } finally {
       runner.dispose();
     }
@@ -142,8 +147,8 @@ describe("work one call leaves behind cannot cost another", () => {
     runner.register("m", { js, filename: "m.ts" });
     runner.register("n", { js: `"use strict"; setTimeout(() => {}, 1); const t = Date.now(); while (Date.now() - t < 80) {} exports.d = () => 4;`, filename: "n.ts" });
     try {
-      expect(await runner.call("m", "a", [])).toMatchObject({ ok: true, output: 1 });
-      expect(await runner.call("n", "d", [])).toMatchObject({ ok: true, output: 4 });
+      expect(await runner.call("m", "a", [], WITH_LOADS)).toMatchObject({ ok: true, output: 1 });
+      expect(await runner.call("n", "d", [], WITH_LOADS)).toMatchObject({ ok: true, output: 4 });
     } finally {
       runner.dispose();
     }
@@ -157,7 +162,7 @@ describe("the grader's own stalls", () => {
     runner.register("m", { js: `"use strict"; exports.f = (k) => k + 1;`, filename: "m.ts" });
     try {
       // loading may take its full load limit (a cold child on a loaded machine), not the case limit
-      expect(await runner.call("m", "f", [1], limits.loadTimeoutMs)).toMatchObject({ ok: true, output: 2 });
+      expect(await runner.call("m", "f", [1], WITH_LOADS)).toMatchObject({ ok: true, output: 2 });
       const pending = runner.call("m", "f", [2]);
       await new Promise((r) => setImmediate(r)); // the request is on its way
       // Busy for many times the case limit, so that even on a loaded machine the child has long

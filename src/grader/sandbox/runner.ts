@@ -587,14 +587,14 @@ export class SubmissionRunner {
 export class StudentModule {
   private readonly runner: SubmissionRunner;
 
-  constructor(js: string, filename: string, private readonly exportName: string, readDirs: string[], limits: SandboxLimits = DEFAULT_LIMITS) {
+  constructor(js: string, filename: string, private readonly exportName: string, readDirs: string[], private readonly limits: SandboxLimits = DEFAULT_LIMITS) {
     this.runner = new SubmissionRunner(readDirs, limits);
     this.runner.register("module", { js, filename });
   }
 
-  /** Call the export on `args`. */
+  /** Call the export on `args`: loading (the first time) gets its own limit, the call the case limit. */
   call(args: unknown[]): Promise<CallOutcome> {
-    return this.runner.call("module", this.exportName, args);
+    return this.runner.call("module", this.exportName, args, this.limits.loadTimeoutMs + this.limits.caseTimeoutMs);
   }
 
   /** Stop the child. */
