@@ -24,6 +24,8 @@ import { loadSubmission } from "../../src/grader/submission";
 const REPO = path.join(__dirname, "..", "..");
 const SOLUTIONS = path.join(REPO, "solutions");
 const CLI = path.join(REPO, "dist", "grader", "cli.js");
+/** Room for a loaded machine: each test runs several CLI processes, each of which starts Node and TypeScript. */
+const TIMEOUT_MS = 600_000;
 const tmp = (): string => mkdtempSync(path.join(os.tmpdir(), "bpl-broken-"));
 
 /** A `node` that refuses both permission flags with Node's own words, and runs anything else. */
@@ -100,7 +102,7 @@ async function expectNoScores(cli: string, env: NodeJS.ProcessEnv, message: RegE
 describe("a grader whose sandbox cannot start", () => {
   it("exits 1 with an installation message for a folder, a zip, a notebook, one file and a class, and writes no scores", async () => {
     await expectNoScores(CLI, { [SANDBOX_NODE_ENV]: refusingNode() }, /exited \(code 9\) before it started: .*bad option: --(experimental-)?permission/);
-  });
+  }, TIMEOUT_MS);
   it("the Gradescope runner writes a results.json that says the autograder failed, with no score", async () => {
     const root = tmp();
     cpSync(SOLUTIONS, path.join(root, "submission"), { recursive: true });
@@ -111,7 +113,7 @@ describe("a grader whose sandbox cannot start", () => {
     expect(results["tests"]).toEqual([]);
     expect(results["output"]).toMatch(/^The autograder failed; this is not a problem with your submission/);
     expect(results["output"]).toMatch(/bad option/);
-  });
+  }, TIMEOUT_MS);
 });
 
 describe("a grader installed without typescript", () => {
@@ -123,7 +125,7 @@ describe("a grader installed without typescript", () => {
     mkdirSync(path.join(pkg, "node_modules"));
     symlinkSync(path.join(REPO, "node_modules", "fflate"), path.join(pkg, "node_modules", "fflate"), "dir");
     await expectNoScores(path.join(pkg, "dist", "grader", "cli.js"), {}, /the TypeScript compiler could not be loaded \(Cannot find module 'typescript'/);
-  });
+  }, TIMEOUT_MS);
 });
 
 describe("a sandbox that breaks in the middle of a run", () => {
@@ -131,7 +133,7 @@ describe("a sandbox that breaks in the middle of a run", () => {
   afterEach(() => {
     if (saved === undefined) delete process.env[SANDBOX_NODE_ENV];
     else process.env[SANDBOX_NODE_ENV] = saved;
-  });
+  }, TIMEOUT_MS);
   it("gradeSubmission throws a GraderFault instead of scoring the student", async () => {
     process.env[SANDBOX_NODE_ENV] = refusingNode();
     const sub = await loadSubmission(SOLUTIONS, "alice");
@@ -145,7 +147,7 @@ describe("a sandbox that breaks in the middle of a run", () => {
     } finally {
       sub.dispose();
     }
-  });
+  }, TIMEOUT_MS);
   it("class mode stops: no gradebook and no report for anyone the fault reached; the CLI exits 1", async () => {
     await checkGrader(); // the self-test passes with the real Node, then the sandbox breaks
     process.env[SANDBOX_NODE_ENV] = refusingNode();
@@ -166,5 +168,5 @@ describe("a sandbox that breaks in the middle of a run", () => {
     expect(code).toBe(1);
     expect(err.join("")).toMatch(/the grader cannot run on this installation: .*bad option/);
     expect(existsSync(json)).toBe(false);
-  });
+  }, TIMEOUT_MS);
 });
