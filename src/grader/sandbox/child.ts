@@ -30,6 +30,8 @@ const P = {
   isProxy: util.types.isProxy,
   apply: Reflect.apply,
   compileFunction: vm.compileFunction,
+  /** V8's own `stack` getter (from Node 22 an error's `stack` is an accessor, not data; undefined on 20) */
+  stackGetter: Object.getOwnPropertyDescriptor(new Error(), "stack")?.get,
   /** replies are written to fd 3 with this, whose internals student code cannot reach */
   writeSync: fs.writeSync,
   utf8Slice: (Buffer.prototype as unknown as { utf8Slice: (start: number, end: number) => string }).utf8Slice,
@@ -222,10 +224,22 @@ function describeThrown(e: unknown): string {
   }
 }
 
+/** An error's stack: a data property (Node 20) or V8's own getter (Node 22+); never a getter student code put there. */
+function stackOf(e: object): unknown {
+  try {
+    const d = P.gopd(e, "stack");
+    if (d === undefined) return undefined;
+    if ("value" in d) return d.value;
+    return d.get !== undefined && d.get === P.stackGetter ? P.apply(d.get, e, []) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Where in the compiled student file an error was raised: the first stack frame in `file`. */
 function locate(e: unknown, file: string): { line: number; column: number } | undefined {
   if (e === null || typeof e !== "object" || P.isProxy(e)) return undefined;
-  const stack = dataProp(e, "stack");
+  const stack = stackOf(e);
   if (typeof stack !== "string") return undefined;
   const marker = `${file}:`;
   let at = find(stack, marker);
