@@ -186,7 +186,7 @@ export function ensureChromium() {
 }
 
 /**
- * Debian's PyTorch for the tests that regenerate the reference fixtures and compare them byte for byte;
+ * Debian's PyTorch for the tests that regenerate the reference fixtures and compare them (numbers within float64 rounding);
  * installs it with apt when root, otherwise says how (or BPL_SKIP_TORCH_TESTS=1 skips those tests).
  */
 export function ensureTorch() {
