@@ -31,7 +31,6 @@ let cached: { tslab: TslabModule; jupyter: JupyterModule } | null | undefined;
 function kernel(): TslabModule | null {
   if (cached === undefined) {
     try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const tslab = require("tslab") as TslabModule;
       const jupyter = require("tslab/dist/jupyter") as JupyterModule;
       cached = { tslab, jupyter };
