@@ -59,6 +59,17 @@ export interface Gradients {
 }
 
 const EMPTY = new Matrix(0, 0);
+
+/**
+ * Entry l of a per-layer list (W, b, act, z, a, δ, …; index 0 is the input or a placeholder). The
+ * lists are built with L + 1 entries and a cache's length is checked on entry, so a missing layer is
+ * a bug; it fails here by name instead of as "cannot read properties of undefined" further on.
+ */
+function layer<T>(list: readonly T[], l: number, what: string): T {
+  const x = list[l];
+  if (x === undefined) throw new RangeError(`${what}: layer ${l} is missing (the list has ${list.length} entries)`);
+  return x;
+}
 const plainMatrix = (_reuse: Matrix | undefined, rows: number, cols: number): Matrix => new Matrix(rows, cols);
 const TRANS_A = { transA: true } as const;
 const TRANS_B = { transB: true } as const;
@@ -138,11 +149,12 @@ export class MatrixMLP {
     const M = A0.cols;
     const z: Matrix[] = [A0], a: Matrix[] = [A0];
     for (let l = 1; l <= this.L; l++) {
-      const d = this.sizes[l] as number;
+      const d = layer(this.sizes, l, "forward");
+      const W = layer(this.W, l, "forward"), b = layer(this.b, l, "forward"), aPrev = layer(a, l - 1, "forward");
       const zl = make(reuse?.z[l], d, M), al = make(reuse?.a[l], d, M);
-      if (this.useBias) affineInto(zl, this.W[l], a[l - 1], this.b[l]); // z^(l) = W^(l) a^(l−1) + b^(l)
-      else matmulInto(zl, this.W[l], a[l - 1]); //                          z^(l) = W^(l) a^(l−1)
-      this.act[l].fInto(al, zl); //                                         a^(l) = f(z^(l))
+      if (this.useBias) affineInto(zl, W, aPrev, b); // z^(l) = W^(l) a^(l−1) + b^(l)
+      else matmulInto(zl, W, aPrev); //                 z^(l) = W^(l) a^(l−1)
+      layer(this.act, l, "forward").fInto(al, zl); //   a^(l) = f(z^(l))
       z.push(zl);
       a.push(al);
     }
@@ -155,7 +167,7 @@ export class MatrixMLP {
    */
   predict(A0: Matrix): Matrix {
     const { a } = this.propagate(A0, undefined, plainMatrix);
-    return a[this.L];
+    return layer(a, this.L, "predict");
   }
 
   /**
@@ -172,31 +184,32 @@ export class MatrixMLP {
     if (!Number.isFinite(lambda) || lambda < 0) throw new RangeError(`backward: weightDecay must be a finite number ≥ 0, got ${lambda}`);
     const into = options.into;
     const { z, a } = cache;
-    const M = a[0].cols;
-    const delta: Matrix[] = new Array(L + 1).fill(EMPTY);
-    const dW: Matrix[] = new Array(L + 1).fill(EMPTY);
-    const db: Matrix[] = new Array(L + 1).fill(EMPTY);
+    const M = layer(a, 0, "backward").cols;
+    const delta: Matrix[] = [EMPTY], dW: Matrix[] = [EMPTY], db: Matrix[] = [EMPTY];
     for (let l = 1; l <= L; l++) {
-      delta[l] = reuseOrCreate(into?.delta[l], this.sizes[l], M);
-      dW[l] = reuseOrCreate(into?.dW[l], this.sizes[l], this.sizes[l - 1]);
-      db[l] = reuseOrCreate(into?.db[l], this.sizes[l], 1);
+      const d = layer(this.sizes, l, "backward"), dPrev = layer(this.sizes, l - 1, "backward");
+      delta.push(reuseOrCreate(into?.delta[l], d, M));
+      dW.push(reuseOrCreate(into?.dW[l], d, dPrev));
+      db.push(reuseOrCreate(into?.db[l], d, 1));
     }
-    const W = this.W, f = this.act;
+    const at = <T>(list: readonly T[], l: number): T => layer(list, l, "backward");
 
     // δ^L = ∂L/∂a^L ⊙ f′(z^L), or the fused (ŷ − y)/M of sigmoid+BCE and softmax+CE.
-    if (this.loss.fusedDelta?.(a[L], Y, f[L].name, delta[L]) === undefined) {
-      f[L].mulDf(this.loss.grad(a[L], Y, delta[L]), z[L], a[L]);
+    const fL = at(this.act, L), aL = at(a, L), deltaL = at(delta, L);
+    if (this.loss.fusedDelta?.(aL, Y, fL.name, deltaL) === undefined) {
+      fL.mulDf(this.loss.grad(aL, Y, deltaL), at(z, L), aL);
     }
     for (let l = L; l >= 1; l--) {
+      const dl = at(delta, l), W = at(this.W, l), dWl = at(dW, l), dbl = at(db, l);
       // δ^(l) = ((W^(l+1))ᵀ δ^(l+1)) ⊙ f′(z^(l))
-      if (l < L) f[l].mulDf(matmulInto(delta[l], W[l + 1], delta[l + 1], TRANS_A), z[l], a[l]);
+      if (l < L) at(this.act, l).mulDf(matmulInto(dl, at(this.W, l + 1), at(delta, l + 1), TRANS_A), at(z, l), at(a, l));
       // ∂L/∂W^(l) = δ^(l) (a^(l−1))ᵀ (+ 2λ W^(l)),   ∂L/∂b^(l) = Σ_batch δ^(l)
-      matmulInto(dW[l], delta[l], a[l - 1], TRANS_B);
-      if (lambda !== 0) kernels().addScaled(dW[l], W[l], 2 * lambda);
-      if (this.useBias) sumRowsInto(db[l], delta[l]);
-      else db[l].data.fill(0);
+      matmulInto(dWl, dl, at(a, l - 1), TRANS_B);
+      if (lambda !== 0) kernels().addScaled(dWl, W, 2 * lambda);
+      if (this.useBias) sumRowsInto(dbl, dl);
+      else dbl.data.fill(0);
     }
-    const loss = this.loss.value(a[L], Y) + this.weightDecayPenalty(lambda);
+    const loss = this.loss.value(aL, Y) + this.weightDecayPenalty(lambda);
     return { delta, dW, db, loss };
   }
 
@@ -205,9 +218,8 @@ export class MatrixMLP {
     let penalty = 0;
     if (lambda === 0) return penalty;
     for (let l = 1; l <= this.L; l++) {
-      const w = this.W[l].data;
       let sq = 0;
-      for (let i = 0; i < w.length; i++) sq += w[i] * w[i];
+      for (const w of layer(this.W, l, "weightDecayPenalty").data) sq += w * w;
       penalty += lambda * sq;
     }
     return penalty;
@@ -216,21 +228,21 @@ export class MatrixMLP {
   /** Every parameter as [W^(1), b^(1), …] in layer order, for optimisers and gradient checks. */
   parameters(): Matrix[] {
     const ps: Matrix[] = [];
-    for (let l = 1; l <= this.L; l++) ps.push(this.W[l], this.b[l]);
+    for (let l = 1; l <= this.L; l++) ps.push(layer(this.W, l, "parameters"), layer(this.b, l, "parameters"));
     return ps;
   }
 
   /** The gradients in the order of `parameters()`: [∂L/∂W^(1), ∂L/∂b^(1), …]. */
   gradientList(grads: Gradients): Matrix[] {
     const gs: Matrix[] = [];
-    for (let l = 1; l <= this.L; l++) gs.push(grads.dW[l], grads.db[l]);
+    for (let l = 1; l <= this.L; l++) gs.push(layer(grads.dW, l, "gradientList"), layer(grads.db, l, "gradientList"));
     return gs;
   }
 
   /** One plain SGD update θ ← θ − η ∂L/∂θ from gradients returned by backward (the `sgd` optimiser's step). */
   sgdStep(grads: Gradients, learningRate: number): void {
     for (let l = 1; l <= this.L; l++) {
-      const pairs: [string, Matrix, Matrix][] = [["W", this.W[l], grads.dW[l]], ["b", this.b[l], grads.db[l]]];
+      const pairs: [string, Matrix, Matrix][] = [["W", layer(this.W, l, "sgdStep"), layer(grads.dW, l, "sgdStep")], ["b", layer(this.b, l, "sgdStep"), layer(grads.db, l, "sgdStep")]];
       for (const [name, p, g] of pairs) {
         if (!p.sameShape(g)) throw new RangeError(`sgdStep: ∂L/∂${name}^(${l}) is ${shapeString(g)} but ${name}^(${l}) is ${shapeString(p)}`);
       }

@@ -1,6 +1,9 @@
 /**
  * Optimisers: each turns the gradients of one step into an in-place parameter update. They keep
  * their state (velocity, moments) per parameter, in the order of `MatrixMLP.parameters()`.
+ *
+ * The update loops read Float64Arrays of one size with `as number`: a read past the end would be a
+ * bug the tests catch, not a case to branch on in the hot loop.
  */
 import { kernels } from "./kernels/backend";
 import { Matrix, shapeString } from "./matrix";
@@ -11,12 +14,13 @@ export interface Optimizer {
   step(params: Matrix[], grads: Matrix[]): void;
 }
 
-/** Checks that parameters and gradients pair up, naming the optimiser and the first mismatch. */
-function checkPairs(op: string, params: Matrix[], grads: Matrix[]): void {
+/** Pairs each parameter with its gradient, naming the optimiser and the first mismatch (count or shape). */
+function pairUp(op: string, params: Matrix[], grads: Matrix[]): [Matrix, Matrix][] {
   if (params.length !== grads.length) throw new RangeError(`${op}: ${params.length} parameters but ${grads.length} gradients`);
-  params.forEach((p, k) => {
-    const g = grads[k] as Matrix;
-    if (!p.sameShape(g)) throw new RangeError(`${op}: parameter ${k} is ${shapeString(p)} but its gradient is ${shapeString(g)}`);
+  return params.map((p, k) => {
+    const g = grads[k];
+    if (g === undefined || !p.sameShape(g)) throw new RangeError(`${op}: parameter ${k} is ${shapeString(p)} but its gradient is ${g ? shapeString(g) : "missing"}`);
+    return [p, g];
   });
 }
 function checkRate(op: string, name: string, v: number): void {
@@ -29,8 +33,7 @@ export function sgd(learningRate: number): Optimizer {
   return {
     name: "sgd",
     step(params, grads) {
-      checkPairs("sgd", params, grads);
-      for (let k = 0; k < params.length; k++) kernels().addScaled(params[k], grads[k], -learningRate); // θ ← θ − η g
+      for (const [p, g] of pairUp("sgd", params, grads)) kernels().addScaled(p, g, -learningRate); // θ ← θ − η g
     },
   };
 }
@@ -43,10 +46,9 @@ export function momentum(learningRate: number, mu = 0.9): Optimizer {
   return {
     name: "momentum",
     step(params, grads) {
-      checkPairs("momentum", params, grads);
-      params.forEach((p, k) => {
+      pairUp("momentum", params, grads).forEach(([p, grad], k) => {
         const v = (vel[k] ??= new Float64Array(p.size));
-        const g = (grads[k] as Matrix).data;
+        const g = grad.data;
         for (let i = 0; i < p.size; i++) { v[i] = mu * (v[i] as number) - learningRate * (g[i] as number); p.data[i] = (p.data[i] as number) + (v[i] as number); }
       });
     },
@@ -63,12 +65,12 @@ export function adam(learningRate = 1e-3, beta1 = 0.9, beta2 = 0.999, eps = 1e-8
   return {
     name: "adam",
     step(params, grads) {
-      checkPairs("adam", params, grads);
+      const pairs = pairUp("adam", params, grads);
       t++;
       const c1 = 1 - beta1 ** t, c2 = 1 - beta2 ** t;
-      params.forEach((p, k) => {
+      pairs.forEach(([p, grad], k) => {
         const m = (m1[k] ??= new Float64Array(p.size)), v = (m2[k] ??= new Float64Array(p.size));
-        const g = (grads[k] as Matrix).data;
+        const g = grad.data;
         for (let i = 0; i < p.size; i++) {
           const gi = g[i] as number;
           m[i] = beta1 * (m[i] as number) + (1 - beta1) * gi;
