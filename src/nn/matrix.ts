@@ -16,6 +16,10 @@
 import { kernels } from "./kernels/backend";
 import { heapArray, kernelAddressOf } from "./kernels/small";
 
+// Reads of Float64Arrays in the loops below carry `as number` (noUncheckedIndexedAccess types every
+// index read as possibly undefined): a read past the end would be a bug the tests catch, not a case
+// to branch on in a hot loop, and the assertion costs nothing at run time.
+
 /** Formats a shape the way error messages and tables print it: `(rows×cols)`. */
 export function shapeString(m: { rows: number; cols: number }): string {
   return `(${m.rows}×${m.cols})`;

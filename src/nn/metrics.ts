@@ -13,7 +13,8 @@ export function confusionMatrix(predicted: readonly number[], actual: readonly n
     for (const [what, c] of [["prediction", p], ["label", t]] as const) {
       if (!Number.isInteger(c) || c < 0 || c >= classes) throw new RangeError(`confusionMatrix: ${what} ${c} of example ${j} is not a class in 0..${classes - 1}`);
     }
-    (counts[t] as number[])[p]++;
+    const row = counts[t] as number[]; // t and p are classes, checked just above
+    row[p] = (row[p] as number) + 1;
   });
   return counts;
 }

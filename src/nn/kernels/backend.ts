@@ -23,6 +23,10 @@ import {
   smallKernelsAvailable, softmaxKernel, sumRowsKernel, type Stored,
 } from "./small";
 
+// Reads of Float64Arrays in the loops below carry `as number` (noUncheckedIndexedAccess types every
+// index read as possibly undefined): a read past the end would be a bug the tests catch, not a case
+// to branch on in a hot loop, and the assertion costs nothing at run time.
+
 /** Which kernels run products and the training step's passes: WebAssembly SIMD, or JavaScript loops. */
 export type GemmBackend = "wasm" | "js";
 

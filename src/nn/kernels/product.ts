@@ -26,6 +26,10 @@ import { compileKernel } from "./load";
 import { smallProduct, type Stored } from "./small";
 import { defaultThreads, type GemmExport, ProductThreads } from "./threads";
 
+// Reads of Float64Arrays in the loops below carry `as number` (noUncheckedIndexedAccess types every
+// index read as possibly undefined): a read past the end would be a bug the tests catch, not a case
+// to branch on in a hot loop, and the assertion costs nothing at run time.
+
 /** The packed product kernels: relaxed-SIMD multiply-add, or plain 128-bit SIMD. */
 export type PackedKernel = "wasm-relaxed-fma" | "wasm-simd128";
 
@@ -327,14 +331,14 @@ function gemmPackedJs(
         const j0 = jp * 4;
         if (i0 + 4 <= m && j0 + 4 <= n) {
           let o = i0 * n + j0;
-          C[o] += c00; C[o + 1] += c01; C[o + 2] += c02; C[o + 3] += c03; o += n;
-          C[o] += c10; C[o + 1] += c11; C[o + 2] += c12; C[o + 3] += c13; o += n;
-          C[o] += c20; C[o + 1] += c21; C[o + 2] += c22; C[o + 3] += c23; o += n;
-          C[o] += c30; C[o + 1] += c31; C[o + 2] += c32; C[o + 3] += c33;
+          C[o] = (C[o] as number) + c00; C[o + 1] = (C[o + 1] as number) + c01; C[o + 2] = (C[o + 2] as number) + c02; C[o + 3] = (C[o + 3] as number) + c03; o += n;
+          C[o] = (C[o] as number) + c10; C[o + 1] = (C[o + 1] as number) + c11; C[o + 2] = (C[o + 2] as number) + c12; C[o + 3] = (C[o + 3] as number) + c13; o += n;
+          C[o] = (C[o] as number) + c20; C[o + 1] = (C[o + 1] as number) + c21; C[o + 2] = (C[o + 2] as number) + c22; C[o + 3] = (C[o + 3] as number) + c23; o += n;
+          C[o] = (C[o] as number) + c30; C[o + 1] = (C[o + 1] as number) + c31; C[o + 2] = (C[o + 2] as number) + c32; C[o + 3] = (C[o + 3] as number) + c33;
         } else {
           const tile = [c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33];
           for (let r = 0; r < 4 && i0 + r < m; r++) {
-            for (let s = 0; s < 4 && j0 + s < n; s++) C[(i0 + r) * n + j0 + s] += tile[r * 4 + s] as number;
+            for (let s = 0; s < 4 && j0 + s < n; s++) C[(i0 + r) * n + j0 + s] = (C[(i0 + r) * n + j0 + s] as number) + (tile[r * 4 + s] as number);
           }
         }
       }
@@ -370,10 +374,10 @@ function gemmSmall(
         c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
       }
       let o = i0 * n + j0;
-      C[o] += c00; C[o + 1] += c01; C[o + 2] += c02; C[o + 3] += c03; o += n;
-      C[o] += c10; C[o + 1] += c11; C[o + 2] += c12; C[o + 3] += c13; o += n;
-      C[o] += c20; C[o + 1] += c21; C[o + 2] += c22; C[o + 3] += c23; o += n;
-      C[o] += c30; C[o + 1] += c31; C[o + 2] += c32; C[o + 3] += c33;
+      C[o] = (C[o] as number) + c00; C[o + 1] = (C[o + 1] as number) + c01; C[o + 2] = (C[o + 2] as number) + c02; C[o + 3] = (C[o + 3] as number) + c03; o += n;
+      C[o] = (C[o] as number) + c10; C[o + 1] = (C[o + 1] as number) + c11; C[o + 2] = (C[o + 2] as number) + c12; C[o + 3] = (C[o + 3] as number) + c13; o += n;
+      C[o] = (C[o] as number) + c20; C[o + 1] = (C[o + 1] as number) + c21; C[o + 2] = (C[o + 2] as number) + c22; C[o + 3] = (C[o + 3] as number) + c23; o += n;
+      C[o] = (C[o] as number) + c30; C[o + 1] = (C[o + 1] as number) + c31; C[o + 2] = (C[o + 2] as number) + c32; C[o + 3] = (C[o + 3] as number) + c33;
     }
   }
   for (let i = m4; i < m; i++) {
@@ -385,7 +389,7 @@ function gemmSmall(
         c0 += x * (B[b] as number); c1 += x * (B[b + bj] as number); c2 += x * (B[b + 2 * bj] as number); c3 += x * (B[b + 3 * bj] as number);
       }
       const o = i * n + j0;
-      C[o] += c0; C[o + 1] += c1; C[o + 2] += c2; C[o + 3] += c3;
+      C[o] = (C[o] as number) + c0; C[o + 1] = (C[o + 1] as number) + c1; C[o + 2] = (C[o + 2] as number) + c2; C[o + 3] = (C[o + 3] as number) + c3;
     }
   }
   for (let j = n4; j < n; j++) {
@@ -397,13 +401,13 @@ function gemmSmall(
         c0 += (A[a] as number) * y; c1 += (A[a + ai] as number) * y; c2 += (A[a + 2 * ai] as number) * y; c3 += (A[a + 3 * ai] as number) * y;
       }
       const o = i0 * n + j;
-      C[o] += c0; C[o + n] += c1; C[o + 2 * n] += c2; C[o + 3 * n] += c3;
+      C[o] = (C[o] as number) + c0; C[o + n] = (C[o + n] as number) + c1; C[o + 2 * n] = (C[o + 2 * n] as number) + c2; C[o + 3 * n] = (C[o + 3 * n] as number) + c3;
     }
     for (let i = m4; i < m; i++) {
       let s = 0;
       let a = i * ai, b = j * bj;
       for (let p = 0; p < k; p++, a += ap, b += bp) s += (A[a] as number) * (B[b] as number);
-      C[i * n + j] += s;
+      C[i * n + j] = (C[i * n + j] as number) + s;
     }
   }
 }

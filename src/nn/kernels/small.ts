@@ -136,7 +136,7 @@ export function smallProduct(
   m: number, n: number, k: number, tA: boolean, tB: boolean,
 ): boolean {
   if (wasm === undefined || (tA && tB)) return false;
-  const w = wasm as SmallExports;
+  const w = wasm;
   const c = output(C, 0), a = input(A, 1), b = input(B, 2), s = bias === undefined ? 0 : input(bias, 3);
   if (c < 0 || a < 0 || b < 0 || s < 0) return false;
   if (!tB) {
@@ -157,7 +157,7 @@ export function addColumnKernel(out: Stored, A: Stored, col: Stored, rows: numbe
   if (wasm === undefined) return false;
   const a = input(A, 0), s = input(col, 1), o = output(out, 2);
   if (a < 0 || s < 0 || o < 0) return false;
-  (wasm as SmallExports).add_col(o, a, s, rows, cols);
+  wasm.add_col(o, a, s, rows, cols);
   settle(out, o);
   return true;
 }
@@ -167,7 +167,7 @@ export function sumRowsKernel(out: Stored, A: Stored, rows: number, cols: number
   if (wasm === undefined) return false;
   const a = input(A, 0), o = output(out, 1);
   if (a < 0 || o < 0) return false;
-  (wasm as SmallExports).sum_rows(o, a, rows, cols);
+  wasm.sum_rows(o, a, rows, cols);
   settle(out, o);
   return true;
 }
@@ -177,7 +177,7 @@ export function reluKernel(out: Stored, z: Stored): boolean {
   if (wasm === undefined) return false;
   const x = input(z, 0), o = output(out, 1);
   if (x < 0 || o < 0) return false;
-  (wasm as SmallExports).relu(o, x, z.data.length);
+  wasm.relu(o, x, z.data.length);
   settle(out, o);
   return true;
 }
@@ -187,7 +187,7 @@ export function reluBackKernel(g: Stored, z: Stored): boolean {
   if (wasm === undefined) return false;
   const d = input(g, 0), x = input(z, 1);
   if (d < 0 || x < 0) return false;
-  (wasm as SmallExports).relu_back(d, x, g.data.length);
+  wasm.relu_back(d, x, g.data.length);
   settle(g, d);
   return true;
 }
@@ -197,7 +197,7 @@ export function scaledDiffKernel(out: Stored, a: Stored, y: Stored, c: number): 
   if (wasm === undefined) return false;
   const p = input(a, 0), q = input(y, 1), o = output(out, 2);
   if (p < 0 || q < 0 || o < 0) return false;
-  (wasm as SmallExports).scaled_diff(o, p, q, c, out.data.length);
+  wasm.scaled_diff(o, p, q, c, out.data.length);
   settle(out, o);
   return true;
 }
@@ -207,7 +207,7 @@ export function sgdKernel(theta: Stored, g: Stored, learningRate: number): boole
   if (wasm === undefined) return false;
   const t = input(theta, 0), d = input(g, 1);
   if (t < 0 || d < 0) return false;
-  (wasm as SmallExports).sgd(t, d, learningRate, theta.data.length);
+  wasm.sgd(t, d, learningRate, theta.data.length);
   settle(theta, t);
   return true;
 }
@@ -217,7 +217,7 @@ export function softmaxKernel(out: Stored, z: Stored, rows: number, cols: number
   if (wasm === undefined) return false;
   const x = input(z, 0), o = output(out, 1);
   if (x < 0 || o < 0) return false;
-  (wasm as SmallExports).softmax_cols(o, x, rows, cols);
+  wasm.softmax_cols(o, x, rows, cols);
   settle(out, o);
   return true;
 }
@@ -227,7 +227,7 @@ export function crossEntropySumKernel(a: Stored, y: Stored): number | undefined 
   if (wasm === undefined) return undefined;
   const p = input(a, 0), q = input(y, 1);
   if (p < 0 || q < 0) return undefined;
-  return (wasm as SmallExports).ce_sum(p, q, a.data.length);
+  return wasm.ce_sum(p, q, a.data.length);
 }
 
 /** The kernels' own e^x and ln x (the fdlibm algorithms of Math.exp and Math.log), for tests. */
