@@ -266,8 +266,13 @@ export function decisionBoundary(
   if (data.X.length !== data.y.length) throw new Error(`decisionBoundary: ${data.X.length} points but ${data.y.length} labels`);
   const n = opts.grid ?? 60;
   const m = opts.margin ?? 0.25;
-  const xs1 = data.X.map((p) => p[0]);
-  const xs2 = data.X.map((p) => p[1]);
+  const pairs = data.X.map((p, i) => {
+    const [x1, x2] = p;
+    if (p.length !== 2 || x1 === undefined || x2 === undefined) throw new Error(`decisionBoundary: point ${i} has ${p.length} coordinates; the plane needs [x1, x2] pairs`);
+    return [x1, x2] as const;
+  });
+  const xs1 = pairs.map((p) => p[0]);
+  const xs2 = pairs.map((p) => p[1]);
   const [a1, b1] = [Math.min(...xs1) - m, Math.max(...xs1) + m];
   const [a2, b2] = [Math.min(...xs2) - m, Math.max(...xs2) + m];
   const g1 = Array.from({ length: n }, (_, i) => a1 + ((b1 - a1) * i) / (n - 1));
@@ -280,11 +285,12 @@ export function decisionBoundary(
   }];
   // Two classes take the colours of the two ends of the scale, so a point sits on its own colour
   // when it is classified right and stands out when it is not.
-  const ends: Record<number, string> = classes.length === 2 ? { [classes[0]]: "#2166ac", [classes[1]]: "#b2182b" } : {};
+  const [low, high] = classes;
+  const ends: Record<number, string> = classes.length === 2 && low !== undefined && high !== undefined ? { [low]: "#2166ac", [high]: "#b2182b" } : {};
   for (const c of classes) {
-    const idx = data.y.map((yy, i) => (yy === c ? i : -1)).filter((i) => i >= 0);
+    const mine = pairs.filter((_, i) => data.y[i] === c);
     traces.push({
-      type: "scatter", mode: "markers", name: `class ${c}`, x: idx.map((i) => xs1[i]), y: idx.map((i) => xs2[i]),
+      type: "scatter", mode: "markers", name: `class ${c}`, x: mine.map((p) => p[0]), y: mine.map((p) => p[1]),
       marker: { size: 7, line: { width: 1, color: "#fff" }, ...(ends[c] ? { color: ends[c] } : {}) },
     });
   }
@@ -312,8 +318,9 @@ export function liveLossCurve(opts: ChartOptions = {}): LiveLossCurve {
     series,
     push(step, values) {
       for (const [k, v] of Object.entries(values)) {
-        (series[k] ??= { x: [], y: [] }).x.push(step);
-        series[k].y.push(v);
+        const s = (series[k] ??= { x: [], y: [] });
+        s.x.push(step);
+        s.y.push(v);
       }
       const rich = richOutput();
       if (!started && rich && !bundleSent) {

@@ -86,10 +86,10 @@ export function texMatrix(m: MatrixInput, opts: { precision?: number } = {}): st
  */
 export function texWith(template: string, values: Record<string, number | MatrixInput>, opts: { precision?: number } = {}): string {
   return template.replace(/\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g, (_whole, name: string) => {
-    if (!Object.prototype.hasOwnProperty.call(values, name)) {
+    const v = Object.prototype.hasOwnProperty.call(values, name) ? values[name] : undefined;
+    if (v === undefined) {
       throw new Error(`texWith: the template uses {{${name}}} but no value named "${name}" was given (have: ${Object.keys(values).join(", ") || "none"})`);
     }
-    const v = values[name];
     return typeof v === "number" ? texNumber(v, opts.precision) : texMatrix(v, opts);
   });
 }

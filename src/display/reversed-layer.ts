@@ -30,6 +30,18 @@ function activationText(texName: string | undefined): string {
   return named[texName] ?? texName.replace(/\\(?:mathrm|operatorname|text)\{([^}]*)\}/g, "$1").replace(/\\/g, "");
 }
 
+/** Entry (i, j) of rows whose shape is already checked; a missing one is a bug, and says where. */
+function entry(rows: readonly (readonly number[])[], i: number, j: number): number {
+  const v = rows[i]?.[j];
+  if (v === undefined) throw new RangeError(`reversedLayerSvg: no entry (${i + 1}, ${j + 1}) in a ${rows.length}×${rows[0]?.length ?? 0} matrix`);
+  return v;
+}
+
+/** The first column of checked rows, as a list. */
+function firstColumn(rows: readonly (readonly number[])[]): number[] {
+  return rows.map((_, i) => entry(rows, i, 0));
+}
+
 /** A column vector given as any matrix input, checked to have `n` entries. */
 function column(m: MatrixInput | undefined, n: number, what: string): number[] | undefined {
   if (m === undefined) return undefined;
@@ -37,7 +49,7 @@ function column(m: MatrixInput | undefined, n: number, what: string): number[] |
   if (rows.length !== n || rows.some((r) => r.length !== 1)) {
     throw new RangeError(`reversedLayerSvg: ${what} must be ${n} numbers (one example), got ${rows.length}×${rows[0]?.length ?? 0}`);
   }
-  return rows.map((r) => r[0]);
+  return firstColumn(rows);
 }
 
 /** SVG of one layer forward (left) and its reversed twin computing δ^(l) (right); returns δ^(l) too. */
@@ -75,14 +87,14 @@ export function reversedLayerSvg(step: ReversedLayerInput, opts: { digits?: numb
   const along = (targets: number) => Math.min(0.3, Math.max(0.12, 1 / (targets + 1)));
 
   // Forward panel: a^(l) → z^(l+1) through W^(l+1).
-  const fx = [54, 400];
+  const fx = [54, 400] as const;
   parts.push(t(227, 20, `forward: z${sup(L1)} = W${sup(L1)} a${sup(l)} + b${sup(L1)}`, `font-size="13" font-weight="bold"`));
   yOut.forEach((yo, o) =>
     yIn.forEach((yi, i) => {
       const [x1, y1, x2, y2] = [fx[0] + r, yi, fx[1] - r - 2, yo];
       parts.push(`<line x1="${x1}" y1="${y1}" x2="${x2}" y2="${y2}" stroke="#7a9" marker-end="url(#bpl-rl-fwd)"/>`);
       const s = along(dOut);
-      labels.push(t(x1 + (x2 - x1) * s, y1 + (y2 - y1) * s - 3, fmt(n.W[o][i]), `class="bpl-edge-label" fill="#2b6a3e" ${halo}`));
+      labels.push(t(x1 + (x2 - x1) * s, y1 + (y2 - y1) * s - 3, fmt(entry(n.W, o, i)), `class="bpl-edge-label" fill="#2b6a3e" ${halo}`));
     }),
   );
   yIn.forEach((y, i) => parts.push(node(fx[0], y, "#eef", `a${sup(l)}${sub(i + 1)}`, a?.[i])));
@@ -97,18 +109,18 @@ export function reversedLayerSvg(step: ReversedLayerInput, opts: { digits?: numb
       const [x1, y1, x2, y2] = [bx.src + r, yo, bx.sum - 14, yi];
       parts.push(`<line x1="${x1}" y1="${y1}" x2="${x2}" y2="${y2}" stroke="#d68" marker-end="url(#bpl-rl-bwd)"/>`);
       const s = along(dIn);
-      labels.push(t(x1 + (x2 - x1) * s, y1 + (y2 - y1) * s - 3, fmt(n.W[o][i]), `class="bpl-edge-label" fill="#a02050" ${halo}`));
+      labels.push(t(x1 + (x2 - x1) * s, y1 + (y2 - y1) * s - 3, fmt(entry(n.W, o, i)), `class="bpl-edge-label" fill="#a02050" ${halo}`));
     }),
   );
-  yOut.forEach((y, o) => parts.push(node(bx.src, y, "#fde2e4", `δ${sup(L1)}${sub(o + 1)}`, n.deltaNext[o][0])));
+  yOut.forEach((y, o) => parts.push(node(bx.src, y, "#fde2e4", `δ${sup(L1)}${sub(o + 1)}`, entry(n.deltaNext, o, 0))));
   yIn.forEach((y, i) => {
     parts.push(`<circle cx="${bx.sum}" cy="${y}" r="12" fill="#fff" stroke="#334"/>` + t(bx.sum, y + 4, "Σ", `font-size="12"`));
     parts.push(`<line x1="${bx.sum + 12}" y1="${y}" x2="${bx.amp}" y2="${y}" stroke="#334"/>`);
     parts.push(`<polygon points="${bx.amp},${y - 17} ${bx.amp},${y + 17} ${bx.amp + 40},${y}" fill="#fff5d6" stroke="#a80"/>`);
-    parts.push(t(bx.amp + 15, y + 4, `×${fmt(n.fprime[i][0])}`, `font-size="9.5" fill="#7a5200"`));
+    parts.push(t(bx.amp + 15, y + 4, `×${fmt(entry(n.fprime, i, 0))}`, `font-size="9.5" fill="#7a5200"`));
     parts.push(t(bx.amp + 20, y + 29, `${f}′(z${sup(l)}${sub(i + 1)})`, `font-size="9.5" fill="#7a5200"`));
     parts.push(`<line x1="${bx.amp + 40}" y1="${y}" x2="${bx.out - r - 2}" y2="${y}" stroke="#334" marker-end="url(#bpl-rl-bwd)"/>`);
-    parts.push(node(bx.out, y, "#fde2e4", `δ${sup(l)}${sub(i + 1)}`, n.delta[i][0]));
+    parts.push(node(bx.out, y, "#fde2e4", `δ${sup(l)}${sub(i + 1)}`, entry(n.delta, i, 0)));
   });
 
   const width = 950;
@@ -117,7 +129,7 @@ export function reversedLayerSvg(step: ReversedLayerInput, opts: { digits?: numb
     `<defs><marker id="bpl-rl-fwd" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto"><path d="M0,0L10,5L0,10z" fill="#7a9"/></marker>` +
     `<marker id="bpl-rl-bwd" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto"><path d="M0,0L10,5L0,10z" fill="#d68"/></marker></defs>` +
     parts.join("") + labels.join("") + `</svg>`;
-  return { svg, delta: n.delta.map((row) => row[0]) };
+  return { svg, delta: firstColumn(n.delta) };
 }
 
 /**

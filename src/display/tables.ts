@@ -47,8 +47,8 @@ export function namedTableText(rows: readonly Record<string, Cell>[], opts: Tabl
   const cols: string[] = [];
   for (const r of rows) for (const k of Object.keys(r)) if (!cols.includes(k)) cols.push(k);
   const grid = [cols, ...rows.map((r) => cols.map((c) => cellText(r[c], digits)))];
-  const widths = cols.map((_, j) => Math.max(...grid.map((g) => g[j].length)));
-  const lines = grid.map((g) => g.map((s, j) => s.padStart(widths[j])).join("  "));
+  const widths = cols.map((_, j) => Math.max(...grid.map((g) => g[j]?.length ?? 0)));
+  const lines = grid.map((g) => g.map((s, j) => s.padStart(widths[j] ?? 0)).join("  "));
   lines.splice(1, 0, widths.map((w) => "-".repeat(w)).join("  "));
   return (opts.title ? opts.title + "\n" : "") + lines.join("\n");
 }

@@ -54,7 +54,10 @@ function slipped(p: Args, slip: Slip): Json {
     const outer = slip === "transposed-dW" ? matmul(input, matT(delta)) : matmul(delta, matT(input));
     const decay = slip === "no-decay" ? null : slip === "transposed-dW" ? matT(W[l]!) : W[l]!;
     const rate = slip === "half-decay" ? lambda / 2 : slip === "decay-over-M" ? lambda / M : lambda;
-    dW[l] = outer.map((r, i) => r.map((v, k) => v + (decay && decay[i] && decay[i]![k] !== undefined ? rate * decay[i]![k]! : 0)));
+    dW[l] = outer.map((r, i) => r.map((v, k) => {
+      const w = decay?.[i]?.[k];
+      return v + (w !== undefined ? rate * w : 0);
+    }));
     db[l] = delta.map((r, i) => r.reduce((s, v) => s + v, 0) + (slip === "decay-bias" ? lambda * b[l]![i]! : 0));
     dbPerExample[l] = delta.map((r) => [...r]);
     if (l > 0) {
