@@ -74,9 +74,9 @@ describe("HTML generation", () => {
 
   it("escapes table content and shows the union of columns", () => {
     const [o] = capture(() => namedTable([{ a: "<b>" }, { b: 2 }], { title: "T" }));
-    expect(o.mime).toBe("text/html");
-    expect(o.data).toContain("&lt;b&gt;");
-    expect(o.data).toContain("<th style=\"border:1px solid #ccc;padding:2px 8px;text-align:right;background:#f3f3f3\">b</th>");
+    expect(o!.mime).toBe("text/html");
+    expect(o!.data).toContain("&lt;b&gt;");
+    expect(o!.data).toContain("<th style=\"border:1px solid #ccc;padding:2px 8px;text-align:right;background:#f3f3f3\">b</th>");
     expect(namedTableText([{ x: 0.5 }], { title: "t" })).toBe("t\n  x\n---\n0.5");
   });
 
@@ -87,16 +87,16 @@ describe("HTML generation", () => {
       linePlot([{ name: "b", x: [1], y: [3] }]);
     });
     expect(outs).toHaveLength(2);
-    expect(outs[0].data).toContain("w.define=undefined");
-    expect(outs[0].data.length).toBeGreaterThan(1_000_000);
+    expect(outs[0]!.data).toContain("w.define=undefined");
+    expect(outs[0]!.data.length).toBeGreaterThan(1_000_000);
     // The payload is plotly.js-dist's bundle itself, gzipped: inflating it gives the file byte for byte.
-    const b64 = /atob\('([A-Za-z0-9+/=]+)'\)/.exec(outs[0].data)?.[1] ?? "";
+    const b64 = /atob\('([A-Za-z0-9+/=]+)'\)/.exec(outs[0]!.data)?.[1] ?? "";
     expect(gunzipSync(Buffer.from(b64, "base64")).equals(readFileSync(plotlyBundlePath()))).toBe(true);
-    expect(outs[1].data.length).toBeLessThan(10_000);
-    expect(outs[1].data).toContain("window.Plotly.react");
+    expect(outs[1]!.data.length).toBeLessThan(10_000);
+    expect(outs[1]!.data).toContain("window.Plotly.react");
     for (const o of outs) expect(o.data).not.toMatch(/<script[^>]*\ssrc=/i);
     // The bundle must not end its own <script> element early.
-    expect(outs[0].data.match(/<\/script>/g)?.length).toBe(2);
+    expect(outs[0]!.data.match(/<\/script>/g)?.length).toBe(2);
   });
 
   it("escapes '<' in chart data so a label cannot close the script", () => {
@@ -121,11 +121,11 @@ describe("graphs", () => {
 
   it("backward steps fill grads output-first, one node per step", () => {
     const [o] = capture(() => showBackwardSteps(e));
-    expect(o.data.match(/class="bpl-step"/g)).toHaveLength(3);
-    const steps = o.data.split('class="bpl-step"').slice(1);
+    expect(o!.data.match(/class="bpl-step"/g)).toHaveLength(3);
+    const steps = o!.data.split('class="bpl-step"').slice(1);
     expect(steps[0]).toContain("grad of e is final");
-    expect(steps[0].match(/grad —/g)).toHaveLength(2);
-    expect(steps[2].match(/grad —/g)).toBeNull();
+    expect(steps[0]!.match(/grad —/g)).toHaveLength(2);
+    expect(steps[2]!.match(/grad —/g)).toBeNull();
   });
 });
 
@@ -157,7 +157,7 @@ describe("graphs of real Values", () => {
   it("steps through backward in reverse topological order: every input of a node is filled after the node", () => {
     const { L } = build();
     const [o] = capture(() => showBackwardSteps(L));
-    const titles = [...o.data.matchAll(/grad of (\w+) is final/g)].map((m) => m[1]);
+    const titles = [...o!.data.matchAll(/grad of (\w+) is final/g)].map((m) => m[1]);
     expect(titles[0]).toBe("L");
     expect(new Set(titles)).toEqual(new Set(["L", "d", "e", "a", "b", "c"]));
     expect(titles.indexOf("d")).toBeLessThan(titles.indexOf("e"));
@@ -231,12 +231,12 @@ describe("plotly bundle", () => {
       linePlot([{ x: [1], y: [1] }]);
     });
     expect(outs).toHaveLength(7);
-    expect(outs[0].slot).toBeUndefined();
-    expect(outs[0].data).toContain("/*bpl-plotly-bundle*/");
+    expect(outs[0]!.slot).toBeUndefined();
+    expect(outs[0]!.data).toContain("/*bpl-plotly-bundle*/");
     const updates = outs.slice(1, 6);
     expect(new Set(updates.map((o) => o.slot)).size).toBe(1);
     for (const u of updates) expect(u.data.length).toBeLessThan(10_000);
-    expect(updates[4].data).toContain('"y":[1,0.5,0.3333333333333333,0.25,0.2]');
-    expect(outs[6].data).not.toContain("/*bpl-plotly-bundle*/");
+    expect(updates[4]!.data).toContain('"y":[1,0.5,0.3333333333333333,0.25,0.2]');
+    expect(outs[6]!.data).not.toContain("/*bpl-plotly-bundle*/");
   });
 });

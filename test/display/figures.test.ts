@@ -25,7 +25,7 @@ function capture(fn: () => void): CapturedOutput[] {
 function chartData(html: string): { traces: Record<string, unknown>[]; layout: Record<string, unknown> } {
   const m = /Plotly\.react\(el,(\[.*?\]),(\{.*?\}),\{responsive/.exec(html);
   if (!m) throw new Error("no Plotly.react call in the chart output");
-  return { traces: JSON.parse(m[1]), layout: JSON.parse(m[2]) };
+  return { traces: JSON.parse(m[1]!), layout: JSON.parse(m[2]!) };
 }
 
 afterEach(() => vi.restoreAllMocks());
@@ -94,8 +94,8 @@ describe("the reversed network", () => {
       expect(d[0]).toBeCloseTo(0.8, 12);
     });
     expect(outs).toHaveLength(1);
-    expect(outs[0].data).toContain("a⁽²⁾₁");
-    expect(outs[0].data).toContain("z⁽³⁾₂");
+    expect(outs[0]!.data).toContain("a⁽²⁾₁");
+    expect(outs[0]!.data).toContain("z⁽³⁾₂");
   });
 
   it("names the problem when the input cannot be drawn", () => {
@@ -130,8 +130,8 @@ describe("parameters beside their gradients", () => {
       ]);
       expect(check).toEqual({ ok: false, mismatches: ["W2: ∂L/∂W2 is 3×2 but W2 is 2×3"] });
     });
-    expect(outs[0].data).toContain("✘ 3×2 ≠ 2×3");
-    expect(outs[0].data.match(/class="bpl-figure"/g)).toHaveLength(2);
+    expect(outs[0]!.data).toContain("✘ 3×2 ≠ 2×3");
+    expect(outs[0]!.data.match(/class="bpl-figure"/g)).toHaveLength(2);
   });
 });
 
@@ -144,7 +144,7 @@ describe("graph drawings", () => {
     const labels = [...svg.matchAll(/class="bpl-edge-label"[^>]*>([^<]*)</g)].map((m) => m[1]);
     expect(labels.sort()).toEqual(["-1.3", "0.5"]);
     const [o] = capture(() => showBackwardSteps(u4, { edgeLabel: () => "∂" }));
-    expect(o.data.match(/class="bpl-edge-label"/g)).toHaveLength(3 * 2); // two edges in each of three steps
+    expect(o!.data.match(/class="bpl-edge-label"/g)).toHaveLength(3 * 2); // two edges in each of three steps
   });
 
   it("never lets Jupyter's max-width cut a wide graph off: it keeps its size inside a scrolling box", () => {
@@ -183,26 +183,26 @@ describe("readable formulas, charts and tables", () => {
       linePlot([{ x: [1, 2], y: [1e-12, 1] }], { logY: true });
       linePlot([{ x: [1, 2], y: [1e-12, 1] }], { logY: true, layout: { yaxis: { dtick: 3 } } });
     }).map((o) => chartData(o.data).layout);
-    expect(short.yaxis).toMatchObject({ type: "log", dtick: "D2" });
-    expect(long.yaxis).toMatchObject({ type: "log", dtick: 1, exponentformat: "power" });
-    expect(told.yaxis).toMatchObject({ dtick: 3 });
+    expect(short!.yaxis).toMatchObject({ type: "log", dtick: "D2" });
+    expect(long!.yaxis).toMatchObject({ type: "log", dtick: 1, exponentformat: "power" });
+    expect(told!.yaxis).toMatchObject({ dtick: 3 });
   });
 
   it("draws a signed heatmap with zero white, row 0 on top and whole-number ticks", () => {
     const [o] = capture(() => heatmap([[0.5, -1.25, 0.3], [2, 0.125, -0.7]], { xTitle: "j" }));
-    const { traces, layout } = chartData(o.data);
+    const { traces, layout } = chartData(o!.data);
     expect(traces[0]).toMatchObject({ type: "heatmap", zmid: 0 });
-    expect((traces[0].colorscale as [number, string][])[2]).toEqual([0.5, "#f7f7f7"]);
+    expect((traces[0]!.colorscale as [number, string][])[2]).toEqual([0.5, "#f7f7f7"]);
     expect(layout.yaxis).toMatchObject({ autorange: "reversed", dtick: 1 });
     expect(layout.xaxis).toMatchObject({ dtick: 1, title: { text: "j" } });
   });
 
   it("colours two classes like the two ends of the decision map and keeps the legend off the colour bar", () => {
     const [o] = capture(() => decisionBoundary((a) => a, { X: [[0, 0], [1, 1], [2, 0]], y: [0, 1, 1] }, { grid: 5 }));
-    const { traces, layout } = chartData(o.data);
+    const { traces, layout } = chartData(o!.data);
     expect(traces.map((t) => (t.marker as { color?: string } | undefined)?.color)).toEqual([undefined, "#2166ac", "#b2182b"]);
     expect(layout.legend).toMatchObject({ orientation: "h" });
-    expect(traces[0].colorbar).toMatchObject({ title: { text: "model output" } });
+    expect(traces[0]!.colorbar).toMatchObject({ title: { text: "model output" } });
   });
 
   it("puts a table's title above it, not in a caption as narrow as the table", () => {

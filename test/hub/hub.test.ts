@@ -260,13 +260,13 @@ describe.skipIf(skipReason !== null)("npm run hub: a class on one machine", () =
   it("isolation: neither student can read or list the other's copy", () => {
     const [a, b] = students;
     for (const [me, other] of [[a!, b!], [b!, a!]]) {
-      const theirs = join(homeOf(other.name), "backprop-lab");
-      const read = asUser(me.name, `cat ${theirs}/exercises/01-local-rules.ts`);
+      const theirs = join(homeOf(other!.name), "backprop-lab");
+      const read = asUser(me!.name, `cat ${theirs}/exercises/01-local-rules.ts`);
       expect(read.status, read.out).not.toBe(0);
       expect(read.out).toContain("Permission denied");
-      expect(asUser(me.name, `ls ${theirs}`).status).not.toBe(0);
+      expect(asUser(me!.name, `ls ${theirs}`).status).not.toBe(0);
       // …while their own is theirs
-      expect(asUser(me.name, "cat ~/backprop-lab/exercises/01-local-rules.ts").out).toContain(me.mul);
+      expect(asUser(me!.name, "cat ~/backprop-lab/exercises/01-local-rules.ts").out).toContain(me!.mul);
     }
   });
 

@@ -12,7 +12,7 @@ const raw = Array.from({ length: 10 }, (_, d) => (JSON.parse(readFileSync(join(d
 const rawCounts = raw.map((a) => a.length / DIGIT_PIXELS);
 const N = rawCounts.reduce((s, n) => s + n, 0);
 
-const counts = (s: DigitsSplit) => s.labels.reduce((c, d) => (c[d]++, c), new Array<number>(10).fill(0));
+const counts = (s: DigitsSplit) => s.labels.reduce((c, d) => (c[d]!++, c), new Array<number>(10).fill(0));
 
 describe("digits()", () => {
   const d = digits({ seed: 3, train: 6000, validation: 1500, test: 2000 });

@@ -100,7 +100,7 @@ describe.skipIf(gate.skip)("check-yourself cells answered in a live kernel", () 
         return text(c);
       };
       const steps: { code: string; label: string }[] = cells.filter((c) => c.cell_type === "code").map((c) => ({ code: text(c), label: `as shipped: ${c.id}` }));
-      for (const a of answers[name]) {
+      for (const a of answers[name]!) {
         for (const kind of ["wrong", "right"] as const) {
           steps.push({ code: withAnswer(byId(a.cell), a.name, a[kind]) + (a.verdict ? "\n" + byId(a.verdict) : ""), label: `${a.name} ${kind}` });
         }
@@ -109,7 +109,8 @@ describe.skipIf(gate.skip)("check-yourself cells answered in a live kernel", () 
       writeFileSync(specPath, JSON.stringify({ kernel: "tslab", cwd: notebooksDir, steps: steps.map((s) => ({ code: s.code, timeout: 300 })) }));
       const { stdout } = await run("/usr/bin/python3", [join(__dirname, "kernel_session.py"), specPath], { env: jupyterEnv(), maxBuffer: 256 << 20, timeout: 600_000 });
       const out = (JSON.parse(stdout) as { results: StepResult[] }).results;
-      results.set(name, steps.map((s, i) => ({ label: s.label, result: out[i] })));
+      if (out.length !== steps.length) throw new Error(`${name}: the kernel session returned ${out.length} results for ${steps.length} steps`);
+      results.set(name, steps.map((s, i) => ({ label: s.label, result: out[i]! })));
     });
   }, 900_000);
 
@@ -120,7 +121,7 @@ describe.skipIf(gate.skip)("check-yourself cells answered in a live kernel", () 
       expect(result.status, `${name} ${label}: ${shown(result).slice(0, 400)}`).toBe("ok");
       expect((result.outputs ?? []).filter((o) => o.type === "error" || o.name === "stderr"), `${name} ${label}`).toEqual([]);
     }
-    for (const a of answers[name]) {
+    for (const a of answers[name]!) {
       const wrong = shown(rs!.find((r) => r.label === `${a.name} wrong`)!.result);
       const right = shown(rs!.find((r) => r.label === `${a.name} right`)!.result);
       // The verdict for this question: the separate verdict cells print every question, so pick its line.
@@ -134,6 +135,6 @@ describe.skipIf(gate.skip)("check-yourself cells answered in a live kernel", () 
 
 /** Q1, Q2, … : the label a separate verdict cell prints for the n-th answer variable of its cell. */
 function questionOf(name: string, variable: string): string {
-  const same = answers[name].filter((a) => a.verdict);
+  const same = answers[name]!.filter((a) => a.verdict);
   return `Q${same.findIndex((a) => a.name === variable) + 1}`;
 }

@@ -40,10 +40,10 @@ describe("course notebooks", () => {
       it("closes with a summary that points to an exercise file that exists", () => {
         const last = markdown[markdown.length - 1];
         expect(last).toMatch(/Summary/);
-        const m = last.match(/exercises\/([\w-]+\.ts)/);
+        const m = last!.match(/exercises\/([\w-]+\.ts)/);
         expect(m, "no exercises/*.ts pointer in the summary").not.toBeNull();
         expect(exerciseFiles).toContain(m![1]);
-        expect(existsSync(join(root, "exercises", m![1])), `exercises/${m![1]} does not exist`).toBe(true);
+        expect(existsSync(join(root, "exercises", m![1]!)), `exercises/${m![1]} does not exist`).toBe(true);
       });
       it("has LaTeX in its explanations", () => {
         expect(markdown.join("\n")).toMatch(/\$[^$]+\$/);

@@ -61,11 +61,11 @@ describe.skipIf(gate.skip)("exercise files reload in a running kernel", () => {
       expect(html).toContain("mul-backward"); // check() showed its table in the notebook
       return { earned: Number(line![1]), points: Number(line![2]), diagnoses: line![3] };
     });
-    const points = summary[0].points;
+    const points = summary[0]!.points;
     expect(points).toBeGreaterThan(0);
-    expect(summary[0].earned).toBe(0); // the stub throws "not implemented"
-    expect(summary[1].earned).toBe(points); // the correct version, picked up without a restart
-    expect(summary[2].earned).toBeLessThan(points); // the slip, picked up again
-    expect(summary[2].diagnoses).not.toBe(summary[1].diagnoses);
+    expect(summary[0]!.earned).toBe(0); // the stub throws "not implemented"
+    expect(summary[1]!.earned).toBe(points); // the correct version, picked up without a restart
+    expect(summary[2]!.earned).toBeLessThan(points); // the slip, picked up again
+    expect(summary[2]!.diagnoses).not.toBe(summary[1]!.diagnoses);
   });
 });

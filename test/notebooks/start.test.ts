@@ -45,8 +45,8 @@ describe.skipIf(gate.skip)("npm start", () => {
       const tree = await fetch(`${base}/tree?token=${token}`);
       expect(tree.status).toBe(200);
       const specs = (await (await fetch(`${base}/api/kernelspecs?token=${token}`)).json()) as { kernelspecs: Record<string, { spec: { display_name: string; argv: string[] } }> };
-      expect(specs.kernelspecs.tslab.spec.display_name).toBe("TypeScript");
-      expect(specs.kernelspecs.tslab.spec.argv[0]).toBe(join(root, "node_modules", ".bin", "tslab"));
+      expect(specs.kernelspecs.tslab!.spec.display_name).toBe("TypeScript");
+      expect(specs.kernelspecs.tslab!.spec.argv[0]).toBe(join(root, "node_modules", ".bin", "tslab"));
       // Without a token the server refuses the API.
       expect((await fetch(`${base}/api/contents`)).status).toBe(403);
     } finally {
