@@ -64,7 +64,7 @@ beforeAll(() => {
   const dir = mkdtempSync(path.join(os.tmpdir(), "bpl-gs-zip-"));
   zipPath = buildGradescopeZip(path.join(dir, "autograder.zip"), { seed: SEED, exercises: CHOSEN });
   zipBytes = readFileSync(zipPath);
-});
+}, 120_000); // zipping TypeScript's lib files takes seconds, longer on a loaded machine
 
 describe("Gradescope autograder", () => {
   it("puts setup.sh and run_autograder, executable, at the zip's root with the grader and its config", () => {
