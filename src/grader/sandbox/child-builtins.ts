@@ -1,0 +1,86 @@
+/**
+ * The student process's own copies of the built-ins it relies on (`P`) and string and array helpers
+ * over them, taken when the child starts, before any student code loads: student code can patch
+ * the prototypes, but not these references. Importing this module is what captures them, so the
+ * child's entry imports it first.
+ */
+export const fs = require("node:fs") as typeof import("node:fs");
+export const util = require("node:util") as typeof import("node:util");
+export const vm = require("node:vm") as typeof import("node:vm");
+export const timers = { setImmediate, setTimeout };
+
+export const P = {
+  define: Reflect.defineProperty,
+  Error: Error,
+  isArray: Array.isArray,
+  isView: ArrayBuffer.isView,
+  ownKeys: Reflect.ownKeys,
+  keys: Object.keys,
+  gopd: Object.getOwnPropertyDescriptor,
+  getPrototypeOf: Object.getPrototypeOf,
+  is: Object.is,
+  stringify: JSON.stringify,
+  String: String,
+  isProxy: util.types.isProxy,
+  apply: Reflect.apply,
+  compileFunction: vm.compileFunction,
+  /** V8's own `stack` getter (from Node 22 an error's `stack` is an accessor, not data; undefined on 20) */
+  stackGetter: Object.getOwnPropertyDescriptor(new Error(), "stack")?.get,
+  /** replies are written to fd 3 with this, whose internals student code cannot reach */
+  writeSync: fs.writeSync,
+  utf8Slice: (Buffer.prototype as unknown as { utf8Slice: (start: number, end: number) => string }).utf8Slice,
+  taSet: Object.getPrototypeOf(Uint8Array.prototype).set as (this: Uint8Array, src: ArrayLike<number>, offset?: number) => void,
+  Uint8Array: Uint8Array,
+  taSubarray: Object.getPrototypeOf(Uint8Array.prototype).subarray as (this: Uint8Array, begin?: number, end?: number) => Uint8Array,
+  parse: JSON.parse,
+  on: process.on.bind(process),
+  exit: process.exit.bind(process),
+  activeResources: process.getActiveResourcesInfo.bind(process),
+  setImmediate: timers.setImmediate,
+  setTimeout: timers.setTimeout,
+  Promise: Promise,
+  then: Promise.prototype.then,
+  nodeRequire: require,
+  regexExec: RegExp.prototype.exec,
+  typedLength: Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Float64Array.prototype), "length")!.get!,
+  now: Date.now,
+  slice: String.prototype.slice,
+  indexOf: String.prototype.indexOf,
+  includes: String.prototype.includes,
+  startsWith: String.prototype.startsWith,
+  charCodeAt: String.prototype.charCodeAt,
+};
+/** String and array helpers that keep working when the student patches the prototypes. */
+export const cut = (s: string, a: number, b?: number): string => P.apply(P.slice, s, b === undefined ? [a] : [a, b]) as string;
+export const has = (s: string, part: string): boolean => P.apply(P.includes, s, [part]) as boolean;
+export const find = (s: string, part: string, from = 0): number => P.apply(P.indexOf, s, [part, from]) as number;
+export const starts = (s: string, part: string): boolean => P.apply(P.startsWith, s, [part]) as boolean;
+export const codeAt = (s: string, i: number): number => P.apply(P.charCodeAt, s, [i]) as number;
+/**
+ * Append to one of the child's own arrays. `a[i] = v` would run a getter or setter the student put
+ * on an index of `Array.prototype` or `Object.prototype` (and could corrupt the child's records),
+ * so once such a key exists every append defines the element instead; until then the plain
+ * assignment is kept, as it is forty times cheaper and runs for every property of every watched
+ * object after every call.
+ */
+export function push<T>(a: T[], v: T): void {
+  if (indexTrapped) P.define(a, a.length, { value: v, writable: true, enumerable: true, configurable: true });
+  else a[a.length] = v;
+}
+let indexTrapped = false;
+/** Does `o` have an own array-index key ("0", "17", …)? */
+export function hasIndexKey(o: object): boolean {
+  const keys = P.ownKeys(o);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    if (typeof k !== "string" || k.length === 0) continue;
+    let digits = true;
+    for (let j = 0; j < k.length && digits; j++) digits = codeAt(k, j) >= 48 && codeAt(k, j) <= 57;
+    if (digits) return true;
+  }
+  return false;
+}
+/** Called before the child fills its own arrays after student code has run. */
+export function checkIndexTraps(): void {
+  indexTrapped = indexTrapped || hasIndexKey(Array.prototype) || hasIndexKey(Object.prototype);
+}
