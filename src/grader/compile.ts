@@ -296,6 +296,9 @@ const CACHE_SIZE = 512;
 export function compileSubmissionCached(files: CheckFile[], opts: { typeCheck: boolean }): Map<string, CompiledFile> {
   const keyOf = (f: CheckFile): string => `${opts.typeCheck ? 1 : 0}\u0000${f.name}\u0000${f.source}`;
   const cacheable = (f: CheckFile): boolean => cacheableSource(f.source);
+  // A file that imports others is compiled in one program with all of them (a cached file alone
+  // would leave its importer's type-check without the imported module).
+  if (!files.every(cacheable)) return compileSubmission(files, opts);
   const out = new Map<string, CompiledFile>();
   const missing: CheckFile[] = [];
   for (const f of files) {

@@ -44,4 +44,12 @@ export interface Exercise {
   cases(seed: number): GradeCase[];
   /** runs in the grader's process only; never trusts `output` */
   judge(c: GradeCase, output: unknown): CaseVerdict;
+  /**
+   * Wall-clock limit for one call, for an exercise that trains a network (the capstone) instead of
+   * answering at once; it replaces the sandbox's per-case limit and adds that much per call to the
+   * submission's total budget. Default: the sandbox's limit.
+   */
+  caseTimeoutMs?: number;
+  /** What to tell a student whose two runs of the same visible case differ (after the generic line). */
+  differentRunsHint?: string;
 }

@@ -7,6 +7,7 @@
  */
 import { compileSubmissionCached, describeDiagnostics, originalPosition, typeErrorsFor, type CompiledFile, type SourceDiagnostic } from "./compile";
 import { isGraderFault } from "./fault";
+import { importedFileName, linkRelativeImports } from "./link";
 import { cleanReport, fmtBytes, roundPoints, type CaseReport, type ExerciseReport, type SubmissionReport } from "./report";
 import { DEFAULT_LIMITS, SubmissionRunner, type CallOutcome, type SandboxLimits } from "./sandbox/runner";
 import type { Exercise, GradeCase } from "./contract";
@@ -52,7 +53,11 @@ export async function gradeSubmission(sub: Submission, exercises: readonly Exerc
   const started = Date.now();
   const seed = opts.seed ?? COURSE_SEED;
   const limits: SandboxLimits = { ...DEFAULT_LIMITS, ...opts.limits };
-  const budget = opts.submissionTimeoutMs ?? DEFAULT_SUBMISSION_TIMEOUT_MS;
+  const casesOf = new Map(exercises.map((ex) => [ex.id, ex.cases(seed)]));
+  // An exercise with its own case limit (one that trains a network) brings that much time per call
+  // (visible cases run twice) on top of the default budget.
+  const extra = exercises.reduce((s, ex) => s + (ex.caseTimeoutMs ?? 0) * casesOf.get(ex.id)!.reduce((n, c) => n + (c.visible ? 2 : 1), 0), 0);
+  const budget = opts.submissionTimeoutMs ?? DEFAULT_SUBMISSION_TIMEOUT_MS + extra;
   const deadline = started + budget;
 
   // 1. Sources: each distinct one is compiled once, and all of them in one program that also
@@ -79,6 +84,25 @@ export async function gradeSubmission(sub: Submission, exercises: readonly Exerc
       modules.set(id, mod);
     }
     sourceOf.set(ex.id, mod);
+  }
+  // Files a graded file imports ("./07-mlp-backward"), compiled with it and linked into it; the
+  // child never resolves an import itself.
+  const byName = new Map([...modules.values()].map((m) => [m.src.displayName, m]));
+  for (let todo = [...modules.values()]; todo.length > 0; ) {
+    const next: Module[] = [];
+    for (const m of todo) {
+      for (const spec of m.src.source.matchAll(/(?:from\s+|require\(\s*|import\(\s*)["'](\.\/[^"']+)["']/g)) {
+        const name = importedFileName(spec[1]!);
+        if (byName.has(name)) continue;
+        const src = sub.importable?.(name);
+        if (src === undefined || src.source.length > MAX_SOURCE_CHARS) continue;
+        const mod: Module = { key: `m${modules.size}`, src, compiled: { error: "not compiled" } };
+        modules.set(`${src.displayName}\u0000${src.source}`, mod);
+        byName.set(name, mod);
+        next.push(mod);
+      }
+    }
+    todo = next;
   }
   const typeCheck = opts.typeCheck !== false;
   const names = new Map<Module, string>();
@@ -110,14 +134,16 @@ export async function gradeSubmission(sub: Submission, exercises: readonly Exerc
 
   // 3. Run the cases.
   const runner = new SubmissionRunner(sub.readDir ? [sub.readDir] : [], limits);
+  const compiledJs = new Map<string, string>();
+  for (const m of modules.values()) if (!("error" in m.compiled)) compiledJs.set(m.src.displayName, m.compiled.js!);
   for (const m of modules.values()) {
     const wanted = exercises.filter((ex) => sourceOf.get(ex.id) === m).map((ex) => ex.exportName);
-    if (!("error" in m.compiled)) runner.register(m.key, { js: m.compiled.js!, filename: m.src.displayName, wanted });
+    if (!("error" in m.compiled)) runner.register(m.key, { js: linkRelativeImports(m.compiled.js!, compiledJs), filename: m.src.displayName, wanted });
   }
   const reports: ExerciseReport[] = [];
   try {
     for (const ex of exercises) {
-      const cases = ex.cases(seed);
+      const cases = casesOf.get(ex.id)!;
       const caseReports: CaseReport[] = [];
       const failAll = (why: string): void => {
         for (const c of cases) caseReports.push({ name: c.name, visible: c.visible, score: 0, feedback: why });
@@ -225,7 +251,7 @@ async function runCase(
 ): Promise<CaseReport> {
   const base = { name: c.name, visible: c.visible };
   // The child receives a serialised copy of c.args; c itself stays the grader's own.
-  const first = await runner.call(mod.key, ex.exportName, c.args, deadline - Date.now());
+  const first = await runner.call(mod.key, ex.exportName, c.args, deadline - Date.now(), ex.caseTimeoutMs ?? limits.caseTimeoutMs);
   // A failure says most about what went wrong (e.g. a refused worker, whose module also patches
   // process.chdir); side effects are charged when the call itself worked.
   if (!first.ok) return { ...base, score: 0, feedback: failure(mod, first) };
@@ -234,11 +260,12 @@ async function runCase(
   if (first.mutated)
     return { ...base, score: 0, feedback: "changed its input arguments; compute the result without modifying the inputs (the grade uses the grader's own copy of them)" };
   if (determinism && c.visible) {
-    const second = await runner.call(mod.key, ex.exportName, c.args, deadline - Date.now());
+    const second = await runner.call(mod.key, ex.exportName, c.args, deadline - Date.now(), ex.caseTimeoutMs ?? limits.caseTimeoutMs);
     if (!second.ok) return { ...base, score: 0, feedback: `on a second run with the same input: ${failure(mod, second)}` };
     const fx2 = sideEffect(second, limits);
     if (fx2) return { ...base, score: 0, feedback: `on a second run with the same input: ${fx2}` };
-    if (!sameData(first.output, second.output)) return { ...base, score: 0, feedback: "answers differ between two runs of the same input (non-deterministic)" };
+    if (!sameData(first.output, second.output))
+      return { ...base, score: 0, feedback: `answers differ between two runs of the same input (non-deterministic)${ex.differentRunsHint ? `: ${ex.differentRunsHint}` : ""}` };
   }
   try {
     const v = ex.judge(c, first.output);

@@ -37,6 +37,11 @@ export interface Submission {
   readDir: string | null;
   /** source for each exercise, or why there is none (`absent`: the student did not hand it in at all) */
   sourceFor(ex: Exercise): SubmissionSource | Missing;
+  /**
+   * Another .ts file of the submission, by plain file name ("07-mlp-backward.ts"), for a graded file
+   * that imports it; undefined when there is no such file (or the form has no files: notebooks).
+   */
+  importable?(name: string): SubmissionSource | undefined;
   /** a problem that fails every exercise (e.g. notebook is not valid JSON) */
   fatal: string | null;
   /** things the instructor should know that cost nothing by themselves (e.g. skipped links) */
@@ -146,6 +151,11 @@ async function folderSubmission(dir: string, student: string, dispose: () => voi
       const f = path.join(dir, ex.file);
       if (!existsSync(f)) return { missing: `file ${ex.file} was not submitted`, absent: true };
       return { displayName: ex.file, source: readFileSync(f, "utf8") };
+    },
+    importable(name) {
+      if (!/^[\w.-]+\.ts$/.test(name) || name.startsWith(".")) return undefined;
+      const f = path.join(dir, name);
+      return existsSync(f) && statSync(f).isFile() ? { displayName: name, source: readFileSync(f, "utf8") } : undefined;
     },
   };
 }

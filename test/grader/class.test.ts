@@ -9,11 +9,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, expect, it } from "vitest";
 import { gradeClass } from "../../src/grader/class";
-import { ALL_EXERCISES } from "../../src/grader/exercises";
 import { gradeSubmission } from "../../src/grader/grade";
 import type { SubmissionReport } from "../../src/grader/report";
 import { loadSubmission } from "../../src/grader/submission";
-import { CORPUS_BUDGET_MS, CORPUS_LIMITS, SOLUTIONS, checkReport, corpusCases, materialise } from "./corpus";
+import { CORPUS_BUDGET_MS, CORPUS_EXERCISES, CORPUS_LIMITS, SOLUTIONS, checkReport, corpusCases, materialise } from "./corpus";
 
 const root = mkdtempSync(path.join(os.tmpdir(), "bpl-class-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -27,7 +26,7 @@ it("a class full of hostile submissions changes no one else's score", async () =
   for (const c of hostile) materialise(c, path.join(cls, c.name));
   for (const s of ["aa-carol", "zz-dave"]) cpSync(SOLUTIONS, path.join(cls, s), { recursive: true });
   const seen: string[] = [];
-  const { reports, outDir } = await gradeClass(cls, ALL_EXERCISES, { limits: CORPUS_LIMITS, submissionTimeoutMs: CORPUS_BUDGET_MS, onProgress: (done, total, r) => seen.push(`${done}/${total} ${r.student}`) });
+  const { reports, outDir } = await gradeClass(cls, CORPUS_EXERCISES, { limits: CORPUS_LIMITS, submissionTimeoutMs: CORPUS_BUDGET_MS, onProgress: (done, total, r) => seen.push(`${done}/${total} ${r.student}`) });
 
   const names = readdirSync(cls).sort();
   expect(reports.map((r) => r.student)).toEqual(names);
@@ -35,9 +34,9 @@ it("a class full of hostile submissions changes no one else's score", async () =
   expect(seen[seen.length - 1]).toMatch(new RegExp(`^${names.length}/${names.length} `));
 
   // Clean classmates: full marks, and exactly what they score alone.
-  const full = ALL_EXERCISES.reduce((s, e) => s + e.points, 0);
+  const full = CORPUS_EXERCISES.reduce((s, e) => s + e.points, 0);
   const alone = await loadSubmission(path.join(cls, "aa-carol"), "aa-carol");
-  const aloneReport = await gradeSubmission(alone, ALL_EXERCISES, { limits: CORPUS_LIMITS, submissionTimeoutMs: CORPUS_BUDGET_MS });
+  const aloneReport = await gradeSubmission(alone, CORPUS_EXERCISES, { limits: CORPUS_LIMITS, submissionTimeoutMs: CORPUS_BUDGET_MS });
   alone.dispose();
   for (const s of ["aa-carol", "zz-dave"]) {
     const r = reports.find((x) => x.student === s)!;
@@ -54,9 +53,9 @@ it("a class full of hostile submissions changes no one else's score", async () =
   }
   expect(readdirSync(path.join(outDir, "reports")).filter((f) => f.endsWith(".tmp"))).toEqual([]);
   const csv = readFileSync(path.join(outDir, "gradebook.csv"), "utf8").trim().split("\n");
-  expect(csv[0]).toBe(["student", ...ALL_EXERCISES.map((e) => e.id), "total", "max", "errors"].join(","));
+  expect(csv[0]).toBe(["student", ...CORPUS_EXERCISES.map((e) => e.id), "total", "max", "errors"].join(","));
   expect(csv).toHaveLength(names.length + 1);
   const carol = csv.find((l) => l.startsWith("aa-carol,"))!.split(",");
-  expect(carol.slice(1, 1 + ALL_EXERCISES.length).map(Number)).toEqual(ALL_EXERCISES.map((e) => e.points));
+  expect(carol.slice(1, 1 + CORPUS_EXERCISES.length).map(Number)).toEqual(CORPUS_EXERCISES.map((e) => e.points));
   expect(existsSync(path.join(outDir, "gradebook.csv"))).toBe(true);
 }, 1_800_000);

@@ -9,11 +9,10 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ALL_EXERCISES } from "../../src/grader/exercises";
 import { gradeSubmission } from "../../src/grader/grade";
 import type { SubmissionReport } from "../../src/grader/report";
 import { loadSubmission } from "../../src/grader/submission";
-import { CORPUS_BUDGET_MS, CORPUS_LIMITS, checkReport, corpusCases, materialise } from "./corpus";
+import { CORPUS_BUDGET_MS, CORPUS_EXERCISES, CORPUS_LIMITS, checkReport, corpusCases, materialise } from "./corpus";
 
 /** Room for a loaded machine: sixty submissions are graded here, five at a time. */
 const TIMEOUT_MS = 900_000;
@@ -54,7 +53,7 @@ describe.concurrent("hostile corpus, each submission graded alone", { timeout: T
         try {
           const out = path.join(dir, "report.json");
           const { code } = await new Promise<{ code: number | null }>((resolve) => {
-            const child = spawn(process.execPath, [cli, "grade", materialise(c, path.join(dir, c.name)), "--json", out, "--case-limit", "1", "--time-limit", String(CORPUS_BUDGET_MS / 1000)], { stdio: "ignore" });
+            const child = spawn(process.execPath, [cli, "grade", materialise(c, path.join(dir, c.name)), "--json", out, "--case-limit", "1", "--time-limit", String(CORPUS_BUDGET_MS / 1000), ...CORPUS_EXERCISES.flatMap((e) => ["--exercise", e.id])], { stdio: "ignore" });
             child.on("exit", (code) => resolve({ code }));
           });
           expect(code, c.name).toBe(0);
@@ -97,7 +96,7 @@ describe.concurrent("hostile corpus, each submission graded alone", { timeout: T
       const dir = mkdtempSync(path.join(os.tmpdir(), `bpl-corpus-${c.name}-`));
       try {
         const sub = await loadSubmission(materialise(c, path.join(dir, c.name)), c.name);
-        const r = await gradeSubmission(sub, ALL_EXERCISES, { limits: CORPUS_LIMITS, submissionTimeoutMs: CORPUS_BUDGET_MS, ...c.options });
+        const r = await gradeSubmission(sub, CORPUS_EXERCISES, { limits: CORPUS_LIMITS, submissionTimeoutMs: CORPUS_BUDGET_MS, ...c.options });
         sub.dispose();
         checkReport(c, r);
       } finally {

@@ -128,6 +128,7 @@ describe("planted pitfalls lose marks and are named", () => {
     const checked: string[] = [];
     for (const ex of ALL_EXERCISES) {
       if (ex.id === "topological-order") continue; // returns an ordering, not numbers
+      if (ex.id === "digits-capstone") continue; // returns a trained network, judged by its accuracy
       const fn = solutionsByFile[ex.file]![ex.exportName] as (...a: unknown[]) => unknown;
       const vs = grade(ex, ((...a: unknown[]) => planted.negated(fn(...a))) as Fn);
       expect(total(vs), ex.id).toBeLessThan(1);
@@ -136,7 +137,7 @@ describe("planted pitfalls lose marks and are named", () => {
       for (const v of named) expect(v.feedback, ex.id).toContain("opposite sign");
       checked.push(ex.id);
     }
-    expect(checked).toHaveLength(ALL_EXERCISES.length - 1);
+    expect(checked).toHaveLength(ALL_EXERCISES.length - 2);
   });
   it("two slips in one answer: each wrong gradient is matched on its own, so both are named", () => {
     const vs = grade(exerciseById("layer-gradients"), planted.layerTransposedAndUnsummed).filter((v) => v.score < 1);

@@ -15,6 +15,7 @@ import { DELTA_RECURRENCE_EXERCISES } from "./05-delta-recurrence";
 import { LAYER_GRADIENT_EXERCISES } from "./06-layer-gradients";
 import { MLP_EXERCISES } from "./07-mlp-backward";
 import { LAYER_BACKWARD_EXERCISES } from "./08-layer-backward";
+import { CAPSTONE_EXERCISES } from "./14-digits-capstone";
 
 /** All exercises the grader knows. */
 export const ALL_EXERCISES: Exercise[] = [
@@ -26,6 +27,7 @@ export const ALL_EXERCISES: Exercise[] = [
   ...LAYER_GRADIENT_EXERCISES,
   ...MLP_EXERCISES,
   ...LAYER_BACKWARD_EXERCISES,
+  ...CAPSTONE_EXERCISES,
 ];
 
 /** Look an exercise up by id; throws with the known ids so a typo is easy to fix. */

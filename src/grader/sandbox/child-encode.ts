@@ -131,15 +131,15 @@ export const num = (n: number): string =>
  * Encode an answer as JSON text without invoking getters, `toJSON` or proxies; cap its size.
  * Typed arrays become arrays; objects contribute their own enumerable data properties.
  */
-export function encode(v: unknown): string {
-  let budget = MAX_ELEMENTS;
+export function encode(v: unknown, cap = MAX_ELEMENTS): string {
+  let budget = cap;
   let text = "";
   const emit = (s: string): void => {
     text += s;
   };
   const where = (path: string): string => (path ? ` at ${path}` : "");
   const walk = (x: unknown, depth: number, path: string): void => {
-    if (--budget < 0) throw new EncodeError(`returned more than ${MAX_ELEMENTS} values (a huge result)`);
+    if (--budget < 0) throw new EncodeError(`returned more than ${cap} values (a huge result)`);
     if (depth > MAX_DEPTH) throw new EncodeError(`returned data nested deeper than ${MAX_DEPTH} levels`);
     if (x === undefined) return emit(`{"$special":"undefined"}`);
     if (x === null) return emit("null");
@@ -155,7 +155,7 @@ export function encode(v: unknown): string {
     if (P.isView(x)) {
       if (x instanceof DataView) throw new EncodeError(`returned a DataView${where(path)} where numbers were expected`);
       const len = P.apply(P.typedLength, x, []) as number;
-      if (len > budget) throw new EncodeError(`returned more than ${MAX_ELEMENTS} values (a huge result)`);
+      if (len > budget) throw new EncodeError(`returned more than ${cap} values (a huge result)`);
       budget -= len;
       emit("[");
       for (let i = 0; i < len; i++) {

@@ -13,6 +13,9 @@ import type { ParentMessage } from "./protocol";
 import { P, checkIndexTraps, cut, push, starts } from "./child-builtins";
 import { EncodeError, dataProp, describeThrown, encode, inertObjects, locate, q } from "./child-encode";
 
+/** Most values in a call's arguments the child copies to notice a changed input (the grader's own data; the capstone sends 784 000 pixels). */
+const MAX_ARG_ELEMENTS = 4000000;
+
 /**
  * Signals are not covered by the permission model: without this, `process.kill(process.ppid,
  * "SIGUSR1")` opens the grader's inspector on 127.0.0.1:9229 (code execution in the grader, since
@@ -274,7 +277,7 @@ function studentRequire(id: unknown): unknown {
   if (typeof id !== "string") throw new Error("require() needs a module name");
   if (id === "backprop-lab" || starts(id, "backprop-lab/") || id === "tslab") return INERT;
   if (starts(id, ".") || starts(id, "/"))
-    throw new Error(`require("${cut(id, 0, 100)}"): graded files must be self-contained; they cannot import other files`);
+    throw new Error(`require("${cut(id, 0, 100)}"): a graded file may import only another file of the submission, e.g. "./07-mlp-backward"`);
   return P.nodeRequire(id);
 }
 
@@ -371,7 +374,8 @@ async function call(m: Extract<ParentMessage, { type: "call" }>): Promise<void> 
     const what = fn === undefined ? "missing" : `a ${typeof fn}`;
     return send(`{"type":"result","id":${m.id},"ok":false,"error":${q(`\`${m.exportName}\` is not a function (it is ${what})`)},${effects(false, printedBefore)}}`);
   }
-  const before = encode(m.args);
+  // The grader's own arguments (up to MAX_ARG_ELEMENTS values: the capstone sends 784 000 pixels).
+  const before = encode(m.args, MAX_ARG_ELEMENTS);
   let out: unknown = NOTHING;
   let thrown: unknown = NOTHING;
   try {
@@ -394,9 +398,13 @@ async function call(m: Extract<ParentMessage, { type: "call" }>): Promise<void> 
       if (then && typeof then.value === "function") throw new EncodeError("returned a Promise; the function must return its result directly");
     }
     value = encode(out);
-    after = encode(m.args);
   } catch (e) {
     return fail(describeThrown(e));
+  }
+  try {
+    after = encode(m.args, MAX_ARG_ELEMENTS);
+  } catch {
+    after = ""; // grown past the cap (or made unreadable): changed
   }
   send(`{"type":"result","id":${m.id},"ok":true,"value":${value},"mutated":${after === before ? "false" : "true"},${fx}}`);
 }

@@ -522,13 +522,14 @@ export class SubmissionRunner {
   }
 
   /**
-   * Call `exportName` of file `key` on `args` within `timeoutMs` (at most the case limit). A
+   * Call `exportName` of file `key` on `args` within `timeoutMs` (at most `caseLimitMs`: the case
+   * limit, unless the exercise sets a longer one because it trains a network). A
    * process that died, overran, or was left dirty is replaced before the next call. When the
    * outcome is a fault that earlier work in the same child could have caused, the call is made
    * again in a fresh child holding only this file, and that outcome counts: deferred sabotage
    * (an unref'd timer, a finalizer, `Atomics.waitAsync`) can cost only the code that set it up.
    */
-  async call(key: string, exportName: string, args: unknown[], timeoutMs = this.limits.caseTimeoutMs): Promise<CallOutcome> {
+  async call(key: string, exportName: string, args: unknown[], timeoutMs = this.limits.caseTimeoutMs, caseLimitMs = this.limits.caseTimeoutMs): Promise<CallOutcome> {
     const until = Date.now() + timeoutMs;
     for (let attempt = 0; ; attempt++) {
       const loaded = await this.ensureLoaded(key, until - Date.now());
@@ -536,23 +537,23 @@ export class SubmissionRunner {
       if (!loaded.exports.includes(exportName)) return { ok: false, kind: "load", error: missingExport(exportName, this.files.get(key)?.filename ?? "the file", loaded), tampered: [], printed: 0 };
       const proc = this.processFor(key);
       const alone = proc.holdsOnly(key, exportName);
-      const limit = Math.min(this.limits.caseTimeoutMs, until - Date.now());
+      const limit = Math.min(caseLimitMs, until - Date.now());
       const r = await proc.call(key, exportName, args, limit);
       if (r.type === "broken") throw new GraderFault(r.why, sandboxFix(sandboxNode()));
-      const timeLeft = until - Date.now() > Math.min(this.limits.caseTimeoutMs, this.limits.loadTimeoutMs) / 4;
-      if (attempt === 0 && !alone && timeLeft && !(r.type === "timeout" && limit < this.limits.caseTimeoutMs) && mayBeInherited(r, this.limits.outputCapBytes)) {
+      const timeLeft = until - Date.now() > Math.min(caseLimitMs, this.limits.loadTimeoutMs) / 4;
+      if (attempt === 0 && !alone && timeLeft && !(r.type === "timeout" && limit < caseLimitMs) && mayBeInherited(r, this.limits.outputCapBytes)) {
         proc.kill();
         continue;
       }
-      return this.outcome(proc, r, limit);
+      return this.outcome(proc, r, limit, caseLimitMs);
     }
   }
 
   /** Turn a child's reply into a validated outcome (and retire a child left dirty). */
-  private outcome(proc: SandboxProcess, r: Reply, limit: number): CallOutcome {
+  private outcome(proc: SandboxProcess, r: Reply, limit: number, caseLimitMs: number): CallOutcome {
     if (r.type === "timeout") {
       const why =
-        limit < this.limits.caseTimeoutMs
+        limit < caseLimitMs
           ? "stopped: the submission used up its total time"
           : proc.heapWasFull
             ? `ran out of memory (the heap limit of ${this.limits.heapMb} MB was reached; stopped after ${fmtSeconds(limit)})`
