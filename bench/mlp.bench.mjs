@@ -57,7 +57,7 @@ function median(xs) {
 }
 
 /** CPU time of this process in µs (user + system). */
-function cpuUs() {
+export function cpuUs() {
   const u = process.cpuUsage();
   return u.user + u.system;
 }
@@ -140,18 +140,18 @@ function torchPeer(ctx, keys, env, threads = 1) {
 }
 
 /** Debian's two BLAS folders (each holds a libblas.so.3), and BPL_TORCH_BLAS_DIR. */
-const BLAS_DIRS = ["/usr/lib/x86_64-linux-gnu/openblas-pthread", "/usr/lib/x86_64-linux-gnu/blas", process.env.BPL_TORCH_BLAS_DIR].filter(
+export const BLAS_DIRS = ["/usr/lib/x86_64-linux-gnu/openblas-pthread", "/usr/lib/x86_64-linux-gnu/blas", process.env.BPL_TORCH_BLAS_DIR].filter(
   (d) => d !== undefined && d !== "" && existsSync(path.join(d, "libblas.so.3")),
 );
 
 /** A peer's name after the BLAS library the PyTorch process mapped, so two BLAS never share one. */
-function blasPeerId(blas) {
+export function blasPeerId(blas) {
   if (/openblas/i.test(blas)) return "pytorch-openblas";
   if (/^libblas\.so/.test(blas)) return "pytorch-refblas";
   return `pytorch-${blas.split(/[ ,]/)[0].replace(/\.so.*$/, "").replace(/^lib/, "")}`;
 }
 
-function torchImportable() {
+export function torchImportable() {
   if (!existsSync("/usr/bin/python3")) return "no /usr/bin/python3";
   try {
     execFileSync("/usr/bin/python3", ["-c", "import torch"], { stdio: "ignore" });
