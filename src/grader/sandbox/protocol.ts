@@ -49,8 +49,6 @@ export type ChildMessage =
   | ({ type: "result"; id: number; ok: false; error: string; where?: JsLocation; late: boolean } & SideEffects);
 
 /** Most numbers (and other values) one answer may hold: far above any exercise's real answer. */
-/** Most values in a call's arguments that the child copies to detect a changed input (the grader's own data). */
-export const MAX_ARG_ELEMENTS = 4_000_000;
 export const MAX_ELEMENTS = 200_000;
 /** Deepest nesting one answer may have (the MLP's { dW: [W¹, …] } needs 4). */
 export const MAX_DEPTH = 8;
