@@ -10,56 +10,14 @@
  * handles left behind (`dirty`: the grader then replaces the process), bytes printed.
  */
 import type { ParentMessage } from "./protocol";
-import { P, checkIndexTraps, cut, push, starts } from "./child-builtins";
+import { P, cut, push, starts } from "./child-builtins";
 import { EncodeError, dataProp, describeThrown, encode, inertObjects, locate, q } from "./child-encode";
+import { lockSignals } from "./child-signals";
+import { recordBaseline, tamperedSince } from "./child-tamper";
 
 /** Most values in a call's arguments the child copies to notice a changed input (the grader's own data; the capstone sends 784 000 pixels). */
 const MAX_ARG_ELEMENTS = 4000000;
 
-/**
- * Signals are not covered by the permission model: without this, `process.kill(process.ppid,
- * "SIGUSR1")` opens the grader's inspector on 127.0.0.1:9229 (code execution in the grader, since
- * the network is open), `SIGKILL` ends the grader, and any other process of the same user can be
- * signalled, reniced or debugged. `process.kill` goes through `process._kill`; both that and
- * `process._debugProcess` and `os.setPriority` are replaced, before any student code, by versions
- * that act on this process only.
- */
-function lockSignals(): void {
-  const own = process.pid;
-  const proc = process as unknown as { _kill: (pid: number, sig: number) => number; _debugProcess: (pid: number) => void };
-  const rawKill = proc._kill;
-  const denied = (permission: string, what: string): object => {
-    const e = new P.Error(what);
-    P.define(e, "code", { value: "ERR_ACCESS_DENIED" });
-    P.define(e, "permission", { value: permission });
-    return e;
-  };
-  const lock = (o: object, k: string, f: unknown): void => {
-    P.define(o, k, { value: f, writable: false, enumerable: false, configurable: false });
-  };
-  lock(process, "_kill", function kill(pid: number, sig: number): number {
-    if (pid !== own) throw denied("Signal", `signal ${sig} to process ${pid} refused`);
-    return P.apply(rawKill, process, [pid, sig]) as number;
-  });
-  lock(process, "_debugProcess", function debugProcess(pid: number): void {
-    throw denied("Signal", `debugging process ${pid} refused`);
-  });
-  const os = require("node:os") as typeof import("node:os");
-  const rawPriority = os.setPriority;
-  lock(os, "setPriority", function setPriority(a: number, b?: number): void {
-    const pid = b === undefined ? 0 : a;
-    if (pid !== 0 && pid !== own) throw denied("Priority", `changing the priority of process ${pid} refused`);
-    P.apply(rawPriority, os, b === undefined ? [a] : [a, b]);
-  });
-  // A heap snapshot holds every string of this process, the reply token included, and V8 flags
-  // change how the engine itself behaves: neither is for graded code.
-  const v8 = require("node:v8") as unknown as Record<string, unknown>;
-  for (const name of ["getHeapSnapshot", "writeHeapSnapshot", "setHeapSnapshotNearHeapLimit", "setFlagsFromString"]) {
-    if (typeof v8[name] === "function") lock(v8, name, () => {
-      throw denied("", `v8.${name} is not available to graded code`);
-    });
-  }
-}
 lockSignals();
 
 /** How long timers a call leaves behind may still fire and be charged to it. */
@@ -78,130 +36,6 @@ for (const s of [process.stdout, process.stderr]) {
   (s as unknown as { write: unknown }).write = counter;
 }
 
-
-// ---- built-ins the student must not change --------------------------------------------------------
-const iteratorProto = P.getPrototypeOf(P.getPrototypeOf([][Symbol.iterator]()));
-const WATCHED: [string, object][] = [
-  ["globalThis", globalThis],
-  ["Object", Object],
-  ["Object.prototype", Object.prototype],
-  ["Function.prototype", Function.prototype],
-  ["Array", Array],
-  ["Array.prototype", Array.prototype],
-  ["ArrayIterator.prototype", P.getPrototypeOf([][Symbol.iterator]())],
-  ["Iterator.prototype", iteratorProto],
-  ["Number", Number],
-  ["Number.prototype", Number.prototype],
-  ["String", String],
-  ["String.prototype", String.prototype],
-  ["Boolean.prototype", Boolean.prototype],
-  ["Symbol", Symbol],
-  ["Math", Math],
-  ["JSON", JSON],
-  ["Reflect", Reflect],
-  ["Promise", Promise],
-  ["Promise.prototype", Promise.prototype],
-  ["RegExp.prototype", RegExp.prototype],
-  ["Error", Error],
-  ["Error.prototype", Error.prototype],
-  ["Map.prototype", Map.prototype],
-  ["Set.prototype", Set.prototype],
-  ["ArrayBuffer", ArrayBuffer],
-  ["ArrayBuffer.prototype", ArrayBuffer.prototype],
-  ["TypedArray", P.getPrototypeOf(Float64Array)],
-  ["TypedArray.prototype", P.getPrototypeOf(Float64Array.prototype)],
-  ["Float64Array", Float64Array],
-  ["Float64Array.prototype", Float64Array.prototype],
-  ["Float32Array.prototype", Float32Array.prototype],
-  ["Int32Array.prototype", Int32Array.prototype],
-  ["Uint8Array.prototype", Uint8Array.prototype],
-  ["Date", Date],
-  ["console", console],
-  ["process", process],
-  ["process.stdout", process.stdout],
-  ["process.stderr", process.stderr],
-];
-/** The watched objects' own properties at a point in time, in `ownKeys` order. */
-interface ObjectState {
-  keys: (string | symbol)[];
-  /** per key: [0, value, writable, enumerable] for data, [1, get, set] for accessors */
-  parts: unknown[][];
-}
-type Snap = ObjectState[];
-
-function stateOf(name: string, obj: object): ObjectState {
-  const all = P.ownKeys(obj);
-  // Node's own bookkeeping on process and its streams (listener counts, buffers) is not a built-in
-  const internals = starts(name, "process");
-  const keys: (string | symbol)[] = [];
-  const parts: unknown[][] = [];
-  for (let i = 0; i < all.length; i++) {
-    const k = all[i]!;
-    if (internals && typeof k === "string" && starts(k, "_")) continue;
-    const d = P.gopd(obj, k);
-    if (!d) continue;
-    push(keys, k);
-    push(parts, "value" in d ? [0, d.value, d.writable, d.enumerable] : [1, d.get, d.set]);
-  }
-  return { keys, parts };
-}
-
-function takeSnapshot(): Snap {
-  checkIndexTraps();
-  const s: Snap = [];
-  for (let w = 0; w < WATCHED.length; w++) push(s, stateOf(WATCHED[w]![0], WATCHED[w]![1]));
-  return s;
-}
-let baseline: Snap = [];
-
-const keyName = (k: string | symbol): string => (typeof k === "symbol" ? P.String(k) : k);
-const sameParts = (a: unknown[], b: unknown[]): boolean => a[0] === b[0] && P.is(a[1], b[1]) && P.is(a[2], b[2]) && P.is(a[3], b[3]);
-const indexIn = (keys: (string | symbol)[], k: string | symbol): number => {
-  for (let i = 0; i < keys.length; i++) if (keys[i] === k) return i;
-  return -1;
-};
-
-/**
- * What changed since the baseline. Lazy globals turning from accessor into data are not changes,
- * and neither are new globals (the student's own); anything else on a built-in is. The common
- * case (nothing changed, keys in the same order) costs one descriptor read per property.
- */
-function tamperedSince(): string[] {
-  checkIndexTraps();
-  const out: string[] = [];
-  for (let w = 0; w < WATCHED.length && out.length < 8; w++) {
-    const [name, obj] = WATCHED[w]!;
-    const before = baseline[w]!;
-    const now = stateOf(name, obj);
-    const isGlobal = name === "globalThis";
-    let aligned = now.keys.length === before.keys.length;
-    for (let i = 0; aligned && i < now.keys.length; i++) aligned = now.keys[i] === before.keys[i];
-    if (aligned) {
-      for (let i = 0; i < now.keys.length; i++) {
-        const a = before.parts[i]!;
-        const b = now.parts[i]!;
-        if (sameParts(a, b)) continue;
-        if (isGlobal && a[0] === 1 && b[0] === 0) continue;
-        push(out, `${name}.${keyName(now.keys[i]!)}`);
-      }
-      continue;
-    }
-    // keys added, deleted or reordered: compare by name
-    for (let i = 0; i < now.keys.length; i++) {
-      const j = indexIn(before.keys, now.keys[i]!);
-      if (j < 0) {
-        if (!isGlobal) push(out, `${name}.${keyName(now.keys[i]!)} (added)`);
-        continue;
-      }
-      const a = before.parts[j]!;
-      const b = now.parts[i]!;
-      if (sameParts(a, b) || (isGlobal && a[0] === 1 && b[0] === 0)) continue;
-      push(out, `${name}.${keyName(now.keys[i]!)}`);
-    }
-    for (let j = 0; j < before.keys.length; j++) if (indexIn(now.keys, before.keys[j]!) < 0) push(out, `${name}.${keyName(before.keys[j]!)} (deleted)`);
-  }
-  return out;
-}
 
 // ---- async work left behind ------------------------------------------------------------------------
 function resourceCounts(): Record<string, number> {
@@ -332,7 +166,7 @@ async function load(m: Extract<ParentMessage, { type: "load" }>): Promise<void> 
     return send(`{"type":"loaded","key":${q(m.key)},"ok":false,"error":${q(error)}${where ? `,"where":{"line":${where.line},"column":${where.column}}` : ""}${late ? `,"async":true` : ""},${fx}}`);
   }
   // What the file's top level changed is reported once, here; its calls are compared with it.
-  baseline = takeSnapshot();
+  recordBaseline();
   const ex = dataProp(mod, "exports");
   modules[m.key] = { exports: ex, file: m.filename };
   // The names the grader asked for come first, so a file with many top-level names (a long
@@ -454,5 +288,5 @@ process.stdin.on("end", () => P.exit(0)); // the grader closed the pipe: it is g
 process.stdin.on("error", () => P.exit(0));
 
 // The baseline is taken last: everything above is the grader's own doing.
-baseline = takeSnapshot();
+recordBaseline();
 baseResources = resourceCounts();
