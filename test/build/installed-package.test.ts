@@ -63,7 +63,9 @@ describe("backprop-lab installed from its packed tarball with --omit=dev", () =>
   it("a plain Node script imports the library (CommonJS and ESM) and computes a gradient", () => {
     // y = 3x + 1 → dy/dx = 3; d(ab)/da = b, d(ab)/db = a at (2, 5)
     const cjs = `const { Value, grad } = require("backprop-lab"); const x = new Value(2); const y = x.mul(3).add(1); y.backward(); console.log(JSON.stringify([x.grad, grad((a, b) => a.mul(b))(2, 5)]));`;
-    const esm = `import { Value, DenseNetwork, formatReport } from "backprop-lab"; const x = new Value(2); x.mul(3).add(1).backward(); console.log(JSON.stringify([x.grad, typeof DenseNetwork, typeof formatReport]));`;
+    // ESM: the package is CommonJS, so the default import carries every export (Node's named-export
+    // detection finds only some of a CommonJS module's re-exports)
+    const esm = `import lib from "backprop-lab"; const { Value, MatrixMLP, checkGradient } = lib; const x = new Value(2); x.mul(3).add(1).backward(); console.log(JSON.stringify([x.grad, typeof MatrixMLP, typeof checkGradient]));`;
     writeFileSync(path.join(project, "demo.cjs"), cjs);
     writeFileSync(path.join(project, "demo.mjs"), esm);
     expect(execFileSync(process.execPath, ["demo.cjs"], { cwd: project, encoding: "utf8" }).trim()).toBe("[3,[5,2]]");
