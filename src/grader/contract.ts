@@ -2,6 +2,7 @@
  * The exercise contract: what the grader needs to know about one gradable export. Everything a
  * case carries is plain JSON so it can cross into the sandboxed student process and back.
  */
+import type { DriverName } from "./sandbox/drivers";
 
 /** Plain data that crosses the process boundary: JSON values only. */
 export type Json = number | string | boolean | null | Json[] | { [k: string]: Json };
@@ -38,6 +39,11 @@ export interface Exercise {
   /** the named export the student writes */
   exportName: string;
   points: number;
+  /**
+   * trusted code that calls the export in the student process, for an export that is not a plain
+   * function of plain data (a class, or a function that takes a function); see sandbox/drivers
+   */
+  driver?: DriverName;
   /** markdown for docs and the notebook */
   description: string;
   /** fixed visible cases + hidden ones from the seed */

@@ -251,7 +251,7 @@ async function runCase(
 ): Promise<CaseReport> {
   const base = { name: c.name, visible: c.visible };
   // The child receives a serialised copy of c.args; c itself stays the grader's own.
-  const first = await runner.call(mod.key, ex.exportName, c.args, deadline - Date.now(), ex.caseTimeoutMs ?? limits.caseTimeoutMs);
+  const first = await runner.call(mod.key, ex.exportName, c.args, deadline - Date.now(), ex.caseTimeoutMs ?? limits.caseTimeoutMs, ex.driver);
   // A failure says most about what went wrong (e.g. a refused worker, whose module also patches
   // process.chdir); side effects are charged when the call itself worked.
   if (!first.ok) return { ...base, score: 0, feedback: failure(mod, first) };
@@ -260,7 +260,7 @@ async function runCase(
   if (first.mutated)
     return { ...base, score: 0, feedback: "changed its input arguments; compute the result without modifying the inputs (the grade uses the grader's own copy of them)" };
   if (determinism && c.visible) {
-    const second = await runner.call(mod.key, ex.exportName, c.args, deadline - Date.now(), ex.caseTimeoutMs ?? limits.caseTimeoutMs);
+    const second = await runner.call(mod.key, ex.exportName, c.args, deadline - Date.now(), ex.caseTimeoutMs ?? limits.caseTimeoutMs, ex.driver);
     if (!second.ok) return { ...base, score: 0, feedback: `on a second run with the same input: ${failure(mod, second)}` };
     const fx2 = sideEffect(second, limits);
     if (fx2) return { ...base, score: 0, feedback: `on a second run with the same input: ${fx2}` };

@@ -14,6 +14,7 @@ import { compileSubmission, describeDiagnostics, originalPosition, typeErrorsFor
 import { importedFileName, linkRelativeImports } from "./link";
 import { ALL_EXERCISES, exerciseById } from "./exercises";
 import { plainData } from "./judge";
+import { callExport } from "./sandbox/drivers";
 
 /** The exports of the student's exercise files, merged (export names are unique across files). */
 export type ExerciseModule = Record<string, unknown>;
@@ -112,10 +113,10 @@ const TYPE_ERRORS = Symbol.for("backprop-lab.typeErrors");
 export function runInline(ex: Exercise, fn: unknown, seed = 0): InlineResult {
   const cases: InlineCaseResult[] = ex.cases(seed).map((c) => {
     if (typeof fn !== "function") {
-      return { name: c.name, visible: c.visible, score: 0, feedback: `no function ${ex.exportName} to check (got ${typeof fn})` };
+      return { name: c.name, visible: c.visible, score: 0, feedback: `no ${ex.driver === "value-engine" ? "class" : "function"} ${ex.exportName} to check (got ${typeof fn})` };
     }
     try {
-      const output = plainData((fn as (...a: unknown[]) => unknown)(...structuredClone(c.args)));
+      const output = plainData(callExport(ex.driver, fn, structuredClone(c.args)));
       return { name: c.name, visible: c.visible, ...ex.judge(c, output) };
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);

@@ -67,8 +67,10 @@ describe.concurrent("backprop-lab grade", () => {
     expect(code).toBe(0);
     expect(report.total).toBe(0);
     for (const e of report.exercises) {
-      const line = readFileSync(path.join(REPO, "exercises", e.file), "utf8").split("\n").findIndex((l) => l.includes(`not implemented: ${e.id}"`)) + 1;
-      for (const c of e.cases) expect(c.feedback).toBe(`threw Error: not implemented: ${e.id} (at ${e.file}:${line}:9)`);
+      const lines = readFileSync(path.join(REPO, "exercises", e.file), "utf8").split("\n");
+      const line = lines.findIndex((l) => l.includes(`not implemented: ${e.id}"`)) + 1;
+      const column = lines[line - 1]!.indexOf("new Error") + 1;
+      for (const c of e.cases) expect(c.feedback).toBe(`threw Error: not implemented: ${e.id} (at ${e.file}:${line}:${column})`);
     }
     // the table: every case of an exercise failed the same way, so one line each, with the count
     const failedLines = out.split("\n").filter((l) => l.trimStart().startsWith("✗"));

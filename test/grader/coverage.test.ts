@@ -155,6 +155,67 @@ const COVERAGE: Record<string, { required: string[]; tags: (args: Json[]) => str
     required: ["C=2", "C>2", "M=1", "M>1", "square", "not square"],
     tags: ([Z]) => shape(Z as M, "C").filter((t) => t !== "C=1" && t !== "C>1").concat((Z as M).length === 2 ? "C=2" : "C>2"),
   },
+  // 09: a random graph holds every op, a node with three consumers, numbers on both sides; the last family is a deep chain
+  "build-an-engine": {
+    required: ["op:add", "op:addn", "op:nadd", "op:mul", "op:muln", "op:nmul", "op:pow", "op:exp", "op:tanh", "op:relu", "three consumers", "deep chain", "relu on both sides of 0"],
+    tags: ([program, x]) => {
+      const p = program as unknown as { inputs: number; code: [string, number, number][] };
+      const tags = new Set(p.code.map((ins) => `op:${ins[0]}`));
+      const uses = new Map<number, number>();
+      for (const ins of p.code) for (const q of ins[0] === "nadd" || ins[0] === "nmul" ? [ins[2]] : ins[0] === "add" || ins[0] === "mul" ? [ins[1], ins[2]] : [ins[1]]) uses.set(q, (uses.get(q) ?? 0) + 1);
+      if ([...uses.values()].some((u) => u >= 3)) tags.add("three consumers");
+      if (p.code.length > 10_000) tags.add("deep chain");
+      // the values at each relu's input, from a forward pass written here
+      const v: number[] = [...(x as number[])];
+      const signs = new Set<string>();
+      for (const [op, a, b] of p.code) {
+        const at = (k: number): number => v[k]!;
+        const y = op === "add" ? at(a) + at(b) : op === "addn" ? at(a) + b : op === "nadd" ? a + at(b) : op === "mul" ? at(a) * at(b) : op === "muln" ? at(a) * b : op === "nmul" ? a * at(b)
+          : op === "pow" ? at(a) ** b : op === "exp" ? Math.exp(at(a)) : op === "tanh" ? Math.tanh(at(a)) : Math.max(0, at(a));
+        if (op === "relu") signs.add(at(a) > 0 ? "+" : "-");
+        v.push(y);
+      }
+      if (signs.size === 2) tags.add("relu on both sides of 0");
+      return [...tags];
+    },
+  },
+  "gradient-checker": {
+    required: ["all right", "every entry wrong", "exactly one wrong", "a kink within 2000 h", "a square matrix"],
+    tags: ([program, x, analytic, h]) => {
+      const p = program as unknown as { code: [string, number, number][] };
+      const xs = x as number[];
+      const f = (pt: number[]): number => {
+        const v = [...pt];
+        for (const [op, a, b] of p.code) v.push(op === "add" ? v[a]! + v[b]! : op === "addn" ? v[a]! + b : op === "muln" ? v[a]! * b : op === "pow" ? v[a]! ** b : op === "tanh" ? Math.tanh(v[a]!) : op === "relu" ? Math.max(0, v[a]!) : op === "abs" ? Math.abs(v[a]!) : NaN);
+        return v[v.length - 1]!;
+      };
+      const numeric = xs.map((_, i) => (f(xs.map((u, j) => (j === i ? u + (h as number) : u))) - f(xs.map((u, j) => (j === i ? u - (h as number) : u)))) / (2 * (h as number)));
+      const wrong = (analytic as number[]).filter((a, i) => Math.abs(a - numeric[i]!) > 1e-3 * (Math.abs(a) + Math.abs(numeric[i]!))).length;
+      const tags = [wrong === 0 ? "all right" : wrong === xs.length ? "every entry wrong" : wrong === 1 ? "exactly one wrong" : "some wrong"];
+      if (p.code.some(([op]) => op === "relu" || op === "abs")) tags.push("a kink within 2000 h");
+      if (Number.isInteger(Math.sqrt(xs.length)) && p.code.filter(([op]) => op === "tanh").length === Math.sqrt(xs.length) && !p.code.some(([op]) => op === "abs")) tags.push("a square matrix");
+      return tags;
+    },
+  },
+  "stable-softmax-ce": {
+    required: ["max |z| < 50", "e^z overflows", "e^z underflows in a whole column", "columns over 1 000 apart", "C=2", "C>2"],
+    tags: ([Z]) => {
+      const z = Z as M;
+      const cols = z[0]!.map((_, m) => z.map((r) => r[m]!));
+      const tags = [z.length === 2 ? "C=2" : "C>2"];
+      const top = Math.max(...z.flat().map(Math.abs));
+      if (top < 50) tags.push("max |z| < 50");
+      if (z.flat().some((v) => v > 709)) tags.push("e^z overflows");
+      if (cols.some((c) => Math.max(...c) < -745)) tags.push("e^z underflows in a whole column");
+      const maxes = cols.map((c) => Math.max(...c));
+      if (Math.max(...maxes) - Math.min(...maxes) > 1000) tags.push("columns over 1 000 apart");
+      return tags;
+    },
+  },
+  "init-variance": {
+    required: ["ReLU", "linear", "α = 0.01", "another α in (0, 1)"],
+    tags: ([, alpha]) => [alpha === 0 ? "ReLU" : alpha === 1 ? "linear" : alpha === 0.01 ? "α = 0.01" : (alpha as number) > 0 && (alpha as number) < 1 ? "another α in (0, 1)" : "out of range"],
+  },
 };
 function bothSides(A: M, pivot: number): boolean {
   const v = A.flat();

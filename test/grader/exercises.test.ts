@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ALL_EXERCISES, exerciseById } from "../../src/grader/exercises";
 import type { Exercise } from "../../src/grader/contract";
+import { callExport } from "../../src/grader/sandbox/drivers";
 import * as s01 from "../../solutions/01-local-rules";
 import * as s05 from "../../solutions/05-delta-recurrence";
 import * as s06 from "../../solutions/06-layer-gradients";
@@ -19,6 +20,14 @@ import * as s14 from "../../solutions/14-digits-capstone";
 import * as e14 from "../../exercises/14-digits-capstone";
 import * as e04 from "../../exercises/04-output-deltas";
 import * as e08 from "../../exercises/08-layer-backward";
+import * as s09 from "../../solutions/09-build-an-engine";
+import * as e09 from "../../exercises/09-build-an-engine";
+import * as s10 from "../../solutions/10-gradient-checker";
+import * as e10 from "../../exercises/10-gradient-checker";
+import * as s11 from "../../solutions/11-stable-softmax";
+import * as e11 from "../../exercises/11-stable-softmax";
+import * as s12 from "../../solutions/12-init-variance";
+import * as e12 from "../../exercises/12-init-variance";
 
 type Fn = (...args: unknown[]) => unknown;
 const solutions: Record<string, Record<string, unknown>> = {
@@ -30,6 +39,10 @@ const solutions: Record<string, Record<string, unknown>> = {
   "02-graph-backward.ts": s02,
   "04-output-deltas.ts": s04,
   "08-layer-backward.ts": s08,
+  "09-build-an-engine.ts": s09,
+  "10-gradient-checker.ts": s10,
+  "11-stable-softmax.ts": s11,
+  "12-init-variance.ts": s12,
   "14-digits-capstone.ts": s14,
 };
 const stubs: Record<string, Record<string, unknown>> = {
@@ -41,18 +54,22 @@ const stubs: Record<string, Record<string, unknown>> = {
   "02-graph-backward.ts": e02,
   "04-output-deltas.ts": e04,
   "08-layer-backward.ts": e08,
+  "09-build-an-engine.ts": e09,
+  "10-gradient-checker.ts": e10,
+  "11-stable-softmax.ts": e11,
+  "12-init-variance.ts": e12,
   "14-digits-capstone.ts": e14,
 };
 const fnOf = (mods: Record<string, Record<string, unknown>>, ex: Exercise): Fn => {
   const f = mods[ex.file]?.[ex.exportName];
-  if (typeof f !== "function") throw new Error(`no export ${ex.exportName} in ${ex.file}`);
+  if (typeof f !== "function") throw new Error(`no export ${ex.exportName} in ${ex.file}`); // a class is a function too
   return f as Fn;
 };
-/** What the runtime does: a JSON round trip of the answer, then the judge. */
+/** What the runtime does: a call (through the exercise's driver, if it has one), a JSON round trip of the answer, then the judge. */
 const run = (ex: Exercise, fn: Fn, seed: number) =>
   ex.cases(seed).map((c) => {
     try {
-      const out = JSON.parse(JSON.stringify(fn(...structuredClone(c.args)))) as unknown;
+      const out = JSON.parse(JSON.stringify(callExport(ex.driver, fn, structuredClone(c.args)))) as unknown;
       return ex.judge(c, out);
     } catch (e) {
       return { score: 0, feedback: (e as Error).message };

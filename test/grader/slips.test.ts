@@ -9,6 +9,7 @@ import { ALL_EXERCISES, exerciseById } from "../../src/grader/exercises";
 import { COURSE_SEED } from "../../src/grader/grade";
 import { judgeGradients, plainData, type GradTensor, type Mistake } from "../../src/grader/judge";
 import type { Exercise } from "../../src/grader/contract";
+import { callExport, type DriverName } from "../../src/grader/sandbox/drivers";
 import * as s01 from "../../solutions/01-local-rules";
 import * as s02 from "../../solutions/02-graph-backward";
 import * as s03 from "../../solutions/03-toy-chain";
@@ -17,18 +18,23 @@ import * as s05 from "../../solutions/05-delta-recurrence";
 import * as s06 from "../../solutions/06-layer-gradients";
 import * as s07 from "../../solutions/07-mlp-backward";
 import * as s08 from "../../solutions/08-layer-backward";
+import * as s09 from "../../solutions/09-build-an-engine";
+import * as s10 from "../../solutions/10-gradient-checker";
+import * as s11 from "../../solutions/11-stable-softmax";
+import * as s12 from "../../solutions/12-init-variance";
 import * as planted from "./planted/mistakes";
 
 type Fn = (...args: never[]) => unknown;
-const call = (fn: Fn, args: unknown[]): unknown => {
+/** A call as the grader makes it: through the exercise's driver when it has one (a class, a checker). */
+const call = (fn: Fn, args: unknown[], driver?: DriverName): unknown => {
   try {
-    return plainData((fn as (...a: unknown[]) => unknown)(...structuredClone(args)));
+    return plainData(callExport(driver, fn, structuredClone(args)));
   } catch (e) {
     return `threw ${(e as Error).message}`;
   }
 };
 const judgeAll = (ex: Exercise, fn: Fn, seed: number, which: "all" | "hidden" = "all") =>
-  ex.cases(seed).filter((c) => which === "all" || !c.visible).map((c) => ({ name: c.name, ...ex.judge(c, call(fn, c.args)) }));
+  ex.cases(seed).filter((c) => which === "all" || !c.visible).map((c) => ({ name: c.name, ...ex.judge(c, call(fn, c.args, ex.driver)) }));
 const mean = (vs: { score: number }[]): number => vs.reduce((s, v) => s + v.score, 0) / vs.length;
 /** The course seed and 100 others. */
 const SEEDS = [COURSE_SEED, ...Array.from({ length: 100 }, (_, i) => 7 * i + 1)];
@@ -136,6 +142,7 @@ describe("equivalent correct answers keep full marks at many seeds", () => {
   const files: Record<string, Record<string, unknown>> = {
     "01-local-rules.ts": s01, "02-graph-backward.ts": s02, "03-toy-chain.ts": s03, "04-output-deltas.ts": s04,
     "05-delta-recurrence.ts": s05, "06-layer-gradients.ts": s06, "07-mlp-backward.ts": s07, "08-layer-backward.ts": s08,
+    "09-build-an-engine.ts": s09, "10-gradient-checker.ts": s10, "11-stable-softmax.ts": s11, "12-init-variance.ts": s12,
   };
   const SOME = SEEDS.slice(0, 40);
   it.each(ALL_EXERCISES.map((e) => [e.id, e] as const))("the worked solution of %s", (_id, ex) => {

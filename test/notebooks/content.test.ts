@@ -12,6 +12,7 @@ const courseNotebooks = readdirSync(dir).filter((f) => /^0[1-9]-.*\.ipynb$/.test
 const exerciseFiles = [
   "01-local-rules.ts", "02-graph-backward.ts", "03-toy-chain.ts", "04-output-deltas.ts",
   "05-delta-recurrence.ts", "06-layer-gradients.ts", "07-mlp-backward.ts", "08-layer-backward.ts",
+  "09-build-an-engine.ts", "10-gradient-checker.ts", "11-stable-softmax.ts", "12-init-variance.ts",
 ];
 
 interface Cell { cell_type: string; source: string[] | string; outputs?: unknown[]; execution_count?: number | null }

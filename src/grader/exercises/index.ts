@@ -15,6 +15,10 @@ import { DELTA_RECURRENCE_EXERCISES } from "./05-delta-recurrence";
 import { LAYER_GRADIENT_EXERCISES } from "./06-layer-gradients";
 import { MLP_EXERCISES } from "./07-mlp-backward";
 import { LAYER_BACKWARD_EXERCISES } from "./08-layer-backward";
+import { ENGINE_EXERCISES } from "./09-build-an-engine";
+import { CHECKER_EXERCISES } from "./10-gradient-checker";
+import { STABLE_SOFTMAX_EXERCISES } from "./11-stable-softmax";
+import { INIT_VARIANCE_EXERCISES } from "./12-init-variance";
 import { CAPSTONE_EXERCISES } from "./14-digits-capstone";
 
 /** All exercises the grader knows. */
@@ -27,6 +31,10 @@ export const ALL_EXERCISES: Exercise[] = [
   ...LAYER_GRADIENT_EXERCISES,
   ...MLP_EXERCISES,
   ...LAYER_BACKWARD_EXERCISES,
+  ...ENGINE_EXERCISES,
+  ...CHECKER_EXERCISES,
+  ...STABLE_SOFTMAX_EXERCISES,
+  ...INIT_VARIANCE_EXERCISES,
   ...CAPSTONE_EXERCISES,
 ];
 

@@ -7,17 +7,19 @@
  * grader parses each line with its own clean `JSON` and validates every field (see
  * `parseChildMessage` and `decodeOutput`) before using it.
  */
+import type { DriverName } from "./drivers";
 
 /**
  * Grader → child. `hello` comes first, before any student code loads, and carries a random token
  * that every reply must repeat: a message the student's code sends itself cannot pass for one.
  * `key` names a loaded module (one per student file); `wanted` lists the exports the grader will
- * call, which the child reports first whatever else the file exports.
+ * call, which the child reports first whatever else the file exports. A call may name a `driver`:
+ * trusted code in the child that receives the export and the arguments (sandbox/drivers).
  */
 export type ParentMessage =
   | { type: "hello"; token: string }
   | { type: "load"; key: string; js: string; filename: string; wanted: string[] }
-  | { type: "call"; id: number; key: string; exportName: string; args: unknown[] };
+  | { type: "call"; id: number; key: string; exportName: string; args: unknown[]; driver?: DriverName };
 
 /** A place in the compiled JavaScript (1-based), mapped back to the student's source by the grader. */
 export interface JsLocation {

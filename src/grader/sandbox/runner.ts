@@ -13,6 +13,7 @@ import * as path from "node:path";
 import { childScript } from "../child-script";
 import { GraderFault } from "../fault";
 import { permissionArgs, sandboxNode, type SandboxNode } from "./node-flags";
+import type { DriverName } from "./drivers";
 import { MAX_MESSAGE_CHARS, decodeOutput, parseChildMessage, type ChildMessage, type JsLocation, type ParentMessage } from "./protocol";
 
 /** Limits for one student process. */
@@ -383,11 +384,11 @@ export class SandboxProcess {
     return r;
   }
 
-  /** Call an export of a loaded file. */
-  call(key: string, exportName: string, args: unknown[], timeoutMs: number): Promise<Reply> {
+  /** Call an export of a loaded file (through a driver when one is named). */
+  call(key: string, exportName: string, args: unknown[], timeoutMs: number, driver?: DriverName): Promise<Reply> {
     const id = this.nextId++;
     this.called.add(`${key}\u0000${exportName}`);
-    return this.exchange({ type: "call", id, key, exportName, args }, (m) => m.type === "result" && m.id === id, timeoutMs);
+    return this.exchange({ type: "call", id, key, exportName, args, ...(driver ? { driver } : {}) }, (m) => m.type === "result" && m.id === id, timeoutMs);
   }
 
   /**
@@ -528,8 +529,9 @@ export class SubmissionRunner {
    * outcome is a fault that earlier work in the same child could have caused, the call is made
    * again in a fresh child holding only this file, and that outcome counts: deferred sabotage
    * (an unref'd timer, a finalizer, `Atomics.waitAsync`) can cost only the code that set it up.
+   * `driver` names trusted code in the child that receives the export (see sandbox/drivers).
    */
-  async call(key: string, exportName: string, args: unknown[], timeoutMs = this.limits.caseTimeoutMs, caseLimitMs = this.limits.caseTimeoutMs): Promise<CallOutcome> {
+  async call(key: string, exportName: string, args: unknown[], timeoutMs = this.limits.caseTimeoutMs, caseLimitMs = this.limits.caseTimeoutMs, driver?: DriverName): Promise<CallOutcome> {
     const until = Date.now() + timeoutMs;
     for (let attempt = 0; ; attempt++) {
       const loaded = await this.ensureLoaded(key, until - Date.now());
@@ -538,7 +540,7 @@ export class SubmissionRunner {
       const proc = this.processFor(key);
       const alone = proc.holdsOnly(key, exportName);
       const limit = Math.min(caseLimitMs, until - Date.now());
-      const r = await proc.call(key, exportName, args, limit);
+      const r = await proc.call(key, exportName, args, limit, driver);
       if (r.type === "broken") throw new GraderFault(r.why, sandboxFix(sandboxNode()));
       const timeLeft = until - Date.now() > Math.min(caseLimitMs, this.limits.loadTimeoutMs) / 4;
       if (attempt === 0 && !alone && timeLeft && !(r.type === "timeout" && limit < caseLimitMs) && mayBeInherited(r, this.limits.outputCapBytes)) {
