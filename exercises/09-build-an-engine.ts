@@ -3,7 +3,7 @@
  *
  * Write a class `Value`: one scalar in a computational graph, like the library's `Value` you used
  * in notebooks 01–07, but yours. The grader builds expression graphs with it (random graphs that
- * reuse nodes, a chain 20 000 steps deep, every operation), calls backward() on the
+ * reuse nodes, a chain 15 000 steps deep, every operation), calls backward() on the
  * output, and compares every node's `data` and every input's `grad` with its own forward pass and
  * central differences.
  *
@@ -15,7 +15,7 @@
  * - `out.backward()` sets every node's `grad` to ∂out/∂node for the graph that produced `out`
  *   (called once on a freshly built graph). A node used several times, even as both inputs of
  *   one operation, receives the sum of all its uses' contributions. The graph can be a chain
- *   20 000 steps deep.
+ *   15 000 steps deep.
  *
  * Taught in: notebook 01, section 4 "Algorithm 6.2: back-propagation with a grad_table" (the
  * order it fills in), the local rules of exercise 01, and notebook 07, part 1 (the library's engine

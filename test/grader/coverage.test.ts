@@ -241,5 +241,5 @@ describe("hidden cases cover every option of every contract, at every seed", () 
     // the proof's size: seeds × required options, and how many hidden cases were read
     expect(cases).toBeGreaterThanOrEqual(SEEDS.length * 4);
     console.info(`${id}: ${SEEDS.length} seeds × ${required.length} options, ${cases} hidden cases read`);
-  });
+  }, 600_000); // build-an-engine writes two 15 000-step chains per seed
 });

@@ -48,11 +48,11 @@ function fullOverSeeds(ex: Exercise, fn: Fn): void {
   expect(failures).toEqual([]);
 }
 /** Every case of seed 1 that loses marks names `diagnosis`; at least `min` cases do. */
-function diagnosed(ex: Exercise, fn: Fn, diagnosis: string, min = 1, sameAnswerAs: string[] = []): void {
+function diagnosed(ex: Exercise, fn: Fn, diagnosis: string, min = 1, sameAnswerAs: (string | undefined)[] = []): void {
   const lost = verdicts(ex, fn, 1).filter((v) => v.score < 1);
   expect(lost.length, `${diagnosis}: cases that lose marks`).toBeGreaterThanOrEqual(min);
   expect(lost.filter((v) => v.diagnosis === diagnosis).length).toBeGreaterThanOrEqual(min);
-  // where two slips give the same number (e.g. for α = 1) either name is right
+  // where two slips give the same number (e.g. for α = 1) the judge names neither (or either)
   for (const v of lost) expect([diagnosis, ...sameAnswerAs], `${v.name}: ${v.feedback}`).toContain(v.diagnosis);
 }
 
@@ -71,7 +71,8 @@ describe("stable-softmax-ce", () => {
       }
       for (const c of ex.cases(seed).filter((k) => !k.visible)) seen.add(`hidden max |z| ${Math.abs(Math.max(...(c.args[0] as number[][]).flat())) > 709 ? "over" : "under"} 709`);
     }
-    for (const kind of STABLE_SOFTMAX_KINDS) for (const C of [2, 3, 4, 5]) expect(seen).toContain(`${kind} C=${C}`);
+    // two classes in the hundreds family, three to five in the others
+    for (const kind of STABLE_SOFTMAX_KINDS) for (const C of kind === "hundreds" ? [2] : [3, 4, 5]) expect(seen).toContain(`${kind} C=${C}`);
     for (const M of [1, 2, 3, 4]) expect(seen).toContain(`thousands M=${M}`);
     expect(seen).toContain("hidden max |z| over 709");
   });
@@ -152,11 +153,11 @@ describe("init-variance", () => {
     }
   });
   it("each slip is named", () => {
-    diagnosed(ex, p.initVarianceNotStd, "variance-not-std", 3);
+    diagnosed(ex, p.initVarianceNotStd, "variance-not-std", 3, ["std-over-n", undefined]);
     diagnosed(ex, p.initLinearAnswer, "forgot-relu-half", 3);
     diagnosed(ex, p.initIgnoresSlope, "ignored-negative-slope", 2);
     diagnosed(ex, p.initSlopeNotSquared, "slope-not-squared", 1);
-    diagnosed(ex, p.initStdOverN, "std-over-n", 3, ["variance-not-std"]);
+    diagnosed(ex, p.initStdOverN, "std-over-n", 3, ["variance-not-std", undefined]);
   });
 });
 

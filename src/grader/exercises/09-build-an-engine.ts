@@ -222,6 +222,9 @@ export function randomProgram(rng: Rng, inputs: number, ops: number): { program:
       for (const q of operands(ins)) used[q]!++;
     }
     if (code.length < ops) continue;
+    // relu on both sides of its kink in every graph: a gradient that passes, and one that stops
+    const reluSigns = new Set(code.flatMap((ins) => (ins[0] === "relu" ? [v[ins[1]]! > 0] : [])));
+    if (reluSigns.size < 2) continue;
     // sum the loose ends (nodes nobody consumes) into the output
     let out = v.length - 1;
     for (let i = 0; i < v.length - 1; i++) {
@@ -268,7 +271,7 @@ export function deepChain(rng: Rng, depth: number): { program: Program; x: numbe
 }
 
 /** Steps of the deep chains: deep enough that a recursive walk overflows any default stack. */
-export const CHAIN_DEPTH = 20_000;
+export const CHAIN_DEPTH = 15_000;
 
 const program = (code: Instruction[], inputs: number): Program => ({ inputs, code, output: inputs + code.length - 1 });
 const VISIBLE: { label: string; program: Program; x: number[] }[] = [
@@ -370,7 +373,7 @@ const engine: Exercise = {
   // the deep chains build 17 000 of the student's objects: more work than a rule's case
   caseTimeoutMs: 8_000,
   description:
-    "A class Value: new Value(data) with grad 0; add and mul (a Value or a number), pow(k: number), exp, tanh, relu, each returning a new Value; backward() fills every node's grad with ∂out/∂node, summing over a node's uses, in reverse topological order, without recursion (a chain 20 000 steps deep).",
+    "A class Value: new Value(data) with grad 0; add and mul (a Value or a number), pow(k: number), exp, tanh, relu, each returning a new Value; backward() fills every node's grad with ∂out/∂node, summing over a node's uses, in reverse topological order, without recursion (a chain 15 000 steps deep).",
   cases(seed: number): GradeCase[] {
     // cases are read-only for every caller (the grader sends copies; the inline check clones the arguments)
     const known = casesBySeed.get(seed);

@@ -233,7 +233,8 @@ const checker: Exercise = {
     const visible = new Rng(0).fork(`${ID}/visible`);
     const out: GradeCase[] = VISIBLE_KINDS.map(([label, kind], i) => ({ name: `visible ${i + 1}: ${label}`, visible: true, args: checkerCase(visible, kind) }));
     const r = new Rng(seed).fork(ID);
-    for (let i = 0; i < 5; i++) out.push({ name: `hidden ${i + 1}`, visible: false, args: checkerCase(r, CHECKER_KINDS[r.int(CHECKER_KINDS.length)]!) });
+    // one family per kind, so every seed holds a right gradient and each planted wrong one
+    CHECKER_KINDS.forEach((kind, i) => out.push({ name: `hidden ${i + 1}`, visible: false, args: checkerCase(r, kind) }));
     return out;
   },
   judge(c: GradeCase, output: unknown): CaseVerdict {
