@@ -33,7 +33,11 @@ function closure(script: string): string[] {
   const visit = (js: string): void => {
     if (seen.has(js)) return;
     seen.add(js);
-    for (const m of readFileSync(js, "utf8").matchAll(/require\("(\.{1,2}\/[^"]+)"\)/g)) visit(`${path.resolve(path.dirname(js), m[1]!)}.js`);
+    for (const m of readFileSync(js, "utf8").matchAll(/require\("(\.{1,2}\/[^"]+)"\)/g)) {
+      // a file, or a folder's index.js (the sandbox's drivers/), as Node resolves it
+      const base = path.resolve(path.dirname(js), m[1]!);
+      visit(existsSync(`${base}.js`) ? `${base}.js` : path.join(base, "index.js"));
+    }
   };
   visit(script);
   return [...seen];
