@@ -31,7 +31,8 @@ describe.skipIf(gate.skip)("exercise files reload in a running kernel", () => {
     const withBody = (body: string) => stub.replace(stubBody, body);
 
     const cell = [
-      'import { check, checkResults, loadExercises } from "backprop-lab";',
+      'import { check, loadExercises } from "backprop-lab";',
+      'import { checkResults } from "backprop-lab/grader";',
       `const r = checkResults("mul-backward", loadExercises(${JSON.stringify(file)}))[0];`,
       'console.log(`SCORE ${r.earned}/${r.points} ${r.cases.map((c) => c.diagnosis ?? "-").join(",")}`);',
       `check("mul-backward", loadExercises(${JSON.stringify(file)}));`,
