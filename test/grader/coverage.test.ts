@@ -5,7 +5,11 @@
  * this test (they read the arguments, not the generators), over 1 000 seeds and the course seed.
  */
 import { describe, expect, it } from "vitest";
-import { ALL_EXERCISES } from "../../src/grader/exercises";
+import { ALL_EXERCISES as ALL } from "../../src/grader/exercises";
+
+// The digits capstone has no contract options to cover: its hidden case is a fixed seeded subset of
+// real digits and it is judged by held-out accuracy (test/grader/capstone.test.ts covers it).
+const ALL_EXERCISES = ALL.filter((e) => e.id !== "digits-capstone");
 import { COURSE_SEED } from "../../src/grader/grade";
 import type { Json } from "../../src/grader/contract";
 

@@ -145,7 +145,8 @@ describe("equivalent correct answers keep full marks at many seeds", () => {
     "09-build-an-engine.ts": s09, "10-gradient-checker.ts": s10, "11-stable-softmax.ts": s11, "12-init-variance.ts": s12,
   };
   const SOME = SEEDS.slice(0, 40);
-  it.each(ALL_EXERCISES.map((e) => [e.id, e] as const))("the worked solution of %s", (_id, ex) => {
+  // The capstone trains a network per case (seconds each) and is judged by accuracy: test/grader/capstone.test.ts.
+  it.each(ALL_EXERCISES.filter((e) => e.id !== "digits-capstone").map((e) => [e.id, e] as const))("the worked solution of %s", (_id, ex) => {
     const fn = files[ex.file]![ex.exportName] as Fn;
     for (const seed of SOME) for (const v of judgeAll(ex, fn, seed)) expect(v, `seed ${seed} ${v.name}: ${v.feedback}`).toMatchObject({ score: 1 });
   });
