@@ -19,6 +19,8 @@ import time
 import numpy as np
 import torch
 
+from blas import blas_library
+
 torch.set_num_threads(1)
 torch.set_default_dtype(torch.float64)
 
@@ -53,16 +55,6 @@ opt = torch.optim.SGD([{"params": weights, "weight_decay": meta["weight_decay"]}
                       lr=meta["lr"], momentum=meta["momentum"])
 loss_fn = torch.nn.CrossEntropyLoss()
 
-
-def blas_library():
-    """The BLAS shared library this process actually loaded (reference BLAS and OpenBLAS differ ~10x)."""
-    torch.ones(8, 8) @ torch.ones(8, 8)
-    try:
-        with open("/proc/self/maps") as f:
-            libs = {line.split()[-1] for line in f if "blas" in line.lower() and ".so" in line}
-        return ", ".join(sorted(os.path.basename(p) for p in libs)) or "unknown"
-    except OSError:
-        return "unknown"
 
 
 epoch_s, losses = [], []

@@ -12,11 +12,12 @@ the JavaScript side, it measures the process's CPU time (time.process_time), whi
 core on a busy machine does not inflate; on more threads CPU time would add the threads up, so it
 measures the wall clock (time.perf_counter), as the JavaScript side then does too."""
 import json
-import os
 import sys
 import time
 
 import torch
+
+from blas import blas_library
 
 THREADS = int(sys.argv[3]) if len(sys.argv) > 3 else 1
 CLOCK = time.process_time if THREADS == 1 else time.perf_counter
@@ -64,16 +65,6 @@ def median_us(step, reps, warm_s=0.3):
     samples.sort()
     return samples[len(samples) // 2] * 1e6
 
-
-def blas_library():
-    """The BLAS shared library this process actually loaded (reference BLAS and OpenBLAS differ ~8x)."""
-    torch.ones(8, 8) @ torch.ones(8, 8)
-    try:
-        with open("/proc/self/maps") as f:
-            libs = {line.split()[-1] for line in f if "blas" in line.lower() and ".so" in line}
-        return ", ".join(sorted(os.path.basename(p) for p in libs)) or "unknown"
-    except OSError:
-        return "unknown"
 
 
 reps_small = int(sys.argv[1]) if len(sys.argv) > 1 else 200
