@@ -11,9 +11,19 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 
 const root = join(__dirname, "..", "..");
+/**
+ * A Node the other user can run: this one, unless it lives where that user cannot reach (the version
+ * matrix runs from binaries cached under root's home); then the system's own `node` on PATH. The
+ * refusal under test comes from hub.mjs itself, whatever Node runs it.
+ */
+function nodeFor(user: string): string {
+  const probe = spawnSync("runuser", ["-u", user, "--", process.execPath, "--version"], { encoding: "utf8" });
+  return probe.status === 0 ? process.execPath : "node";
+}
+
 const hub = (args: string[], asUser?: string) =>
   asUser
-    ? spawnSync("runuser", ["-u", asUser, "--", process.execPath, join(root, "scripts", "hub.mjs"), ...args], { encoding: "utf8" })
+    ? spawnSync("runuser", ["-u", asUser, "--", nodeFor(asUser), join(root, "scripts", "hub.mjs"), ...args], { encoding: "utf8" })
     : spawnSync(process.execPath, [join(root, "scripts", "hub.mjs"), ...args], { encoding: "utf8" });
 
 describe("npm run hub: options", () => {
