@@ -84,3 +84,5 @@ export function hasIndexKey(o: object): boolean {
 export function checkIndexTraps(): void {
   indexTrapped = indexTrapped || hasIndexKey(Array.prototype) || hasIndexKey(Object.prototype);
 }
+/** `typeof x === "function"`, typed so that the result can be called. */
+export const isCallable = (x: unknown): x is (...a: unknown[]) => unknown => typeof x === "function";

@@ -21,6 +21,11 @@ export type ParentMessage =
   | { type: "load"; key: string; js: string; filename: string; wanted: string[] }
   | { type: "call"; id: number; key: string; exportName: string; args: unknown[]; driver?: DriverName };
 
+/** The grader's request to load a file. */
+export type LoadMessage = Extract<ParentMessage, { type: "load" }>;
+/** The grader's request to call an export. */
+export type CallMessage = Extract<ParentMessage, { type: "call" }>;
+
 /** A place in the compiled JavaScript (1-based), mapped back to the student's source by the grader. */
 export interface JsLocation {
   line: number;
