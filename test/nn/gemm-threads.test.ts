@@ -8,7 +8,7 @@ import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { availablePackedKernels, packedKernel, productsSplit, productThreads, setProductThreads, usePackedKernel } from "../../src/nn/kernels/product";
-import { Matrix, matmulInto } from "../../src/nn/matrix";
+import { kernelMatrix, Matrix, matmulInto } from "../../src/nn/matrix";
 import { Rng } from "../../src/engine/random";
 
 const initialThreads = productThreads();
@@ -58,12 +58,18 @@ for (const kernel of availablePackedKernels()) {
           usePackedKernel(kernel);
           const { A, B } = bigProduct(m + n + k, m, n, k, tA, tB);
           const start = Matrix.fromFunction(m, n, (i, j) => i - j);
-          const run = (threads: number) => {
+          // In the kernels' memory the operands are packed there and C is written in place.
+          const inKernel = (x: Matrix) => {
+            const y = kernelMatrix(x.rows, x.cols);
+            y.data.set(x.data);
+            return y;
+          };
+          const run = (threads: number, where: (x: Matrix) => Matrix = (x) => x) => {
             setProductThreads(threads);
-            const C = Matrix.fill(m, n, 123);
-            matmulInto(C, A, B, { transA: tA, transB: tB });
-            const acc = start.clone();
-            matmulInto(acc, A, B, { transA: tA, transB: tB, accumulate: true });
+            const C = where(Matrix.fill(m, n, 123));
+            matmulInto(C, where(A), where(B), { transA: tA, transB: tB });
+            const acc = where(start.clone());
+            matmulInto(acc, where(A), where(B), { transA: tA, transB: tB, accumulate: true });
             return { C, acc };
           };
           const one = run(1);
@@ -72,6 +78,10 @@ for (const kernel of availablePackedKernels()) {
           expect(productsSplit() - splitBefore).toBe(2); // both products were really shared out
           expect(Array.from(two.C.data)).toEqual(Array.from(one.C.data));
           expect(Array.from(two.acc.data)).toEqual(Array.from(one.acc.data));
+          const oneKernel = run(1, inKernel), twoKernel = run(2, inKernel);
+          expect(Array.from(oneKernel.C.data)).toEqual(Array.from(one.C.data));
+          expect(Array.from(twoKernel.C.data)).toEqual(Array.from(one.C.data));
+          expect(Array.from(twoKernel.acc.data)).toEqual(Array.from(one.acc.data));
         });
       }
     }

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
 import { gemmBackend, setGemmBackend, wasmGemmAvailable, type GemmBackend } from "../../src/nn/kernels/backend";
 import { availablePackedKernels, packedKernel, usePackedKernel, type PackedKernel } from "../../src/nn/kernels/product";
-import { Matrix, matmulInto } from "../../src/nn/matrix";
+import { kernelMatrix, Matrix, matmulInto } from "../../src/nn/matrix";
 import { Rng } from "../../src/engine/random";
 
 /** op(A)[i, p] · op(B)[p, j] summed by the definition, on nested arrays, independent of the kernel. */
@@ -50,25 +50,45 @@ test("every supported Node runs a WebAssembly SIMD kernel by default: relaxed-SI
 });
 
 // Shapes chosen to cross every path: tiny (plain loops), k < 8, leftovers of the 4×4 and 6×4
-// tiles in rows and columns, the packed kernels, and k > 256 so the product spans several k-blocks.
+// tiles in rows and columns, the packed kernels, and k > 256 so the product spans several k-blocks;
+// the last two write C in place when it lives in the kernels' memory, with and without a partial
+// last row panel.
 const shapes: [number, number, number][] = [
   [1, 1, 1], [3, 5, 2], [2, 32, 16], [16, 2, 32], [16, 32, 2], [16, 32, 16], [5, 7, 9], [17, 13, 11],
   [33, 31, 40], [64, 64, 64], [37, 41, 300], [130, 9, 600], [6, 130, 520], [128, 10, 784], [12, 12, 260],
+  [131, 132, 300], [90, 64, 70],
 ];
 
+/**
+ * A copy of x stored as asked: an ordinary array, or in the kernels' memory (packed and written in
+ * place there). Kernel-memory matrices are reused per shape and role, so the tests do not fill the
+ * kernels' memory faster than the garbage collector returns it.
+ */
+const kernelCopies = new Map<string, Matrix>();
+function stored(x: Matrix, where: "ordinary" | "kernel memory", role: string): Matrix {
+  if (where === "ordinary") return x;
+  const key = `${role} ${x.rows}×${x.cols}`;
+  const k = kernelCopies.get(key) ?? kernelMatrix(x.rows, x.cols);
+  kernelCopies.set(key, k);
+  k.data.set(x.data);
+  expect(k.kernelAddress).toBeGreaterThanOrEqual(0);
+  return k;
+}
+
 for (const kernel of kernels) {
-  describe(`gemm (${kernel} kernel) agrees with the definition of the product`, () => {
+  for (const where of ["ordinary", "kernel memory"] as const) {
+  describe(`gemm (${kernel} kernel, matrices in ${where}) agrees with the definition of the product`, () => {
     for (const [m, n, k] of shapes) {
       for (const [tA, tB] of [[false, false], [true, false], [false, true], [true, true]] as const) {
         test(`${m}×${k} · ${k}×${n}${tA ? ", A transposed" : ""}${tB ? ", B transposed" : ""}`, () => {
           useKernel(kernel);
           const r = new Rng(m * 1000 + n * 10 + k);
-          const A = tA ? Matrix.fromFunction(k, m, () => r.normal()) : Matrix.fromFunction(m, k, () => r.normal());
-          const B = tB ? Matrix.fromFunction(n, k, () => r.normal()) : Matrix.fromFunction(k, n, () => r.normal());
+          const A = stored(tA ? Matrix.fromFunction(k, m, () => r.normal()) : Matrix.fromFunction(m, k, () => r.normal()), where, "A");
+          const B = stored(tB ? Matrix.fromFunction(n, k, () => r.normal()) : Matrix.fromFunction(k, n, () => r.normal()), where, "B");
           const ref = reference(A, B, tA, tB);
-          const C = Matrix.fill(m, n, 123); // stale contents must be overwritten
+          const C = stored(Matrix.fill(m, n, 123), where, "C"); // stale contents must be overwritten
           matmulInto(C, A, B, { transA: tA, transB: tB });
-          const acc = Matrix.fromFunction(m, n, (i, j) => i - j);
+          const acc = stored(Matrix.fromFunction(m, n, (i, j) => i - j), where, "acc");
           matmulInto(acc, A, B, { transA: tA, transB: tB, accumulate: true });
           const tol = 1e-12 * Math.sqrt(k) * 10;
           for (let i = 0; i < m; i++) {
@@ -81,6 +101,7 @@ for (const kernel of kernels) {
       }
     }
   });
+  }
 }
 
 test("every kernel gives the same product to rounding on an MNIST-size layer (fused or not)", () => {

@@ -7,7 +7,10 @@
  *    (small.ts); larger ones pack op(A) into panels of MR rows and op(B) into panels of 4
  *    columns (k-major, zero padded), every k-block of KC steps one after another. Packing absorbs
  *    the transposes, so Aᵀ B and A Bᵀ cost what A B costs, and the k blocks keep the panels in
- *    use in cache. The packed tiles are multiplied by a WebAssembly kernel: gemm-fma.wat (6×4
+ *    use in cache. Operands stored in the kernels' shared memory (small.ts), as a network's
+ *    matrices are, are packed there by WebAssembly (small.wat's `pack`), and C is written in
+ *    place there, so such a product copies nothing in or out; other operands are packed by
+ *    JavaScript loops. The packed tiles are multiplied by a WebAssembly kernel: gemm-fma.wat (6×4
  *    tiles, fused multiply-add from relaxed SIMD) where the runtime validates it (Node 22 and
  *    later), else gemm.wat (4×4 tiles, 128-bit SIMD multiply and add). Products of at least
  *    THREADS_MIN_MNK multiply-adds share their row panels out to helper threads working on the
@@ -23,7 +26,7 @@
 import { GEMM_FMA_WASM_BASE64 } from "./gemm-fma-wasm";
 import { GEMM_WASM_BASE64 } from "./gemm-wasm";
 import { compileKernel } from "./load";
-import { smallProduct, type Stored } from "./small";
+import { HEAP_BYTES, kernelMemory, packPanels, smallProduct, type Stored } from "./small";
 import { defaultThreads, type GemmExport, ProductThreads } from "./threads";
 
 // Reads of Float64Arrays in the loops below carry `as number` (noUncheckedIndexedAccess types every
@@ -56,19 +59,18 @@ interface WasmKernel {
   name: PackedKernel;
   /** Rows per packed panel of op(A) (the tile height). */
   mr: number;
-  memory: WebAssembly.Memory;
   gemm: GemmExport;
   threads: ProductThreads;
-  /** A view of the whole memory; replaced after every grow. */
-  f64: Float64Array;
 }
 
 /**
- * Every packed kernel this runtime validates, best first, each instantiated once on its own
- * shared memory (so helper threads can work on the same packed operands); empty without
- * WebAssembly SIMD.
+ * Every packed kernel this runtime validates, best first, each instantiated once on the small
+ * kernels' shared memory (small.ts), where the network's matrices live and where helper threads
+ * work too; empty without WebAssembly SIMD or shared memory.
  */
 function loadWasm(): WasmKernel[] {
+  const memory = kernelMemory();
+  if (memory === undefined) return [];
   const candidates = [
     { name: "wasm-relaxed-fma" as const, mr: 6, base64: GEMM_FMA_WASM_BASE64 },
     { name: "wasm-simd128" as const, mr: 4, base64: GEMM_WASM_BASE64 },
@@ -78,11 +80,10 @@ function loadWasm(): WasmKernel[] {
     const module = compileKernel(c.base64);
     if (module === undefined) continue;
     try {
-      const memory = new WebAssembly.Memory({ initial: 1, maximum: 16384, shared: true });
       const gemm = new WebAssembly.Instance(module, { env: { memory } }).exports.gemm as GemmExport;
-      loaded.push({ name: c.name, mr: c.mr, memory, gemm, threads: new ProductThreads(module, memory, defaultThreads()), f64: new Float64Array(memory.buffer) });
+      loaded.push({ name: c.name, mr: c.mr, gemm, threads: new ProductThreads(module, memory, defaultThreads()) });
     } catch {
-      // A runtime without shared WebAssembly memory: the next kernel, else JavaScript.
+      // The next kernel, else JavaScript.
     }
   }
   return loaded;
@@ -140,14 +141,22 @@ export function productsSplit(): number {
   return wasmKernels.reduce((n, w) => n + w.threads.split, 0);
 }
 
-/** Makes the wasm memory at least `doubles` float64 entries long. */
-function wasmView(k: WasmKernel, doubles: number): Float64Array {
-  const need = doubles * 8;
-  const have = k.memory.buffer.byteLength;
-  if (have < need) k.memory.grow(Math.ceil((need - have) / 65536));
-  if (k.f64.length * 8 !== k.memory.buffer.byteLength) k.f64 = new Float64Array(k.memory.buffer);
-  return k.f64;
+/** A view of the whole kernel memory; replaced after every grow. */
+let scratchView = new Float64Array(0);
+
+/**
+ * The kernel memory, grown to hold `doubles` float64 entries of scratch past the matrices (from
+ * float64 index SCRATCH on).
+ */
+function scratch(doubles: number): Float64Array {
+  const memory = kernelMemory() as WebAssembly.Memory;
+  const need = HEAP_BYTES + doubles * 8;
+  const have = memory.buffer.byteLength;
+  if (have < need) memory.grow(Math.ceil((need - have) / 65536));
+  if (scratchView.length * 8 !== memory.buffer.byteLength) scratchView = new Float64Array(memory.buffer);
+  return scratchView;
 }
+const SCRATCH = HEAP_BYTES / 8;
 
 // ---------------------------------------------------------------------------------------------
 // Packing (shared by both backends)
@@ -256,7 +265,7 @@ export function productWasm(
   if (k === 0) {
     if (!accumulate) c.fill(0, 0, m * n);
   } else if (wasm !== undefined && m >= wasm.mr && n >= 4 && mnk >= WASM_MIN_MNK && k >= WASM_MIN_K) {
-    gemmWasm(wasm, c, A.data, B.data, m, n, k, tA, tB, accumulate);
+    gemmWasm(wasm, C, A, B, m, n, k, tA, tB, accumulate);
   } else {
     if (!accumulate) c.fill(0, 0, m * n);
     gemmSmall(c, A.data, B.data, m, n, k, tA, tB);
@@ -265,33 +274,56 @@ export function productWasm(
 }
 
 function gemmWasm(
-  w: WasmKernel, C: Float64Array, A: Float64Array, B: Float64Array,
+  w: WasmKernel, C: Stored, A: Stored, B: Stored,
   m: number, n: number, k: number, tA: boolean, tB: boolean, accumulate: boolean,
 ): void {
   const mr = w.mr;
   const mp = Math.ceil(m / mr), np = (n + 3) >> 2;
-  const ldc = np * 4;
-  // Layout in wasm memory (float64 indices): every k-block of packed A, every k-block of packed
-  // B, then the padded C. The kernel's first k-block stores its tiles, later ones add, so the
-  // padded C never needs zeroing.
-  const pa = 0, pb = mp * mr * k, pc = pb + np * 4 * k;
-  const mem = wasmView(w, pc + mp * mr * ldc);
+  // C is written in place when it lives in the kernel memory and its rows are whole tiles wide;
+  // only the last row panel, when m is not a multiple of mr, goes through the scratch copy of C.
+  const direct = !accumulate && C.kernelAddress >= 0 && (n & 3) === 0;
+  const ldc = direct ? n : np * 4;
+  const full = direct ? Math.floor(m / mr) : 0;
+  // Scratch layout (float64 indices from SCRATCH): every k-block of packed A, every k-block of
+  // packed B, then the padded C (or its last panel). The kernel's first k-block stores its
+  // tiles, later ones add, so C never needs zeroing.
+  const pa = SCRATCH, pb = pa + mp * mr * k, pc = pb + np * 4 * k;
+  const mem = scratch(pc - SCRATCH + (mp - full) * mr * ldc);
+  // Operands in the kernel memory are packed there by the pack kernel; others by the JavaScript packers.
+  const ai = tA ? 8 : 8 * k, ap = tA ? 8 * m : 8, bj = tB ? 8 * k : 8, bp = tB ? 8 : 8 * n;
   for (let k0 = 0; k0 < k; k0 += KC) {
     const kc = Math.min(KC, k - k0);
-    packA(mem, pa + mp * mr * k0, A, m, k, tA, k0, kc, mr);
-    packB(mem, pb + np * 4 * k0, B, n, k, tB, k0, kc);
+    if (A.kernelAddress >= 0) packPanels((pa + mp * mr * k0) * 8, A.kernelAddress + k0 * ap, ai, ap, m, kc, mr);
+    else packA(mem, pa + mp * mr * k0, A.data, m, k, tA, k0, kc, mr);
+    if (B.kernelAddress >= 0) packPanels((pb + np * 4 * k0) * 8, B.kernelAddress + k0 * bp, bj, bp, n, kc, 4);
+    else packB(mem, pb + np * 4 * k0, B.data, n, k, tB, k0, kc);
   }
-  const args = [pa * 8, pb * 8, pc * 8, mp, np, k, KC, ldc] as const;
-  if (m * n * k >= THREADS_MIN_MNK && w.threads.ready() > 1) w.threads.run(w.gemm, args);
-  else w.gemm(...args, 0, mp);
+  // Panel ip's tiles go to byte cBase + ip·mr·ldc·8: C itself, or the scratch copy. For the last
+  // panel of a direct product the base is shifted (it may wrap below 0: WebAssembly's i32
+  // arithmetic wraps alike) so that this panel lands at the start of the scratch.
+  const cBase = direct ? C.kernelAddress : pc * 8;
+  const args = [pa * 8, pb * 8, cBase, mp, np, k, KC, ldc] as const;
+  const split = m * n * k >= THREADS_MIN_MNK && w.threads.ready() > 1;
+  const panels = direct ? full : mp;
+  if (panels > 0) {
+    if (split) w.threads.run(w.gemm, args, panels);
+    else w.gemm(...args, 0, panels);
+  }
+  const c = C.data;
+  if (direct) {
+    if (full === mp) return;
+    w.gemm(pa * 8, pb * 8, (pc * 8 - full * mr * ldc * 8) | 0, mp, np, k, KC, ldc, full, mp);
+    c.set(mem.subarray(pc, pc + (m - full * mr) * n), full * mr * n);
+    return;
+  }
   if (!accumulate && ldc === n) {
-    C.set(mem.subarray(pc, pc + m * n));
+    c.set(mem.subarray(pc, pc + m * n));
     return;
   }
   for (let i = 0; i < m; i++) {
     const src = pc + i * ldc, dst = i * n;
-    if (accumulate) for (let j = 0; j < n; j++) C[dst + j] = (C[dst + j] as number) + (mem[src + j] as number);
-    else for (let j = 0; j < n; j++) C[dst + j] = mem[src + j] as number;
+    if (accumulate) for (let j = 0; j < n; j++) c[dst + j] = (c[dst + j] as number) + (mem[src + j] as number);
+    else for (let j = 0; j < n; j++) c[dst + j] = mem[src + j] as number;
   }
 }
 

@@ -14,16 +14,21 @@
  *
  * Lifetime: a block returns to its free list when the Float64Array handed out for it has been
  * garbage-collected (FinalizationRegistry). A `subarray` of it does not keep the block alive, so
- * keep the matrix (or its `data`) rather than a sub-view of it. The memory has a fixed size and
- * never grows, because growing would detach every view; when it is full, or an array is larger
- * than `MAX_BLOCK`, `heapArray` returns an ordinary Float64Array and the kernels copy as needed.
+ * keep the matrix (or its `data`) rather than a sub-view of it. The blocks come from the first
+ * `HEAP_BYTES` of the memory; when that is full, or an array is larger than `MAX_BLOCK`,
+ * `heapArray` returns an ordinary Float64Array and the kernels copy as needed.
+ *
+ * The memory is one shared WebAssembly memory for every kernel: these, the packed product kernels
+ * (product.ts) and their helper threads (threads.ts). So a large product packs its operands
+ * straight from the matrices stored here (`packPanels`) and writes its result in place, without a
+ * copy in or out. Above `HEAP_BYTES` lies the packed products' scratch, which grows on demand;
+ * growing a shared memory never detaches a view, so the matrices' views stay valid.
  */
 import { instantiateKernel } from "./load";
 import { SMALL_WASM_BASE64 } from "./small-wasm";
 
 /** The kernels' exports; every address is a byte offset into `memory` (see small.wat). */
 interface SmallExports {
-  memory: WebAssembly.Memory;
   mm(c: number, a: number, b: number, bias: number, m: number, n: number, k: number, ai: number, ap: number): void;
   mm_nt(c: number, a: number, b: number, m: number, n: number, k: number, ci: number, cj: number): void;
   add_col(out: number, a: number, col: number, rows: number, cols: number): void;
@@ -34,13 +39,33 @@ interface SmallExports {
   sgd(theta: number, g: number, lr: number, n: number): void;
   softmax_cols(out: number, z: number, rows: number, cols: number): void;
   ce_sum(a: number, y: number, n: number): number;
+  pack(dst: number, x: number, si: number, sp: number, rows: number, kc: number, w: number): void;
   exp(x: number): number;
   log(x: number): number;
 }
 
-const wasm = instantiateKernel(SMALL_WASM_BASE64) as SmallExports | undefined;
-const buffer: ArrayBuffer | undefined = wasm?.memory.buffer;
+/** Bytes at the start of the memory that hold matrices (512 pages); the products' scratch lies above. */
+export const HEAP_BYTES = 512 * 65536;
+
+/** The one memory of all kernels: shared (for helper threads), growable up to 1 GB; undefined where refused. */
+function createMemory(): WebAssembly.Memory | undefined {
+  try {
+    return new WebAssembly.Memory({ initial: HEAP_BYTES / 65536, maximum: 16384, shared: true });
+  } catch {
+    // No WebAssembly, or no shared memory: every kernel falls back to JavaScript.
+    return undefined;
+  }
+}
+const memory = createMemory();
+const wasm = memory === undefined ? undefined : (instantiateKernel(SMALL_WASM_BASE64, { env: { memory } }) as SmallExports | undefined);
+/** The first HEAP_BYTES of the memory (the buffer as created: growing makes a new one, this stays valid). */
+const buffer: ArrayBufferLike | undefined = wasm === undefined ? undefined : memory?.buffer;
 const f64: Float64Array = buffer !== undefined ? new Float64Array(buffer) : new Float64Array(0);
+
+/** The kernels' shared memory, for the packed product kernels to import; undefined without the kernels. */
+export function kernelMemory(): WebAssembly.Memory | undefined {
+  return wasm === undefined ? undefined : memory;
+}
 
 // Layout of the memory, in float64 entries: [0, 2) unused, so that address 0 can mean "no bias";
 // then SLOTS staging slots of SLOT entries; then the blocks that heapArray hands out.
@@ -228,6 +253,15 @@ export function crossEntropySumKernel(a: Stored, y: Stored): number | undefined 
   const p = input(a, 0), q = input(y, 1);
   if (p < 0 || q < 0) return undefined;
   return wasm.ce_sum(p, q, a.data.length);
+}
+
+/**
+ * Packs rows 0 .. rows−1 of X (entry (i, p) at byte x + i·si + p·sp of the kernels' memory) into
+ * panels of w rows at byte `dst`: dst[(ip·kc + p)·w + r] = X[w·ip + r, p], zero rows past the end.
+ * The packed product kernels' layout for op(A) (w = their tile height) and op(B)ᵀ (w = 4).
+ */
+export function packPanels(dst: number, x: number, si: number, sp: number, rows: number, kc: number, w: number): void {
+  (wasm as SmallExports).pack(dst, x, si, sp, rows, kc, w);
 }
 
 /** The kernels' own e^x and ln x (the fdlibm algorithms of Math.exp and Math.log), for tests. */

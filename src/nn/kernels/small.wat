@@ -1,5 +1,5 @@
 ;; The small-matrix kernels of Backprop Lab: what a training step of a small network does, in
-;; WebAssembly with 128-bit SIMD (f64x2), on matrices stored in this module's own memory.
+;; WebAssembly with 128-bit SIMD (f64x2), on matrices stored in the kernels' memory.
 ;;
 ;; Source of src/nn/kernels/small-wasm.ts: run `node scripts/build-gemm-wasm.mjs` after editing
 ;; this file (test/nn/gemm.test.ts fails while the two disagree).
@@ -9,8 +9,11 @@
 ;; the packing and the JavaScript loops of the element-wise passes cost more than the arithmetic.
 ;; Here the matrices themselves live in this memory (src/nn/kernels/small.ts hands out Float64Array
 ;; views of it), so every kernel works in place on row-major data and nothing is copied. The memory
-;; has a fixed size (512 pages, 32 MB; untouched pages cost no RAM) and never grows, because
-;; growing would detach those views.
+;; is created by small.ts and shared with the packed product kernels (gemm.wat, gemm-fma.wat) and
+;; their helper threads, so a large product packs its operands straight from where they live
+;; (`pack` below) and writes C in place. Its first 512 pages (32 MB; untouched pages cost no RAM)
+;; hold the matrices; the packed products' scratch lies above and grows on demand. A shared
+;; memory's buffer is never detached by growing, so the views of the first 32 MB stay valid.
 ;;
 ;; Conventions: an address is a byte offset into the memory; matrices are row-major float64. A
 ;; kernel reads and writes only the entries it is given, never a lane past the end, so a matrix may
@@ -18,7 +21,7 @@
 ;; `mm` starts each row from its bias, and the dot products of `mm_nt` and the row sums of
 ;; `sum_rows` split a sum over two lanes; results agree with the JavaScript ones to rounding.
 (module
-  (memory (export "memory") 512 512)
+  (import "env" "memory" (memory 512 16384 shared))
 
   ;; -------------------------------------------------------------------------------------------
   ;; C (m×n) = op(A) B, plus the column `bias` added to every column when $bias is not 0 (the
@@ -312,6 +315,128 @@
         (f64.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 3))) (local.get $s))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $rowsLoop))))
+
+  ;; Packs `rows` rows of a matrix X into panels of $w rows (w even: 4 or 6), step by step:
+  ;; dst[(ip·kc + p)·w + r] = X[w·ip + r, p] for p < kc, rows past the end as zeros. X[i, p] is
+  ;; read at x + i·si + p·sp bytes, so one function packs op(A) (rows of A, or its columns when
+  ;; transposed) and op(B)ᵀ for the product kernels. When si = 8 the w entries of a panel at one
+  ;; step are contiguous: each step p reads its stored row once, front to back, copying w entries
+  ;; to every panel. Otherwise rows are taken two at a time: when sp = 8 two rows' steps p, p + 1
+  ;; are loaded and transposed as a 2×2 block (the tail step one entry at a time), else entry by
+  ;; entry.
+  (func (export "pack")
+    (param $dst i32) (param $x i32) (param $si i32) (param $sp i32) (param $rows i32) (param $kc i32) (param $w i32)
+    (local $i i32) (local $r i32) (local $p i32) (local $panel i32) (local $step i32)
+    (local $x0 i32) (local $x1 i32) (local $d i32) (local $u v128) (local $v v128) (local $kc2 i32)
+    (local $full i32)
+    (local.set $step (i32.shl (local.get $w) (i32.const 3)))
+    (local.set $kc2 (i32.and (local.get $kc) (i32.const -2)))
+    (if (i32.eq (local.get $si) (i32.const 8)) (then
+      ;; whole panels: the w entries of each step are one contiguous stretch of a stored row
+      (local.set $full (i32.mul (i32.div_u (local.get $rows) (local.get $w)) (local.get $w)))
+      (local.set $d (local.get $dst))
+      (local.set $i (i32.const 0))
+      (block $panelsDone
+        (loop $panels
+          (br_if $panelsDone (i32.ge_u (local.get $i) (local.get $full)))
+          (local.set $x0 (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 3))))
+          (local.set $p (local.get $kc))
+          (if (i32.eq (local.get $w) (i32.const 6))
+            (then
+              (block $sixDone
+                (loop $six
+                  (br_if $sixDone (i32.eqz (local.get $p)))
+                  (v128.store (local.get $d) (v128.load (local.get $x0)))
+                  (v128.store offset=16 (local.get $d) (v128.load offset=16 (local.get $x0)))
+                  (v128.store offset=32 (local.get $d) (v128.load offset=32 (local.get $x0)))
+                  (local.set $x0 (i32.add (local.get $x0) (local.get $sp)))
+                  (local.set $d (i32.add (local.get $d) (i32.const 48)))
+                  (local.set $p (i32.sub (local.get $p) (i32.const 1)))
+                  (br $six))))
+            (else
+              (block $quadDone
+                (loop $quad
+                  (br_if $quadDone (i32.eqz (local.get $p)))
+                  (v128.store (local.get $d) (v128.load (local.get $x0)))
+                  (v128.store offset=16 (local.get $d) (v128.load offset=16 (local.get $x0)))
+                  (local.set $x0 (i32.add (local.get $x0) (local.get $sp)))
+                  (local.set $d (i32.add (local.get $d) (local.get $step)))
+                  (local.set $p (i32.sub (local.get $p) (i32.const 1)))
+                  (br $quad)))))
+          (local.set $i (i32.add (local.get $i) (local.get $w)))
+          (br $panels)))
+      ;; the rest (a partial panel) below, two rows at a time
+      (if (i32.ge_u (local.get $full) (local.get $rows)) (then (return)))
+      (local.set $dst (local.get $d))
+      (local.set $x (i32.add (local.get $x) (i32.shl (local.get $full) (i32.const 3))))
+      (local.set $rows (i32.sub (local.get $rows) (local.get $full)))))
+    (local.set $i (i32.const 0))
+    (block $panelsDone
+      (loop $panels
+        (br_if $panelsDone (i32.ge_u (local.get $i) (local.get $rows)))
+        (local.set $panel (i32.add (local.get $dst) (i32.mul (local.get $i) (i32.shl (local.get $kc) (i32.const 3)))))
+        (local.set $r (i32.const 0))
+        (block $pairsDone
+          (loop $pairs
+            (br_if $pairsDone (i32.ge_u (local.get $r) (local.get $w)))
+            (local.set $x0 (i32.add (local.get $x) (i32.mul (i32.add (local.get $i) (local.get $r)) (local.get $si))))
+            (local.set $x1 (i32.add (local.get $x0) (local.get $si)))
+            (local.set $d (i32.add (local.get $panel) (i32.shl (local.get $r) (i32.const 3))))
+            (local.set $p (i32.const 0))
+            (if (i32.lt_u (i32.add (i32.add (local.get $i) (local.get $r)) (i32.const 1)) (local.get $rows))
+              (then
+                (if (i32.eq (local.get $si) (i32.const 8))
+                  (then
+                    (block $aDone
+                      (loop $a
+                        (br_if $aDone (i32.ge_u (local.get $p) (local.get $kc)))
+                        (v128.store (local.get $d) (v128.load (local.get $x0)))
+                        (local.set $x0 (i32.add (local.get $x0) (local.get $sp)))
+                        (local.set $d (i32.add (local.get $d) (local.get $step)))
+                        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                        (br $a))))
+                  (else
+                    (if (i32.eq (local.get $sp) (i32.const 8))
+                      (then
+                        (block $bDone
+                          (loop $b
+                            (br_if $bDone (i32.ge_u (local.get $p) (local.get $kc2)))
+                            (local.set $u (v128.load (local.get $x0)))
+                            (local.set $v (v128.load (local.get $x1)))
+                            (v128.store (local.get $d) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $u) (local.get $v)))
+                            (v128.store (i32.add (local.get $d) (local.get $step))
+                              (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $u) (local.get $v)))
+                            (local.set $x0 (i32.add (local.get $x0) (i32.const 16)))
+                            (local.set $x1 (i32.add (local.get $x1) (i32.const 16)))
+                            (local.set $d (i32.add (local.get $d) (i32.shl (local.get $step) (i32.const 1))))
+                            (local.set $p (i32.add (local.get $p) (i32.const 2)))
+                            (br $b)))))
+                    (block $cDone
+                      (loop $c
+                        (br_if $cDone (i32.ge_u (local.get $p) (local.get $kc)))
+                        (f64.store (local.get $d) (f64.load (local.get $x0)))
+                        (f64.store offset=8 (local.get $d) (f64.load (local.get $x1)))
+                        (local.set $x0 (i32.add (local.get $x0) (local.get $sp)))
+                        (local.set $x1 (i32.add (local.get $x1) (local.get $sp)))
+                        (local.set $d (i32.add (local.get $d) (local.get $step)))
+                        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                        (br $c))))))
+              (else
+                ;; the last row alone, or both rows past the end
+                (local.set $x1 (i32.lt_u (i32.add (local.get $i) (local.get $r)) (local.get $rows)))
+                (block $eDone
+                  (loop $e
+                    (br_if $eDone (i32.ge_u (local.get $p) (local.get $kc)))
+                    (f64.store (local.get $d) (if (result f64) (local.get $x1) (then (f64.load (local.get $x0))) (else (f64.const 0))))
+                    (f64.store offset=8 (local.get $d) (f64.const 0))
+                    (local.set $x0 (i32.add (local.get $x0) (local.get $sp)))
+                    (local.set $d (i32.add (local.get $d) (local.get $step)))
+                    (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                    (br $e)))))
+            (local.set $r (i32.add (local.get $r) (i32.const 2)))
+            (br $pairs)))
+        (local.set $i (i32.add (local.get $i) (local.get $w)))
+        (br $panels))))
 
   ;; out = relu(z) entry by entry, as `z > 0 ? z : 0` (NaN and −0 give +0, as in the JavaScript).
   (func (export "relu") (param $out i32) (param $z i32) (param $n i32)

@@ -118,11 +118,10 @@ export class ProductThreads {
   }
 
   /**
-   * Runs `gemm` over row panels 0 .. mp-1, split into contiguous shares among this thread and
-   * the ready helpers. `args` are the kernel's first eight arguments.
+   * Runs `gemm` over row panels 0 .. mp-1 (default: all of them), split into contiguous shares
+   * among this thread and the ready helpers. `args` are the kernel's first eight arguments.
    */
-  run(gemm: GemmExport, args: readonly [number, number, number, number, number, number, number, number]): void {
-    const mp = args[3];
+  run(gemm: GemmExport, args: readonly [number, number, number, number, number, number, number, number], mp = args[3]): void {
     const ready = this.readyHelpers();
     const shares = Math.min(ready.length + 1, mp);
     const bound = (s: number): number => Math.round((mp * s) / shares);
