@@ -113,6 +113,32 @@ describe.concurrent("sandbox permissions", () => {
   });
 });
 
+describe("the student process's own parts", () => {
+  it("graded code can reach them through Node's module cache, but cannot rewire them, send with the token or reset what they record", async () => {
+    const r = await run(`
+      const parts = Object.values(require("module")._cache).filter((m) => /sandbox[\\/](child|drivers|protocol)/.test(m.filename));
+      let attempts = 0, replaced = 0;
+      for (const m of parts) for (const k of Object.keys(m.exports)) {
+        attempts++;
+        try { m.exports[k] = () => []; replaced++; } catch (e) {}
+      }
+      const P = parts.find((m) => m.filename.endsWith("child-builtins.js")).exports.P;
+      try { P.writeSync = () => 0; replaced++; } catch (e) {}
+      let served = false;
+      try { parts.find((m) => m.filename.endsWith("child-messages.js")).exports.serve(() => ({})); served = true; } catch (e) {}
+      // a watch of its own, with a baseline after the change below, says nothing about the child's
+      const own = parts.find((m) => m.filename.endsWith("child-tamper.js")).exports.watchBuiltins;
+      Math.evil = 1;
+      own().recordBaseline();
+      return { parts: parts.length, attempts, replaced, served };`);
+    expect(r).toMatchObject({ ok: true, output: { replaced: 0, served: false } });
+    const out = r.output as { parts: number; attempts: number };
+    expect(out.parts).toBeGreaterThanOrEqual(10);
+    expect(out.attempts).toBeGreaterThan(30);
+    expect(r.tampered).toContain("Math.evil (added)");
+  });
+});
+
 describe("work one call leaves behind cannot cost another", () => {
   // a() answers at once but leaves an unref'd timer (absent from Node's list of active handles)
   // that exits the process 30 ms later. b() spins for 80 ms and leaves a 1 ms timer of its own,

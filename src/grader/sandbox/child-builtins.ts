@@ -4,12 +4,20 @@
  * the prototypes, but not these references. Importing this module is what captures them, so the
  * child's entry imports it first.
  */
-export const fs = require("node:fs") as typeof import("node:fs");
-export const util = require("node:util") as typeof import("node:util");
-export const vm = require("node:vm") as typeof import("node:vm");
-export const timers = { setImmediate, setTimeout };
+export const fs: typeof import("node:fs") = require("node:fs");
+export const util: typeof import("node:util") = require("node:util");
+export const vm: typeof import("node:vm") = require("node:vm");
+export const timers = Object.freeze({ setImmediate, setTimeout });
 
-export const P = {
+/** A getter the platform defines; its absence is a Node this child cannot run on. */
+function getterOf(o: object, k: string): () => unknown {
+  const get = Object.getOwnPropertyDescriptor(o, k)?.get;
+  if (get === undefined) throw new Error(`the student process needs the built-in getter ${k}`);
+  return get;
+}
+
+/** Frozen: student code can reach this module's exports (the child freezes those too). */
+export const P = Object.freeze({
   define: Reflect.defineProperty,
   Error: Error,
   isArray: Array.isArray,
@@ -28,10 +36,12 @@ export const P = {
   stackGetter: Object.getOwnPropertyDescriptor(new Error(), "stack")?.get,
   /** replies are written to fd 3 with this, whose internals student code cannot reach */
   writeSync: fs.writeSync,
+  // Node's own method, not in its type declarations: the cast names its signature
   utf8Slice: (Buffer.prototype as unknown as { utf8Slice: (start: number, end: number) => string }).utf8Slice,
-  taSet: Object.getPrototypeOf(Uint8Array.prototype).set as (this: Uint8Array, src: ArrayLike<number>, offset?: number) => void,
+  /** %TypedArray%.prototype.set and .subarray, read through Uint8Array.prototype (which has no own ones) */
+  taSet: Uint8Array.prototype.set,
   Uint8Array: Uint8Array,
-  taSubarray: Object.getPrototypeOf(Uint8Array.prototype).subarray as (this: Uint8Array, begin?: number, end?: number) => Uint8Array,
+  taSubarray: Uint8Array.prototype.subarray,
   parse: JSON.parse,
   on: process.on.bind(process),
   exit: process.exit.bind(process),
@@ -42,20 +52,20 @@ export const P = {
   then: Promise.prototype.then,
   nodeRequire: require,
   regexExec: RegExp.prototype.exec,
-  typedLength: Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Float64Array.prototype), "length")!.get!,
+  typedLength: getterOf(Object.getPrototypeOf(Float64Array.prototype), "length"),
   now: Date.now,
   slice: String.prototype.slice,
   indexOf: String.prototype.indexOf,
   includes: String.prototype.includes,
   startsWith: String.prototype.startsWith,
   charCodeAt: String.prototype.charCodeAt,
-};
+});
 /** String and array helpers that keep working when the student patches the prototypes. */
-export const cut = (s: string, a: number, b?: number): string => P.apply(P.slice, s, b === undefined ? [a] : [a, b]) as string;
-export const has = (s: string, part: string): boolean => P.apply(P.includes, s, [part]) as boolean;
-export const find = (s: string, part: string, from = 0): number => P.apply(P.indexOf, s, [part, from]) as number;
-export const starts = (s: string, part: string): boolean => P.apply(P.startsWith, s, [part]) as boolean;
-export const codeAt = (s: string, i: number): number => P.apply(P.charCodeAt, s, [i]) as number;
+export const cut = (s: string, a: number, b?: number): string => P.apply(P.slice, s, b === undefined ? [a] : [a, b]);
+export const has = (s: string, part: string): boolean => P.apply(P.includes, s, [part]);
+export const find = (s: string, part: string, from = 0): number => P.apply(P.indexOf, s, [part, from]);
+export const starts = (s: string, part: string): boolean => P.apply(P.startsWith, s, [part]);
+export const codeAt = (s: string, i: number): number => P.apply(P.charCodeAt, s, [i]);
 /**
  * Append to one of the child's own arrays. `a[i] = v` would run a getter or setter the student put
  * on an index of `Array.prototype` or `Object.prototype` (and could corrupt the child's records),

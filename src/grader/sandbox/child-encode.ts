@@ -18,7 +18,7 @@ export class EncodeError {
 export function dataProp(o: unknown, k: PropertyKey): unknown {
   if (o === null || (typeof o !== "object" && typeof o !== "function")) return undefined;
   try {
-    const d = P.gopd(o as object, k);
+    const d = P.gopd(o, k);
     return d && "value" in d ? d.value : undefined;
   } catch {
     return undefined;
@@ -45,7 +45,10 @@ export function describeThrown(e: unknown): string {
     if (typeof e === "function") return "threw a function, not an Error";
     if (e !== null && typeof e === "object") {
       if (P.isProxy(e)) return "threw a Proxy object, not an Error";
-      if (P.getPrototypeOf(e) === EncodeError.prototype) return (e as EncodeError).message;
+      if (P.getPrototypeOf(e) === EncodeError.prototype) {
+        const own = dataProp(e, "message");
+        return typeof own === "string" ? own : "threw a non-Error object (throw an Error with a message)";
+      }
       const code = dataProp(e, "code");
       const message = dataProp(e, "message");
       if (code === "ERR_ACCESS_DENIED") {
@@ -149,7 +152,7 @@ export function encode(v: unknown, cap = MAX_ELEMENTS): string {
     if (typeof x === "function") throw new EncodeError(`returned a function${where(path)} where data was expected`);
     if (typeof x !== "object") throw new EncodeError(`returned a ${typeof x}${where(path)} where data was expected`);
     if (P.isProxy(x)) {
-      if (inertObjects.has(x as object)) throw new EncodeError("used the course library (backprop-lab) in the answer; graded code cannot use it: write the computation yourself");
+      if (inertObjects.has(x)) throw new EncodeError("used the course library (backprop-lab) in the answer; graded code cannot use it: write the computation yourself");
       throw new EncodeError(`returned a Proxy${where(path)}; return plain data`);
     }
     if (P.isView(x)) {
@@ -179,12 +182,12 @@ export function encode(v: unknown, cap = MAX_ELEMENTS): string {
       }
       return emit("]");
     }
-    const keys = P.ownKeys(x as object);
+    const keys = P.ownKeys(x);
     if (keys.length > budget) throw new EncodeError("returned an object with too many keys (a huge result)");
     emit("{");
     let first = true;
     for (let i = 0; i < keys.length; i++) {
-      const k = keys[i]!;
+      const k = keys[i];
       if (typeof k !== "string") continue;
       const d = P.gopd(x, k);
       if (!d || !d.enumerable) continue;

@@ -7,26 +7,27 @@
 import { P, cut, starts } from "./child-builtins";
 import { describeThrown } from "./child-encode";
 
-let fault: string | null = null;
+/** The first fault since `clear()`, described (`current()`), or null. */
+export interface FaultLog {
+  clear(): void;
+  current(): string | null;
+}
 
 const unthrow = (s: string): string => (starts(s, "threw ") ? cut(s, 6) : s);
 
-/** Installs the process-wide handlers (the child does this once, before any student code). */
-export function catchFaults(): void {
+/** Installs process-wide handlers that log into a new FaultLog (the child does this once, before any student code). */
+export function catchFaults(): FaultLog {
+  let fault: string | null = null;
   P.on("uncaughtException", (e: unknown) => {
     if (fault === null) fault = `an uncaught error escaped from a timer or callback: ${unthrow(describeThrown(e))}`;
   });
   P.on("unhandledRejection", (e: unknown) => {
     if (fault === null) fault = `an unhandled promise rejection escaped: ${unthrow(describeThrown(e))}`;
   });
-}
-
-/** Forgets the last fault: a load or call starts. */
-export function clearFault(): void {
-  fault = null;
-}
-
-/** The first fault since `clearFault()`, described, or null. */
-export function currentFault(): string | null {
-  return fault;
+  return {
+    clear: () => {
+      fault = null;
+    },
+    current: () => fault,
+  };
 }

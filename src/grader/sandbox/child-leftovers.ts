@@ -21,15 +21,8 @@ function resourceCounts(): Record<string, number> {
   return c;
 }
 
-let baseline: Record<string, number> = Object.create(null);
-
-/** Takes the resources later reports compare with (the child's own, once, when it has started). */
-export function recordResourceBaseline(): void {
-  baseline = resourceCounts();
-}
-
-/** Resources open now beyond the baseline: timers and immediates apart from all others. */
-export function extraResources(): { timers: number; other: number } {
+/** Resources open now beyond `baseline`: timers and immediates apart from all others. */
+export function extraResources(baseline: Record<string, number>): { timers: number; other: number } {
   const c = resourceCounts();
   let timers = 0;
   let other = 0;
@@ -49,18 +42,25 @@ const sleep = (ms: number): Promise<void> =>
     t.unref();
   });
 
-/** Let queued callbacks run (so their errors are charged to this call); is anything left open? */
-export async function settle(): Promise<boolean> {
-  await tick();
-  const until = P.now() + GRACE_MS;
-  let left = extraResources();
-  // at least one pass through the timers phase, so a timer already due fires here even when a
-  // loaded machine kept this process off the CPU for the whole grace period
-  let first = true;
-  while (left.timers > 0 && (first || P.now() < until)) {
-    first = false;
-    await sleep(2);
-    left = extraResources();
-  }
-  return left.timers > 0 || left.other > 0;
+/**
+ * Takes the resources open now as the baseline (the child does this once, when it has started)
+ * and returns `settle`: let queued callbacks run (so their errors are charged to the load or call
+ * that queued them); is anything beyond the baseline left open?
+ */
+export function watchResources(): () => Promise<boolean> {
+  const baseline = resourceCounts();
+  return async () => {
+    await tick();
+    const until = P.now() + GRACE_MS;
+    let left = extraResources(baseline);
+    // at least one pass through the timers phase, so a timer already due fires here even when a
+    // loaded machine kept this process off the CPU for the whole grace period
+    let first = true;
+    while (left.timers > 0 && (first || P.now() < until)) {
+      first = false;
+      await sleep(2);
+      left = extraResources(baseline);
+    }
+    return left.timers > 0 || left.other > 0;
+  };
 }

@@ -58,16 +58,21 @@ export interface Loaded {
   exports: unknown;
   file: string;
 }
-const modules: Record<string, Loaded> = Object.create(null);
-
-/** Remembers a loaded file under the grader's key (a file loaded again replaces the old one). */
-export function remember(key: string, loaded: Loaded): void {
-  modules[key] = loaded;
+/** The files loaded so far, by the grader's key (a file loaded again replaces the old one). */
+export interface Registry {
+  remember(key: string, loaded: Loaded): void;
+  loaded(key: string): Loaded | undefined;
 }
 
-/** The file loaded under `key`, if any. */
-export function loaded(key: string): Loaded | undefined {
-  return modules[key];
+/** An empty registry (the child keeps one; nothing else can reach it). */
+export function moduleRegistry(): Registry {
+  const modules: Record<string, Loaded> = Object.create(null);
+  return {
+    remember: (key, loaded) => {
+      modules[key] = loaded;
+    },
+    loaded: (key) => modules[key],
+  };
 }
 
 /**

@@ -8,21 +8,8 @@ import type { CallMessage, LoadMessage, ParentMessage } from "./protocol";
 import { P, cut } from "./child-builtins";
 import { q } from "./child-encode";
 
-/** The token from the grader's first message; every reply carries it (student code never sees it). */
-let token = "";
-
-/**
- * One reply line on fd 3, written synchronously through the captured `fs.writeSync` (the pipe
- * is blocking on this side, so the whole line goes out): no stream, prototype or IPC machinery
- * student code could patch to read or rewrite it. `text` is a JSON object; the token goes first.
- */
-export function send(text: string): void {
-  try {
-    P.apply(P.writeSync, undefined, [3, `{"token":${q(token)},${cut(text, 1)}\n`]);
-  } catch {
-    P.exit(3);
-  }
-}
+/** Sends one reply: `text` is a JSON object, which goes out with the token first. */
+export type Reply = (text: string) => void;
 
 /**
  * Splits a byte stream into lines and hands each one that parses as JSON to `onMessage` (others
@@ -52,21 +39,47 @@ export function lineReader(onMessage: (m: unknown) => void): (chunk: Uint8Array)
   };
 }
 
-/** What the child does for a load and for a call; each answers with one `send`. */
+/** What the child does for a load and for a call; each answers with one `reply`. */
 export interface Handlers {
-  load(m: LoadMessage): Promise<void>;
-  call(m: CallMessage): Promise<void>;
+  load(m: LoadMessage, reply: Reply): Promise<void>;
+  call(m: CallMessage, reply: Reply): Promise<void>;
 }
 
+let serving = false;
+
 /**
- * Answers the grader's hello (once: it sets the token and replies `ready`, before any student
- * code) and queues loads and calls so that one never overlaps another (the grader sends one at a
- * time anyway). The message is the grader's own, parsed from its line; it is typed as the
- * protocol says and its fields are read defensively.
+ * Reads the grader's messages from stdin, runs them through the handlers one at a time, in the
+ * order they came (the grader sends one at a time anyway), and exits when the grader closes stdin
+ * (it is gone or done). `start` makes the handlers once stdin is open and before any message is
+ * read, so the baselines it takes see the process as the grader's own set-up left it. Once per
+ * process: the token and the only way to send with it stay inside, where student code, which
+ * can reach this module's exports, cannot call them.
+ *
+ * The first message, `hello`, sets the token and is answered `ready` before any student code.
+ * A message is the grader's own, parsed from its line: it is typed as the protocol says and its
+ * fields are read defensively. stdin is read as a stream (a blocking read in the thread pool
+ * would keep process.exit from returning until the next message). What arrives there is not
+ * secret: the token came first, before any student code, and student code that tampers with
+ * streams only deafens itself.
  */
-export function dispatcher(handlers: Handlers): (m: unknown) => void {
+export function serve(start: () => Handlers): void {
+  if (serving) throw new P.Error("the student process already reads the grader's messages");
+  serving = true;
+  let token = "";
+  /**
+   * One reply line on fd 3, written synchronously through the captured `fs.writeSync` (the pipe
+   * is blocking on this side, so the whole line goes out): no stream, prototype or IPC machinery
+   * student code could patch to read or rewrite it.
+   */
+  const send: Reply = (text) => {
+    try {
+      P.apply(P.writeSync, undefined, [3, `{"token":${q(token)},${cut(text, 1)}\n`]);
+    } catch {
+      P.exit(3);
+    }
+  };
   let chain: Promise<void> = P.Promise.resolve();
-  return (raw) => {
+  const dispatch = (raw: unknown): void => {
     if (raw === null || typeof raw !== "object") return;
     const m = raw as ParentMessage;
     if (m.type === "hello") {
@@ -76,19 +89,11 @@ export function dispatcher(handlers: Handlers): (m: unknown) => void {
       }
       return;
     }
-    const job = m.type === "load" ? () => handlers.load(m) : m.type === "call" ? () => handlers.call(m) : null;
+    const job = m.type === "load" ? () => handlers.load(m, send) : m.type === "call" ? () => handlers.call(m, send) : null;
     if (job) chain = P.apply(P.then, chain, [job, job]);
   };
-}
-
-/**
- * Reads the grader's messages from stdin and exits when the grader closes it (it is gone or done).
- * stdin is read as a stream (a blocking read in the thread pool would keep process.exit from
- * returning until the next message). What arrives there is not secret: the token came first,
- * before any student code, and student code that tampers with streams only deafens itself.
- */
-export function serve(handlers: Handlers): void {
-  process.stdin.on("data", lineReader(dispatcher(handlers)));
+  process.stdin.on("data", lineReader(dispatch));
   process.stdin.on("end", () => P.exit(0));
   process.stdin.on("error", () => P.exit(0));
+  const handlers = start();
 }

@@ -10,6 +10,7 @@ import { P } from "./child-builtins";
  */
 export function lockSignals(): void {
   const own = process.pid;
+  // Node's internals, not in its type declarations: the cast names their signatures
   const proc = process as unknown as { _kill: (pid: number, sig: number) => number; _debugProcess: (pid: number) => void };
   const rawKill = proc._kill;
   const denied = (permission: string, what: string): object => {
@@ -28,7 +29,7 @@ export function lockSignals(): void {
   lock(process, "_debugProcess", function debugProcess(pid: number): void {
     throw denied("Signal", `debugging process ${pid} refused`);
   });
-  const os = require("node:os") as typeof import("node:os");
+  const os: typeof import("node:os") = require("node:os");
   const rawPriority = os.setPriority;
   lock(os, "setPriority", function setPriority(a: number, b?: number): void {
     const pid = b === undefined ? 0 : a;
@@ -37,7 +38,7 @@ export function lockSignals(): void {
   });
   // A heap snapshot holds every string of this process, the reply token included, and V8 flags
   // change how the engine itself behaves: neither is for graded code.
-  const v8 = require("node:v8") as unknown as Record<string, unknown>;
+  const v8: Record<string, unknown> = require("node:v8");
   for (const name of ["getHeapSnapshot", "writeHeapSnapshot", "setHeapSnapshotNearHeapLimit", "setFlagsFromString"]) {
     if (typeof v8[name] === "function") lock(v8, name, () => {
       throw denied("", `v8.${name} is not available to graded code`);

@@ -5,6 +5,10 @@
  */
 import { P, checkIndexTraps, push, starts } from "./child-builtins";
 
+// Loops here index the child's own dense arrays (`for…of` would go through an array iterator
+// student code can replace), so an element read at an index below the length is there: the `!`
+// after such a read says so to the type checker (noUncheckedIndexedAccess).
+
 const iteratorProto = P.getPrototypeOf(P.getPrototypeOf([][Symbol.iterator]()));
 const WATCHED: [string, object][] = [
   ["globalThis", globalThis],
@@ -47,12 +51,13 @@ const WATCHED: [string, object][] = [
   ["process.stderr", process.stderr],
 ];
 /** The watched objects' own properties at a point in time, in `ownKeys` order. */
-interface ObjectState {
+export interface ObjectState {
   keys: (string | symbol)[];
   /** per key: [0, value, writable, enumerable] for data, [1, get, set] for accessors */
   parts: unknown[][];
 }
-type Snap = ObjectState[];
+/** The watched objects' states, in WATCHED order. */
+export type Snap = ObjectState[];
 
 function stateOf(name: string, obj: object): ObjectState {
   const all = P.ownKeys(obj);
@@ -77,12 +82,6 @@ export function takeSnapshot(): Snap {
   for (let w = 0; w < WATCHED.length; w++) push(s, stateOf(WATCHED[w]![0], WATCHED[w]![1]));
   return s;
 }
-let baseline: Snap = [];
-/** Takes the state every later `tamperedSince()` compares with: at start-up, and after each file loads. */
-export function recordBaseline(): void {
-  baseline = takeSnapshot();
-}
-
 const keyName = (k: string | symbol): string => (typeof k === "symbol" ? P.String(k) : k);
 const sameParts = (a: unknown[], b: unknown[]): boolean => a[0] === b[0] && P.is(a[1], b[1]) && P.is(a[2], b[2]) && P.is(a[3], b[3]);
 const indexIn = (keys: (string | symbol)[], k: string | symbol): number => {
@@ -91,11 +90,11 @@ const indexIn = (keys: (string | symbol)[], k: string | symbol): number => {
 };
 
 /**
- * What changed since the baseline. Lazy globals turning from accessor into data are not changes,
+ * What changed since `baseline`. Lazy globals turning from accessor into data are not changes,
  * and neither are new globals (the student's own); anything else on a built-in is. The common
  * case (nothing changed, keys in the same order) costs one descriptor read per property.
  */
-export function tamperedSince(): string[] {
+export function changedSince(baseline: Snap): string[] {
   checkIndexTraps();
   const out: string[] = [];
   for (let w = 0; w < WATCHED.length && out.length < 8; w++) {
@@ -130,4 +129,23 @@ export function tamperedSince(): string[] {
     for (let j = 0; j < before.keys.length; j++) if (indexIn(now.keys, before.keys[j]!) < 0) push(out, `${name}.${keyName(before.keys[j]!)} (deleted)`);
   }
   return out;
+}
+
+/** The built-ins' state to compare with, kept by whoever holds the watch (not by this module). */
+export interface BuiltinWatch {
+  /** Takes the state later reports compare with: the child's own at start-up, then each loaded file's. */
+  recordBaseline(): void;
+  /** What changed since the last baseline, as "Object.name" (and "(added)", "(deleted)"), at most 8. */
+  tamperedSince(): string[];
+}
+
+/** A watch whose baseline is the state now. */
+export function watchBuiltins(): BuiltinWatch {
+  let baseline = takeSnapshot();
+  return {
+    recordBaseline: () => {
+      baseline = takeSnapshot();
+    },
+    tamperedSince: () => changedSince(baseline),
+  };
 }

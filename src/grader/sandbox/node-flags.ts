@@ -44,8 +44,9 @@ function capabilitiesOf(execPath: string): Capabilities | { error: string } {
   const r = spawnSync(execPath, ["-e", PROBE], { encoding: "utf8", timeout: 30_000, env: {} });
   if (r.error) return { error: `${execPath} could not be started (${r.error.message})` };
   try {
-    const c = JSON.parse(r.stdout) as Capabilities;
-    if (typeof c.version === "string" && Array.isArray(c.flags)) return c;
+    const c: unknown = JSON.parse(r.stdout);
+    if (c !== null && typeof c === "object" && "version" in c && typeof c.version === "string" && "flags" in c && Array.isArray(c.flags))
+      return { version: c.version, flags: c.flags.filter((f): f is string => typeof f === "string") };
   } catch {
     /* reported below */
   }

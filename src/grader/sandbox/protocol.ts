@@ -64,19 +64,23 @@ export const MAX_STRING = 10_000;
 /** Longest message text the grader accepts from the child (a full-size answer fits easily). */
 export const MAX_MESSAGE_CHARS = 8_000_000;
 
+/** A property of parsed JSON (an object), read without asserting what the object holds. */
+const field = (o: object, k: string): unknown => Reflect.get(o, k);
 const str = (x: unknown, max = 2000): string | null => (typeof x === "string" ? x.slice(0, max) : null);
 const int = (x: unknown): number | null => (typeof x === "number" && Number.isInteger(x) && x >= 0 ? x : null);
 
-function sideEffects(o: Record<string, unknown>): SideEffects {
-  const t = Array.isArray(o["tampered"]) ? (o["tampered"] as unknown[]).filter((s): s is string => typeof s === "string").slice(0, 20).map((s) => s.slice(0, 200)) : [];
-  return { tampered: t, printed: int(o["printed"]) ?? 0, dirty: o["dirty"] === true };
+/** The strings of a list, each cut to `chars`, at most `count` of them; [] for anything but a list. */
+const strings = (x: unknown, count: number, chars: number): string[] =>
+  Array.isArray(x) ? x.filter((s): s is string => typeof s === "string").slice(0, count).map((s) => s.slice(0, chars)) : [];
+
+function sideEffects(o: object): SideEffects {
+  return { tampered: strings(field(o, "tampered"), 20, 200), printed: int(field(o, "printed")) ?? 0, dirty: field(o, "dirty") === true };
 }
 
 function where(x: unknown): JsLocation | undefined {
   if (x === null || typeof x !== "object") return undefined;
-  const o = x as Record<string, unknown>;
-  const line = int(o["line"]);
-  const column = int(o["column"]);
+  const line = int(field(x, "line"));
+  const column = int(field(x, "column"));
   return line !== null && column !== null ? { line, column } : undefined;
 }
 
@@ -94,27 +98,26 @@ export function parseChildMessage(raw: unknown, token: string): ChildMessage | n
     return null;
   }
   if (m === null || typeof m !== "object" || Array.isArray(m)) return null;
-  const o = m as Record<string, unknown>;
-  if (o["token"] !== token) return null;
+  if (field(m, "token") !== token) return null;
   // sent on the grader's first message, before any student code: the process started and listens
-  if (o["type"] === "ready") return { type: "ready" };
-  const fx = sideEffects(o);
-  if (o["type"] === "loaded") {
-    const key = str(o["key"], 500);
+  if (field(m, "type") === "ready") return { type: "ready" };
+  const fx = sideEffects(m);
+  if (field(m, "type") === "loaded") {
+    const key = str(field(m, "key"), 500);
     if (key === null) return null;
-    if (o["ok"] === true) {
-      const exports = Array.isArray(o["exports"]) ? (o["exports"] as unknown[]).filter((s): s is string => typeof s === "string").slice(0, 400).map((s) => s.slice(0, 100)) : [];
-      return { type: "loaded", key, ok: true, exports, hasDefault: o["hasDefault"] === true, ...fx };
+    if (field(m, "ok") === true) {
+      const exports = strings(field(m, "exports"), 400, 100);
+      return { type: "loaded", key, ok: true, exports, hasDefault: field(m, "hasDefault") === true, ...fx };
     }
-    const w = where(o["where"]);
-    return { type: "loaded", key, ok: false, error: str(o["error"]) ?? "the file failed to load", ...(w ? { where: w } : {}), late: o["async"] === true, ...fx };
+    const w = where(field(m, "where"));
+    return { type: "loaded", key, ok: false, error: str(field(m, "error")) ?? "the file failed to load", ...(w ? { where: w } : {}), late: field(m, "async") === true, ...fx };
   }
-  if (o["type"] === "result") {
-    const id = int(o["id"]);
+  if (field(m, "type") === "result") {
+    const id = int(field(m, "id"));
     if (id === null) return null;
-    if (o["ok"] === true) return { type: "result", id, ok: true, value: o["value"], mutated: o["mutated"] === true, ...fx };
-    const w = where(o["where"]);
-    return { type: "result", id, ok: false, error: str(o["error"]) ?? "failed", ...(w ? { where: w } : {}), late: o["async"] === true, ...fx };
+    if (field(m, "ok") === true) return { type: "result", id, ok: true, value: field(m, "value"), mutated: field(m, "mutated") === true, ...fx };
+    const w = where(field(m, "where"));
+    return { type: "result", id, ok: false, error: str(field(m, "error")) ?? "failed", ...(w ? { where: w } : {}), late: field(m, "async") === true, ...fx };
   }
   return null;
 }
@@ -142,10 +145,9 @@ export function decodeOutput(v: unknown): unknown {
       return out;
     }
     if (typeof x === "object") {
-      const o = x as Record<string, unknown>;
-      const keys = Object.keys(o);
+      const keys = Object.keys(x);
       if (keys.length === 1 && keys[0] === "$special") {
-        const s = o["$special"];
+        const s = field(x, "$special");
         if (s === "NaN") return NaN;
         if (s === "Infinity") return Infinity;
         if (s === "-Infinity") return -Infinity;
@@ -156,7 +158,7 @@ export function decodeOutput(v: unknown): unknown {
       const out: Record<string, unknown> = {};
       for (const k of keys) {
         if (k === "__proto__" || k === "constructor" || k === "prototype") continue;
-        out[k] = walk(o[k], depth + 1);
+        out[k] = walk(field(x, k), depth + 1);
       }
       return out;
     }

@@ -10,6 +10,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
+import { Readable } from "node:stream";
 import { childScript } from "../child-script";
 import { GraderFault } from "../fault";
 import { permissionArgs, sandboxNode, type SandboxNode } from "./node-flags";
@@ -173,12 +174,14 @@ export class SandboxProcess {
     // A pipe error (the child gone mid-write) must never become an uncaught error here.
     for (const s of child.stdio) s?.on("error", () => undefined);
     // Output bypassing the child's counters (direct fd writes) is drained and dropped here.
-    child.stdout!.on("data", () => undefined);
-    child.stderr!.on("data", (d: Buffer) => {
+    child.stdout.on("data", () => undefined);
+    child.stderr.on("data", (d: Buffer) => {
       if (this.stderrHead.length < 16_384) this.stderrHead += d.toString("utf8", 0, Math.min(d.length, 16_384));
     });
     // Replies: complete lines only; a replaced child's late lines must not answer the next child's request.
-    const replies = child.stdio[3] as NodeJS.ReadableStream;
+    // Node types an extra pipe as readable or writable; from this side it is a duplex socket
+    const replies = child.stdio[3];
+    if (!(replies instanceof Readable)) throw new Error("internal: the child's reply pipe (fd 3) is not readable");
     replies.setEncoding("utf8");
     let partial = "";
     this.partialReplyChars = 0;
@@ -572,7 +575,7 @@ export class SubmissionRunner {
     try {
       return { ok: true, output: decodeOutput(r.value), mutated: r.mutated, tampered: r.tampered, printed: r.printed };
     } catch (e) {
-      return { ok: false, kind: "call", error: (e as Error).message, tampered: r.tampered, printed: r.printed };
+      return { ok: false, kind: "call", error: e instanceof Error ? e.message : String(e), tampered: r.tampered, printed: r.printed };
     }
   }
 

@@ -15,5 +15,5 @@ export function driveChecker(check: unknown, args: unknown[]): unknown {
     if (x === null || typeof x !== "object" || typeof x.length !== "number" || x.length !== n) throw new TypeError(`f takes an array of ${n} numbers`);
     return run(program, x);
   };
-  return Reflect.apply(check as (...a: unknown[]) => unknown, undefined, [f, ...args.slice(1)]);
+  return Reflect.apply(check, undefined, [f, ...args.slice(1)]);
 }

@@ -24,7 +24,7 @@ const num = (v: unknown): number | null => (typeof v === "number" ? v : null);
 function method(node: unknown, name: string, ...args: unknown[]): unknown {
   const f = node !== null && (typeof node === "object" || typeof node === "function") ? (node as Record<string, unknown>)[name] : undefined;
   if (typeof f !== "function") throw new TypeError(`a Value has no method ${name}() (the contract: add, mul, pow, exp, tanh, relu, backward)`);
-  return Reflect.apply(f as (...a: unknown[]) => unknown, node, args);
+  return Reflect.apply(f, node, args);
 }
 
 function build(V: new (data: number) => unknown, ins: Instruction, nodes: unknown[]): unknown {

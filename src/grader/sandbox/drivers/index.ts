@@ -8,11 +8,11 @@
 import { driveChecker } from "./checker";
 import { driveEngine } from "./engine";
 
-/** Every driver by name. */
-export const DRIVERS = {
+/** Every driver by name (frozen: in the student process, student code can reach this module). */
+export const DRIVERS = Object.freeze({
   "value-engine": driveEngine,
   "gradient-checker": driveChecker,
-} as const satisfies Record<string, (exported: unknown, args: unknown[]) => unknown>;
+} as const satisfies Record<string, (exported: unknown, args: unknown[]) => unknown>);
 
 /** A driver's name, as an exercise declares it. */
 export type DriverName = keyof typeof DRIVERS;
@@ -26,5 +26,5 @@ export function isDriverName(x: unknown): x is DriverName {
 export function callExport(driver: DriverName | undefined, exported: unknown, args: unknown[]): unknown {
   if (driver !== undefined) return DRIVERS[driver](exported, args);
   if (typeof exported !== "function") throw new TypeError(`not a function (it is ${exported === undefined ? "missing" : `a ${typeof exported}`})`);
-  return (exported as (...a: unknown[]) => unknown)(...args);
+  return exported(...args);
 }

@@ -30,10 +30,10 @@ export interface Program {
   output: number;
 }
 
-/** The op names a `Value` must have, by instruction. */
-export const METHOD: Record<Instruction[0], string> = {
+/** The op names a `Value` must have, by instruction (frozen: in the student process, student code can reach this module). */
+export const METHOD: Readonly<Record<Instruction[0], string>> = Object.freeze({
   add: "add", addn: "add", nadd: "add", mul: "mul", muln: "mul", nmul: "mul", pow: "pow", exp: "exp", tanh: "tanh", relu: "relu", abs: "abs",
-};
+});
 
 const ARITY: Record<Instruction[0], 1 | 2> = { add: 2, addn: 2, nadd: 2, mul: 2, muln: 2, nmul: 2, pow: 2, exp: 1, tanh: 1, relu: 1, abs: 1 };
 
