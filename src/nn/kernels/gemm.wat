@@ -10,7 +10,8 @@
 ;;   Ã: per k-block, mp panels of 4 rows, each kc steps long, stored k-major: panel ip, step p,
 ;;      row r at 8·((ip·kc + p)·4 + r) from the block's start
 ;;   B̃: per k-block, np panels of 4 columns, stored the same way
-;;   C: row-major with ldc entries per row (ldc = 4·np, padded), at pc.
+;;   C: row-major with ldc entries per row, at pc: the product's own C when it lives in the kernel
+;;      memory and n is a multiple of 4 (ldc = n), else a padded copy (ldc = 4·np).
 ;; Every 4×4 tile of C lives in eight f64x2 registers while p runs over the panel: per step,
 ;; two loads of B̃, four broadcast loads of Ã and eight multiplies and adds do sixteen scalar
 ;; products. Larger tiles (4×6, 6×4, 4×8, 8×4) were measured slower here without fused

@@ -320,15 +320,15 @@
   ;; dst[(ip·kc + p)·w + r] = X[w·ip + r, p] for p < kc, rows past the end as zeros. X[i, p] is
   ;; read at x + i·si + p·sp bytes, so one function packs op(A) (rows of A, or its columns when
   ;; transposed) and op(B)ᵀ for the product kernels. When si = 8 the w entries of a panel at one
-  ;; step are contiguous: each step p reads its stored row once, front to back, copying w entries
-  ;; to every panel. Otherwise rows are taken two at a time: when sp = 8 two rows' steps p, p + 1
-  ;; are loaded and transposed as a 2×2 block (the tail step one entry at a time), else entry by
-  ;; entry.
+  ;; step are contiguous and copied as one stretch per step. When sp = 8 each row is contiguous:
+  ;; the panel's w rows are read together, two steps at a time, and each pair of rows transposed
+  ;; as a 2×2 block. A partial last panel (and any other strides) goes two rows at a time.
   (func (export "pack")
     (param $dst i32) (param $x i32) (param $si i32) (param $sp i32) (param $rows i32) (param $kc i32) (param $w i32)
     (local $i i32) (local $r i32) (local $p i32) (local $panel i32) (local $step i32)
     (local $x0 i32) (local $x1 i32) (local $d i32) (local $u v128) (local $v v128) (local $kc2 i32)
-    (local $full i32)
+    (local $full i32) (local $y0 i32) (local $y1 i32) (local $y2 i32) (local $y3 i32) (local $y4 i32) (local $y5 i32) (local $o i32)
+    (local $u2 v128) (local $u3 v128) (local $u4 v128) (local $u5 v128)
     (local.set $step (i32.shl (local.get $w) (i32.const 3)))
     (local.set $kc2 (i32.and (local.get $kc) (i32.const -2)))
     (if (i32.eq (local.get $si) (i32.const 8)) (then
@@ -369,6 +369,76 @@
       (if (i32.ge_u (local.get $full) (local.get $rows)) (then (return)))
       (local.set $dst (local.get $d))
       (local.set $x (i32.add (local.get $x) (i32.shl (local.get $full) (i32.const 3))))
+      (local.set $rows (i32.sub (local.get $rows) (local.get $full)))))
+    (if (i32.eq (local.get $sp) (i32.const 8)) (then
+      ;; whole panels: every row of the panel read front to back, two steps at a time, each pair of
+      ;; rows transposed as a 2×2 block, so each step's w entries are written together
+      (local.set $full (i32.mul (i32.div_u (local.get $rows) (local.get $w)) (local.get $w)))
+      (local.set $d (local.get $dst))
+      (local.set $i (i32.const 0))
+      (block $tpanelsDone
+        (loop $tpanels
+          (br_if $tpanelsDone (i32.ge_u (local.get $i) (local.get $full)))
+          (local.set $y0 (i32.add (local.get $x) (i32.mul (local.get $i) (local.get $si))))
+          (local.set $y1 (i32.add (local.get $y0) (local.get $si)))
+          (local.set $y2 (i32.add (local.get $y1) (local.get $si)))
+          (local.set $y3 (i32.add (local.get $y2) (local.get $si)))
+          (local.set $y4 (i32.add (local.get $y3) (local.get $si)))
+          (local.set $y5 (i32.add (local.get $y4) (local.get $si)))
+          (local.set $o (i32.const 0))
+          (local.set $p (i32.const 0))
+          (if (i32.eq (local.get $w) (i32.const 6))
+            (then
+              (block $t6Done
+                (loop $t6
+                  (br_if $t6Done (i32.ge_u (local.get $p) (local.get $kc2)))
+                  (local.set $u (v128.load (i32.add (local.get $y0) (local.get $o))))
+                  (local.set $v (v128.load (i32.add (local.get $y1) (local.get $o))))
+                  (local.set $u2 (v128.load (i32.add (local.get $y2) (local.get $o))))
+                  (local.set $u3 (v128.load (i32.add (local.get $y3) (local.get $o))))
+                  (local.set $u4 (v128.load (i32.add (local.get $y4) (local.get $o))))
+                  (local.set $u5 (v128.load (i32.add (local.get $y5) (local.get $o))))
+                  (v128.store (local.get $d) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $u) (local.get $v)))
+                  (v128.store offset=16 (local.get $d) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $u2) (local.get $u3)))
+                  (v128.store offset=32 (local.get $d) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $u4) (local.get $u5)))
+                  (v128.store offset=48 (local.get $d) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $u) (local.get $v)))
+                  (v128.store offset=64 (local.get $d) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $u2) (local.get $u3)))
+                  (v128.store offset=80 (local.get $d) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $u4) (local.get $u5)))
+                  (local.set $o (i32.add (local.get $o) (i32.const 16)))
+                  (local.set $d (i32.add (local.get $d) (i32.const 96)))
+                  (local.set $p (i32.add (local.get $p) (i32.const 2)))
+                  (br $t6))))
+            (else
+              (block $t4Done
+                (loop $t4
+                  (br_if $t4Done (i32.ge_u (local.get $p) (local.get $kc2)))
+                  (local.set $u (v128.load (i32.add (local.get $y0) (local.get $o))))
+                  (local.set $v (v128.load (i32.add (local.get $y1) (local.get $o))))
+                  (local.set $u2 (v128.load (i32.add (local.get $y2) (local.get $o))))
+                  (local.set $u3 (v128.load (i32.add (local.get $y3) (local.get $o))))
+                  (v128.store (local.get $d) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $u) (local.get $v)))
+                  (v128.store offset=16 (local.get $d) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $u2) (local.get $u3)))
+                  (v128.store offset=32 (local.get $d) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $u) (local.get $v)))
+                  (v128.store offset=48 (local.get $d) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $u2) (local.get $u3)))
+                  (local.set $o (i32.add (local.get $o) (i32.const 16)))
+                  (local.set $d (i32.add (local.get $d) (i32.const 64)))
+                  (local.set $p (i32.add (local.get $p) (i32.const 2)))
+                  (br $t4)))))
+          ;; an odd last step: one entry of each row (rows y4, y5 only in a panel of 6)
+          (if (i32.lt_u (local.get $p) (local.get $kc)) (then
+            (f64.store (local.get $d) (f64.load (i32.add (local.get $y0) (local.get $o))))
+            (f64.store offset=8 (local.get $d) (f64.load (i32.add (local.get $y1) (local.get $o))))
+            (f64.store offset=16 (local.get $d) (f64.load (i32.add (local.get $y2) (local.get $o))))
+            (f64.store offset=24 (local.get $d) (f64.load (i32.add (local.get $y3) (local.get $o))))
+            (if (i32.eq (local.get $w) (i32.const 6)) (then
+              (f64.store offset=32 (local.get $d) (f64.load (i32.add (local.get $y4) (local.get $o))))
+              (f64.store offset=40 (local.get $d) (f64.load (i32.add (local.get $y5) (local.get $o))))))
+            (local.set $d (i32.add (local.get $d) (local.get $step)))))
+          (local.set $i (i32.add (local.get $i) (local.get $w)))
+          (br $tpanels)))
+      (if (i32.ge_u (local.get $full) (local.get $rows)) (then (return)))
+      (local.set $dst (local.get $d))
+      (local.set $x (i32.add (local.get $x) (i32.mul (local.get $full) (local.get $si))))
       (local.set $rows (i32.sub (local.get $rows) (local.get $full)))))
     (local.set $i (i32.const 0))
     (block $panelsDone
