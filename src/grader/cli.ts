@@ -24,8 +24,10 @@ PATH is a folder laid out like exercises/, one .ts file, a .zip of either, or a 
   --json FILE         write the report as JSON (class mode: all reports in one array)
   --gradescope FILE   write Gradescope's results.json format
   --seed N            seed for the hidden cases (pick your own each term)
-  --time-limit S      wall-clock budget for one whole submission in seconds (default 60)
-  --case-limit S      wall-clock limit per case in seconds (default 2)
+  --time-limit S      budget for one whole submission in seconds of its own time,
+                      not counting waits for a busy CPU (default 60, more with the capstone)
+  --case-limit S      limit per case in seconds, counted the same way (default 2; the
+                      exercises with longer limits, 09 and the capstone, scale with it)
   --no-typecheck      run code that has TypeScript type errors instead of refusing it
   --class DIR         grade every submission (folder, zip, notebook, .ts) in DIR
   --out DIR           class mode: where gradebook.csv and reports/ go (default: DIR-grades)

@@ -51,9 +51,10 @@ export interface Exercise {
   /** runs in the grader's process only; never trusts `output` */
   judge(c: GradeCase, output: unknown): CaseVerdict;
   /**
-   * Wall-clock limit for one call, for an exercise that trains a network (the capstone) instead of
-   * answering at once; it replaces the sandbox's per-case limit and adds that much per call to the
-   * submission's total budget. Default: the sandbox's limit.
+   * Limit for one call at the default per-case limit, for an exercise that does more work than
+   * answering at once (training a network, deep graphs); it replaces the sandbox's per-case limit,
+   * is scaled with it (`--case-limit`, see `caseLimitMs` in grade.ts), and adds that much per call
+   * to the submission's total budget. Default: the sandbox's limit.
    */
   caseTimeoutMs?: number;
   /** What to tell a student whose two runs of the same visible case differ (after the generic line). */

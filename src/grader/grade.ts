@@ -9,7 +9,7 @@ import { compileSubmissionCached, describeDiagnostics, originalPosition, typeErr
 import { isGraderFault } from "./fault";
 import { importedFileName, linkRelativeImports } from "./link";
 import { cleanReport, fmtBytes, roundPoints, type CaseReport, type ExerciseReport, type SubmissionReport } from "./report";
-import { DEFAULT_LIMITS, SubmissionRunner, type CallOutcome, type SandboxLimits } from "./sandbox/runner";
+import { DEFAULT_LIMITS, SubmissionRunner, TimeBudget, starvationFault, type CallOutcome, type SandboxLimits } from "./sandbox/runner";
 import type { Exercise, GradeCase } from "./contract";
 import type { JsLocation } from "./sandbox/protocol";
 import type { Missing, Submission, SubmissionSource } from "./submission";
@@ -20,7 +20,10 @@ export const COURSE_SEED = 20261122;
 /** Longest source the grader compiles (TypeScript runs in the grader's own process). */
 export const MAX_SOURCE_CHARS = 512 * 1024;
 
-/** Default wall-clock budget for one whole submission. */
+/**
+ * Default budget for one whole submission: the time its student processes use, computing or
+ * sleeping, but not time they wait for a CPU on a busy machine (see `TimeBudget`).
+ */
 export const DEFAULT_SUBMISSION_TIMEOUT_MS = 60_000;
 
 /** Options for grading one submission. */
@@ -29,7 +32,7 @@ export interface GradeOptions {
   limits?: Partial<SandboxLimits>;
   /** run each visible case twice and charge answers that differ (default true) */
   checkDeterminism?: boolean;
-  /** wall-clock budget for the whole submission, ms; cases after it score 0 */
+  /** the whole submission's own time, ms (not the machine's load); cases after it score 0 */
   submissionTimeoutMs?: number;
   /** refuse code with TypeScript type errors, as tslab does (default true) */
   typeCheck?: boolean;
@@ -56,9 +59,8 @@ export async function gradeSubmission(sub: Submission, exercises: readonly Exerc
   const casesOf = new Map(exercises.map((ex) => [ex.id, ex.cases(seed)]));
   // An exercise with its own case limit (one that trains a network) brings that much time per call
   // (visible cases run twice) on top of the default budget.
-  const extra = exercises.reduce((s, ex) => s + (ex.caseTimeoutMs ?? 0) * casesOf.get(ex.id)!.reduce((n, c) => n + (c.visible ? 2 : 1), 0), 0);
+  const extra = exercises.reduce((s, ex) => s + (ex.caseTimeoutMs ? caseLimitMs(ex, limits) : 0) * casesOf.get(ex.id)!.reduce((n, c) => n + (c.visible ? 2 : 1), 0), 0);
   const budget = opts.submissionTimeoutMs ?? DEFAULT_SUBMISSION_TIMEOUT_MS + extra;
-  const deadline = started + budget;
 
   // 1. Sources: each distinct one is compiled once, and all of them in one program that also
   //    type-checks them (what tslab would refuse to run).
@@ -133,7 +135,9 @@ export async function gradeSubmission(sub: Submission, exercises: readonly Exerc
   }
 
   // 3. Run the cases.
-  const runner = new SubmissionRunner(sub.readDir ? [sub.readDir] : [], limits);
+  // The budget starts with the first case: compiling is the grader's work.
+  const time = new TimeBudget(budget);
+  const runner = new SubmissionRunner(sub.readDir ? [sub.readDir] : [], limits, time);
   const compiledJs = new Map<string, string>();
   for (const m of modules.values()) if (!("error" in m.compiled)) compiledJs.set(m.src.displayName, m.compiled.js!);
   for (const m of modules.values()) {
@@ -156,12 +160,14 @@ export async function gradeSubmission(sub: Submission, exercises: readonly Exerc
         if (typeErrors.length > 0) failAll(`does not type-check: ${describe(mod.src, typeErrors)}`);
         else {
           for (const c of cases) {
-            if (Date.now() >= deadline) {
+            if (time.leftMs <= 0) {
               caseReports.push({ name: c.name, visible: c.visible, score: 0, feedback: `not run: the submission used up its total time limit of ${Math.round(budget / 1000)} s` });
               continue;
             }
+            // budget left but the safety net gone: the machine's doing, never a student's zero
+            if (time.wallLeftMs <= 0) throw starvationFault(`the submission had ${fmtSeconds(time.wallMs)} of wall-clock time and used ${fmtSeconds(time.chargedMs)} of its own`);
             try {
-              caseReports.push(await runCase(ex, c, mod, runner, limits, deadline, opts.checkDeterminism !== false));
+              caseReports.push(await runCase(ex, c, mod, runner, limits, caseLimitMs(ex, limits), opts.checkDeterminism !== false));
             } catch (e) {
               // the grader's own machinery failed (its sandbox would not start): no score for anyone
               if (isGraderFault(e)) throw e;
@@ -183,6 +189,19 @@ export async function gradeSubmission(sub: Submission, exercises: readonly Exerc
   const report: SubmissionReport = { student: sub.student, exercises: reports, total, max, seed, durationMs: Date.now() - started, errors: sub.fatal ? [sub.fatal] : [] };
   if (sub.notes.length) report.notes = [...sub.notes];
   return cleanReport(report);
+}
+
+/**
+ * The limit for one call of `ex`: the sandbox's per-case limit, or, for an exercise with its own
+ * (one that trains a network), that limit scaled as `--case-limit` scales the default, so an
+ * instructor who doubles the case limit for a slow machine doubles the capstone's too.
+ */
+export function caseLimitMs(ex: Exercise, limits: SandboxLimits): number {
+  return ex.caseTimeoutMs === undefined ? limits.caseTimeoutMs : Math.round((ex.caseTimeoutMs * limits.caseTimeoutMs) / DEFAULT_LIMITS.caseTimeoutMs);
+}
+
+function fmtSeconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
 }
 
 /** A complete report for a submission that could not be graded at all: every case scores 0 and says why. */
@@ -246,12 +265,12 @@ async function runCase(
   mod: Module,
   runner: SubmissionRunner,
   limits: SandboxLimits,
-  deadline: number,
+  limitMs: number,
   determinism: boolean,
 ): Promise<CaseReport> {
   const base = { name: c.name, visible: c.visible };
   // The child receives a serialised copy of c.args; c itself stays the grader's own.
-  const first = await runner.call(mod.key, ex.exportName, c.args, deadline - Date.now(), ex.caseTimeoutMs ?? limits.caseTimeoutMs, ex.driver);
+  const first = await runner.call(mod.key, ex.exportName, c.args, Infinity, limitMs, ex.driver);
   // A failure says most about what went wrong (e.g. a refused worker, whose module also patches
   // process.chdir); side effects are charged when the call itself worked.
   if (!first.ok) return { ...base, score: 0, feedback: failure(mod, first) };
@@ -260,7 +279,7 @@ async function runCase(
   if (first.mutated)
     return { ...base, score: 0, feedback: "changed its input arguments; compute the result without modifying the inputs (the grade uses the grader's own copy of them)" };
   if (determinism && c.visible) {
-    const second = await runner.call(mod.key, ex.exportName, c.args, deadline - Date.now(), ex.caseTimeoutMs ?? limits.caseTimeoutMs, ex.driver);
+    const second = await runner.call(mod.key, ex.exportName, c.args, Infinity, limitMs, ex.driver);
     if (!second.ok) return { ...base, score: 0, feedback: `on a second run with the same input: ${failure(mod, second)}` };
     const fx2 = sideEffect(second, limits);
     if (fx2) return { ...base, score: 0, feedback: `on a second run with the same input: ${fx2}` };

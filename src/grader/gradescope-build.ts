@@ -16,7 +16,7 @@ export interface AutograderConfig {
   seed?: number;
   /** exercise ids to grade (default: all) */
   exercises?: string[];
-  /** wall-clock budget for one submission, seconds */
+  /** budget for one submission, seconds of its own time (not waiting for a CPU) */
   timeLimitSeconds?: number;
 }
 

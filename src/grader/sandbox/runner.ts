@@ -58,23 +58,115 @@ function residentMb(pid: number): number | null {
   }
 }
 
-/**
- * How long a process's main thread has waited, runnable, for a CPU (ms, from /proc's schedstat;
- * null where that is not available). On a loaded machine a child can be kept off the CPU for
- * seconds: that time is the machine's, not the student's, and is not charged to the case.
- */
-function runQueueWaitMs(pid: number | undefined): number | null {
+/** What a process's main thread has used so far, from /proc's schedstat (ms): time on a CPU, and time runnable but waiting for one. */
+interface ThreadTimes {
+  runMs: number;
+  waitMs: number;
+}
+
+function threadTimes(pid: number | undefined): ThreadTimes | null {
   if (pid === undefined) return null;
   try {
-    const waited = Number(readFileSync(`/proc/${pid}/schedstat`, "utf8").split(" ")[1]);
-    return Number.isFinite(waited) ? waited / 1e6 : null;
+    const [run, wait] = readFileSync(`/proc/${pid}/schedstat`, "utf8").split(" ").map(Number);
+    return Number.isFinite(run) && Number.isFinite(wait) ? { runMs: run! / 1e6, waitMs: wait! / 1e6 } : null;
   } catch {
     return null;
   }
 }
 
-/** A case's clock may be stretched for time its child spent waiting for a CPU, up to this many times its limit. */
+/**
+ * A case's clock may run, and a submission's budget may be spent, up to this many times over in
+ * wall-clock time (and at least the minimums below); past that the machine, not the student, is to
+ * blame (see `ExchangeClock`). On this project's 2-core machine at load 13 a child got a tenth of
+ * a CPU: the minimums are what keeps such a machine from stopping the grading of a 1 s case.
+ */
 export const MAX_STARVATION_FACTOR = 10;
+
+/** The smallest wall-clock safety net for one load or call. */
+export const MIN_EXCHANGE_WALL_MS = 60_000;
+
+/** The smallest wall-clock safety net for a whole submission, on top of its budget. */
+export const MIN_SUBMISSION_WALL_SLACK_MS = 600_000;
+
+/**
+ * The student's time in one exchange with a child, counted the same way by a case's limit and by
+ * the submission's budget. Whatever the student's code does is theirs: computing, and sleeping or
+ * blocking (`Atomics.wait`, a synchronous read). What the machine does is not: time the child's
+ * main thread spent runnable but waiting for a CPU (a loaded machine, from /proc's schedstat), and
+ * time the grader's own event loop was held up (compiling a classmate), when a reply may have sat
+ * unread. The count never drops below the CPU time the thread actually used, so a loop that
+ * computes is always charged. Starting Node is the grader's work: the clock starts once the child
+ * has answered the grader's hello. Where /proc is missing, the count is wall-clock time.
+ */
+class ExchangeClock {
+  private readonly startedAt = Date.now();
+  private readonly first: ThreadTimes | null;
+  private last: ThreadTimes | null;
+  private stallMs = 0;
+
+  constructor(private readonly pid: number | undefined) {
+    this.first = this.last = threadTimes(pid);
+  }
+
+  /** wall-clock time since the clock started, ms */
+  get wallMs(): number {
+    return Date.now() - this.startedAt;
+  }
+
+  /** The grader's event loop ran this much later than it asked to. */
+  stalled(ms: number): void {
+    this.stallMs += ms;
+  }
+
+  /** The student's time so far, ms. */
+  usedMs(): number {
+    const now = threadTimes(this.pid) ?? this.last;
+    this.last = now;
+    const wall = this.wallMs;
+    if (!this.first || !now) return Math.max(0, wall - this.stallMs);
+    return Math.max(now.runMs - this.first.runMs, wall - (now.waitMs - this.first.waitMs) - this.stallMs);
+  }
+}
+
+/**
+ * One submission's time: its budget, counted as its children's time by `ExchangeClock` (never the
+ * machine's load), and a far larger wall-clock safety net. The budget running out is the student's
+ * doing; the safety net running out while budget is left is the machine's (it spent nine tenths of
+ * the time elsewhere), and is raised as a `GraderFault` rather than charged.
+ */
+export class TimeBudget {
+  /** the submission's time used so far, ms */
+  chargedMs = 0;
+  /** when the safety net runs out (Date.now() ms) */
+  private readonly wallDeadline: number;
+
+  constructor(
+    /** the submission's own time, ms (Infinity for none) */
+    readonly budgetMs: number = Infinity,
+    /** the wall-clock safety net, ms, from now */
+    readonly wallMs: number = Math.max(budgetMs * MAX_STARVATION_FACTOR, budgetMs + MIN_SUBMISSION_WALL_SLACK_MS),
+  ) {
+    this.wallDeadline = Date.now() + wallMs;
+  }
+
+  /** the submission's own time left, ms */
+  get leftMs(): number {
+    return this.budgetMs - this.chargedMs;
+  }
+
+  /** wall-clock time left before the safety net, ms */
+  get wallLeftMs(): number {
+    return this.wallDeadline - Date.now();
+  }
+}
+
+/** The grader fault for a machine too busy to give student code its time. */
+export function starvationFault(what: string): GraderFault {
+  return new GraderFault(
+    `the machine is too busy: ${what} (waiting for a CPU, not running the student's code), so the grader cannot tell slow code from a busy machine`,
+    "grade on a less loaded machine, or fewer submissions at once (--jobs 1)",
+  );
+}
 
 function fmtSeconds(ms: number): string {
   const s = ms / 1000;
@@ -83,10 +175,20 @@ function fmtSeconds(ms: number): string {
 
 /**
  * What an exchange with the child came to. `broken` means the process never started (it died or
- * stayed silent before answering the grader's hello, so no student code had run): the grader's
- * failure, which the runner raises as a `GraderFault` instead of charging anyone.
+ * stayed silent before answering the grader's hello, so no student code had run), and `starved`
+ * that the wall-clock safety net ran out while the student's time had not (the machine kept the
+ * child waiting): the grader's failures, which the runner raises as a `GraderFault` instead of
+ * charging anyone.
  */
-type Reply = Exclude<ChildMessage, { type: "ready" }> | { type: "timeout" } | { type: "died"; why: string } | { type: "broken"; why: string };
+type Reply =
+  | Exclude<ChildMessage, { type: "ready" }>
+  | { type: "timeout" }
+  | { type: "died"; why: string }
+  | { type: "broken"; why: string }
+  | { type: "starved"; why: string };
+
+/** How often an exchange looks at the child's memory (and at the grader's own event loop), ms. */
+const WATCH_MS = 50;
 
 /** How long a child may take to start and answer the grader's hello before the grader gives up on itself. */
 export const START_TIMEOUT_MS = 60_000;
@@ -139,6 +241,8 @@ export class SandboxProcess {
   constructor(
     private readonly readDirs: string[],
     private readonly limits: SandboxLimits,
+    /** the submission's time, charged with every exchange */
+    private readonly time: TimeBudget = new TimeBudget(),
   ) {}
 
   /** Is a child running now? */
@@ -274,15 +378,24 @@ export class SandboxProcess {
     return `the process exited (code ${code ?? "?"}) — do not call process.exit`;
   }
 
-  /** Send one message and wait for the reply it asks for, a death, or the deadline. */
-  private exchange(msg: ParentMessage, want: (m: ChildMessage) => boolean, timeoutMs: number): Promise<Reply> {
+  /**
+   * Send one message and wait for the reply it asks for, a death, or the deadline: `timeoutMs` of
+   * the student's time (see `ExchangeClock`), within a wall-clock safety net of
+   * `MAX_STARVATION_FACTOR` times `fullLimitMs` (the whole limit of a load or a case, even when
+   * the submission's budget cuts `timeoutMs` short; at least `MIN_EXCHANGE_WALL_MS`) and what is
+   * left of the submission's. The time used is charged to the submission's budget however the
+   * exchange ends.
+   */
+  private exchange(msg: ParentMessage, want: (m: ChildMessage) => boolean, timeoutMs: number, fullLimitMs: number): Promise<Reply> {
     const child = this.child ?? this.spawn();
     this.peakMb = 0;
     this.baseMb = residentMb(child.pid ?? -1) ?? 0;
+    const wallLimitMs = Math.min(Math.max(fullLimitMs * MAX_STARVATION_FACTOR, MIN_EXCHANGE_WALL_MS), this.time.wallLeftMs);
     return new Promise((resolve) => {
       let settled = false;
       let timer: NodeJS.Timeout | undefined;
       let startTimer: NodeJS.Timeout | undefined;
+      let clock: ExchangeClock | null = null;
       const finish = (r: Reply): void => {
         if (settled) return;
         settled = true;
@@ -290,38 +403,36 @@ export class SandboxProcess {
         clearTimeout(startTimer);
         clearInterval(watch);
         this.pending = null;
+        if (clock) this.time.chargedMs += clock.usedMs();
         resolve(r);
       };
       let exited = false;
-      const expire = (): void => {
+      const expire = (starved: boolean): void => {
         if (settled || exited) return;
+        const why = starved && clock ? `in ${fmtSeconds(clock.wallMs)} of wall-clock time the student process got ${fmtSeconds(clock.usedMs())} of its own` : "";
         this.kill();
-        finish({ type: "timeout" });
+        finish(starved ? { type: "starved", why } : { type: "timeout" });
       };
       // This timer can fire late, and before a reply that came in time is read, when the grader's
       // own event loop was busy (another student's compile in class mode): let I/O already waiting
       // be read first (setImmediate runs after the poll phase), and give a reply still streaming in
       // a moment more, so a stall in the grader never turns into a student's timeout.
-      // The clock runs from the moment the child has started: starting Node is the grader's own
-      // work, and on a loaded machine it can take longer than a whole case is allowed.
-      // Time the child spent runnable but waiting for a CPU (a loaded machine) is given back, up to
-      // MAX_STARVATION_FACTOR times the limit in all, so the limit measures the student's code.
       const arm = (): void => {
         clearTimeout(startTimer);
-        const armedAt = Date.now();
-        const waitedBefore = runQueueWaitMs(child.pid);
+        const c = new ExchangeClock(child.pid);
+        clock = c;
         const check = (): void => {
           setImmediate(() => {
             if (settled || exited) return;
-            if (this.partialReplyChars > 0) return void setTimeout(expire, 250);
-            const waited = runQueueWaitMs(child.pid);
-            const wall = Date.now() - armedAt;
-            const used = waited !== null && waitedBefore !== null ? wall - (waited - waitedBefore) : wall;
-            if (used < timeoutMs && wall < timeoutMs * MAX_STARVATION_FACTOR) timer = setTimeout(check, Math.max(20, timeoutMs - used));
-            else expire();
+            if (this.partialReplyChars > 0) return void setTimeout(() => expire(false), 250);
+            const used = c.usedMs();
+            const wall = c.wallMs;
+            if (used >= timeoutMs) expire(false);
+            else if (wall >= wallLimitMs) expire(true);
+            else timer = setTimeout(check, Math.max(20, Math.min(timeoutMs - used, wallLimitMs - wall)));
           });
         };
-        timer = setTimeout(check, Math.max(1, timeoutMs));
+        timer = setTimeout(check, Math.max(1, Math.min(timeoutMs, wallLimitMs)));
       };
       if (this.started) arm();
       else {
@@ -333,7 +444,12 @@ export class SandboxProcess {
         }, START_TIMEOUT_MS);
       }
       // The heap limit does not cover buffers: watch the whole process's resident memory.
+      // Its ticks also show when the grader's own event loop was held up (see ExchangeClock).
+      let lastTick = Date.now();
       const watch = setInterval(() => {
+        const now = Date.now();
+        if (now - lastTick > 2 * WATCH_MS) clock?.stalled(now - lastTick - WATCH_MS);
+        lastTick = now;
         const pid = child.pid;
         const mb = pid !== undefined ? residentMb(pid) : null;
         if (mb !== null) this.peakMb = Math.max(this.peakMb, mb);
@@ -345,7 +461,7 @@ export class SandboxProcess {
             /* already gone */
           }
         }
-      }, 50);
+      }, WATCH_MS);
       this.pending = (m) => {
         if (m.type === "exit") {
           exited = true;
@@ -382,16 +498,16 @@ export class SandboxProcess {
 
   /** Load a compiled file under `key`; the outcome says what it exports or why it failed. */
   async load(key: string, js: string, filename: string, timeoutMs: number, wanted: string[] = []): Promise<Reply> {
-    const r = await this.exchange({ type: "load", key, js, filename, wanted }, (m) => m.type === "loaded" && m.key === key, timeoutMs);
+    const r = await this.exchange({ type: "load", key, js, filename, wanted }, (m) => m.type === "loaded" && m.key === key, timeoutMs, this.limits.loadTimeoutMs);
     if (r.type === "loaded" && r.ok) this.loaded.set(key, { exports: r.exports, hasDefault: r.hasDefault });
     return r;
   }
 
   /** Call an export of a loaded file (through a driver when one is named). */
-  call(key: string, exportName: string, args: unknown[], timeoutMs: number, driver?: DriverName): Promise<Reply> {
+  call(key: string, exportName: string, args: unknown[], timeoutMs: number, driver?: DriverName, fullLimitMs = timeoutMs): Promise<Reply> {
     const id = this.nextId++;
     this.called.add(`${key}\u0000${exportName}`);
-    return this.exchange({ type: "call", id, key, exportName, args, ...(driver ? { driver } : {}) }, (m) => m.type === "result" && m.id === id, timeoutMs);
+    return this.exchange({ type: "call", id, key, exportName, args, ...(driver ? { driver } : {}) }, (m) => m.type === "result" && m.id === id, timeoutMs, fullLimitMs);
   }
 
   /**
@@ -449,8 +565,9 @@ function missingExport(exportName: string, file: string, info: { exports: string
 
 /**
  * All the student processes one submission needs: a shared child, plus a dedicated child for any
- * file whose top-level code changed built-ins. Every call returns a validated outcome; nothing a
- * student does makes it throw.
+ * file whose top-level code changed built-ins, all charging one `TimeBudget`. Every call returns a
+ * validated outcome; nothing a student does makes it throw (a `GraderFault` is the grader's or the
+ * machine's failure).
  */
 export class SubmissionRunner {
   private readonly shared: SandboxProcess;
@@ -462,8 +579,10 @@ export class SubmissionRunner {
   constructor(
     private readonly readDirs: string[],
     private readonly limits: SandboxLimits = DEFAULT_LIMITS,
+    /** the submission's time (default: no budget beyond each call's own limits) */
+    readonly time: TimeBudget = new TimeBudget(),
   ) {
-    this.shared = new SandboxProcess(readDirs, limits);
+    this.shared = new SandboxProcess(readDirs, limits, time);
   }
 
   /** Make a compiled file available under `key`. */
@@ -475,34 +594,35 @@ export class SubmissionRunner {
     return this.dedicated.get(key) ?? this.shared;
   }
 
-  /** Load `key` into its process if needed; returns an error outcome or the export list. */
-  private async ensureLoaded(key: string, timeoutMs: number): Promise<{ exports: string[]; hasDefault: boolean } | Extract<CallOutcome, { ok: false }>> {
+  /** Load `key` into its process if needed, within `left()` of the student's time; returns an error outcome or the export list. */
+  private async ensureLoaded(key: string, left: () => number): Promise<{ exports: string[]; hasDefault: boolean } | Extract<CallOutcome, { ok: false }>> {
     const known = this.loadErrors.get(key);
     if (known) return { ok: false, kind: "load", error: known.error, ...(known.where ? { where: known.where } : {}), tampered: [], printed: 0 };
     const file = this.files.get(key);
     if (!file) return { ok: false, kind: "load", error: "internal: file not registered", tampered: [], printed: 0 };
-    const until = Date.now() + timeoutMs;
     let retried = false;
     for (;;) {
       const proc = this.processFor(key);
       const info = proc.loaded.get(key);
       if (info) return info;
       const fresh = !proc.alive;
-      const limit = Math.min(this.limits.loadTimeoutMs, until - Date.now());
+      const limit = Math.min(this.limits.loadTimeoutMs, left());
+      if (limit <= 0) return { ok: false, kind: "load", error: "not run: the submission used up its total time", tampered: [], printed: 0 };
       const r = await proc.load(key, file.js, file.filename, limit, file.wanted ?? []);
       if (r.type === "broken") throw new GraderFault(r.why, sandboxFix(sandboxNode()));
+      if (r.type === "starved") throw starvationFault(`loading ${file.filename}, ${r.why}`);
       if (r.type === "loaded" && r.ok) {
         if (r.tampered.length > 0 && proc === this.shared) {
           // Its top level changed built-ins: give the file a child of its own and start the
           // shared one afresh, so the change cannot reach the submission's other files.
           this.shared.kill();
-          this.dedicated.set(key, new SandboxProcess(this.readDirs, this.limits));
+          this.dedicated.set(key, new SandboxProcess(this.readDirs, this.limits, this.time));
           continue;
         }
         if (r.dirty && proc === this.shared) {
           // Timers or handles left by the top level: keep them out of the shared child too.
           this.shared.kill();
-          this.dedicated.set(key, new SandboxProcess(this.readDirs, this.limits));
+          this.dedicated.set(key, new SandboxProcess(this.readDirs, this.limits, this.time));
           continue;
         }
         return { exports: r.exports, hasDefault: r.hasDefault };
@@ -526,8 +646,9 @@ export class SubmissionRunner {
   }
 
   /**
-   * Call `exportName` of file `key` on `args` within `timeoutMs` (at most `caseLimitMs`: the case
-   * limit, unless the exercise sets a longer one because it trains a network). A
+   * Call `exportName` of file `key` on `args` within `timeoutMs` of the student's time, loading
+   * included, and what is left of the submission's budget (the call itself at most `caseLimitMs`:
+   * the case limit, or an exercise's own when it trains a network). A
    * process that died, overran, or was left dirty is replaced before the next call. When the
    * outcome is a fault that earlier work in the same child could have caused, the call is made
    * again in a fresh child holding only this file, and that outcome counts: deferred sabotage
@@ -535,17 +656,20 @@ export class SubmissionRunner {
    * `driver` names trusted code in the child that receives the export (see sandbox/drivers).
    */
   async call(key: string, exportName: string, args: unknown[], timeoutMs = this.limits.caseTimeoutMs, caseLimitMs = this.limits.caseTimeoutMs, driver?: DriverName): Promise<CallOutcome> {
-    const until = Date.now() + timeoutMs;
+    const charged = this.time.chargedMs;
+    const left = (): number => Math.min(timeoutMs - (this.time.chargedMs - charged), this.time.leftMs);
     for (let attempt = 0; ; attempt++) {
-      const loaded = await this.ensureLoaded(key, until - Date.now());
+      const loaded = await this.ensureLoaded(key, left);
       if ("ok" in loaded) return loaded;
       if (!loaded.exports.includes(exportName)) return { ok: false, kind: "load", error: missingExport(exportName, this.files.get(key)?.filename ?? "the file", loaded), tampered: [], printed: 0 };
       const proc = this.processFor(key);
       const alone = proc.holdsOnly(key, exportName);
-      const limit = Math.min(caseLimitMs, until - Date.now());
-      const r = await proc.call(key, exportName, args, limit, driver);
+      const limit = Math.min(caseLimitMs, left());
+      if (limit <= 0) return { ok: false, kind: "timeout", error: "not run: the submission used up its total time", tampered: [], printed: 0 };
+      const r = await proc.call(key, exportName, args, limit, driver, caseLimitMs);
       if (r.type === "broken") throw new GraderFault(r.why, sandboxFix(sandboxNode()));
-      const timeLeft = until - Date.now() > Math.min(caseLimitMs, this.limits.loadTimeoutMs) / 4;
+      if (r.type === "starved") throw starvationFault(`calling ${exportName}, ${r.why}`);
+      const timeLeft = left() > Math.min(caseLimitMs, this.limits.loadTimeoutMs) / 4;
       if (attempt === 0 && !alone && timeLeft && !(r.type === "timeout" && limit < caseLimitMs) && mayBeInherited(r, this.limits.outputCapBytes)) {
         proc.kill();
         continue;
