@@ -216,6 +216,39 @@ const COVERAGE: Record<string, { required: string[]; tags: (args: Json[]) => str
       return tags;
     },
   },
+  // exercise 13, your own training loop
+  "momentum-step": {
+    required: ["μ = 0", "0 < μ < 1", "one layer", "several layers", "velocity ≠ 0"],
+    tags: ([params, velocity, , , mu]) => {
+      const p = params as { W: M[] }, v = velocity as { W: M[]; b: number[][] };
+      const m = mu as number;
+      return [m === 0 ? "μ = 0" : m > 0 && m < 1 ? "0 < μ < 1" : "μ out of range", p.W.length === 1 ? "one layer" : "several layers", ...([...v.W.flat(2), ...v.b.flat()].some((x) => x !== 0) ? ["velocity ≠ 0"] : [])];
+    },
+  },
+  "minibatch-order": {
+    required: ["batchSize divides n", "last batch partial", "one batch per epoch", "one epoch", "several epochs"],
+    tags: ([n, B, epochs]) => {
+      const [nn, bb, ee] = [n as number, B as number, epochs as number];
+      return [nn <= bb ? "one batch per epoch" : nn % bb === 0 ? "batchSize divides n" : "last batch partial", ee === 1 ? "one epoch" : "several epochs"];
+    },
+  },
+  "training-loop": {
+    required: ["act:relu", "act:tanh", "act:sigmoid", "μ = 0", "μ > 0", "λ = 0", "λ > 0", "last batch partial", "batchSize divides N", "two hidden layers", "150 points"],
+    tags: ([net, data, options]) => {
+      const o = options as { hidden: string; momentum: number; lambda: number; batchSize: number };
+      const N = (data as { labels: number[] }).labels.length;
+      return [actOf(o.hidden), o.momentum === 0 ? "μ = 0" : "μ > 0", o.lambda === 0 ? "λ = 0" : "λ > 0", N % o.batchSize === 0 ? "batchSize divides N" : "last batch partial",
+        ...((net as { W: M[] }).W.length === 3 ? ["two hidden layers"] : []), ...(N === 150 ? ["150 points"] : [])];
+    },
+  },
+  "initial-loss-check": {
+    required: ["C=2", "C>2", ...ACTS],
+    tags: ([sizes, act]) => [(sizes as number[]).at(-1) === 2 ? "C=2" : "C>2", actOf(act!)],
+  },
+  "overfit-small": {
+    required: ["C=2", "C>2", "act:relu", "act:tanh", "20 examples"],
+    tags: ([sizes, act, data]) => [(sizes as number[]).at(-1) === 2 ? "C=2" : "C>2", actOf(act!), ...((data as { labels: number[] }).labels.length === 20 ? ["20 examples"] : [])],
+  },
   "init-variance": {
     required: ["ReLU", "linear", "α = 0.01", "another α in (0, 1)"],
     tags: ([, alpha]) => [alpha === 0 ? "ReLU" : alpha === 1 ? "linear" : alpha === 0.01 ? "α = 0.01" : (alpha as number) > 0 && (alpha as number) < 1 ? "another α in (0, 1)" : "out of range"],

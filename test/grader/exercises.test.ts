@@ -28,6 +28,8 @@ import * as s11 from "../../solutions/11-stable-softmax";
 import * as e11 from "../../exercises/11-stable-softmax";
 import * as s12 from "../../solutions/12-init-variance";
 import * as e12 from "../../exercises/12-init-variance";
+import * as s13 from "../../solutions/13-training-loop";
+import * as e13 from "../../exercises/13-training-loop";
 
 type Fn = (...args: unknown[]) => unknown;
 const solutions: Record<string, Record<string, unknown>> = {
@@ -43,6 +45,7 @@ const solutions: Record<string, Record<string, unknown>> = {
   "10-gradient-checker.ts": s10,
   "11-stable-softmax.ts": s11,
   "12-init-variance.ts": s12,
+  "13-training-loop.ts": s13,
   "14-digits-capstone.ts": s14,
 };
 const stubs: Record<string, Record<string, unknown>> = {
@@ -58,6 +61,7 @@ const stubs: Record<string, Record<string, unknown>> = {
   "10-gradient-checker.ts": e10,
   "11-stable-softmax.ts": e11,
   "12-init-variance.ts": e12,
+  "13-training-loop.ts": e13,
   "14-digits-capstone.ts": e14,
 };
 const fnOf = (mods: Record<string, Record<string, unknown>>, ex: Exercise): Fn => {

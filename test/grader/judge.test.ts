@@ -131,6 +131,7 @@ describe("planted pitfalls lose marks and are named", () => {
     for (const ex of ALL_EXERCISES) {
       if (ex.id === "topological-order") continue; // returns an ordering, not numbers
       if (ex.id === "digits-capstone") continue; // returns a trained network, judged by its accuracy
+      if (ex.file === "13-training-loop.ts") continue; // steps, orders and training runs, judged by replay (test/grader/training-loop.test.ts)
       if (ex.driver) continue; // a class or a checker, judged on what its driver reports (test/grader/new-exercises.test.ts)
       const fn = solutionsByFile[ex.file]![ex.exportName] as (...a: unknown[]) => unknown;
       const vs = grade(ex, ((...a: unknown[]) => planted.negated(fn(...a))) as Fn);
@@ -140,7 +141,7 @@ describe("planted pitfalls lose marks and are named", () => {
       for (const v of named) expect(v.feedback, ex.id).toContain("opposite sign");
       checked.push(ex.id);
     }
-    expect(checked).toHaveLength(ALL_EXERCISES.filter((e) => !e.driver).length - 2);
+    expect(checked).toHaveLength(ALL_EXERCISES.filter((e) => !e.driver && e.file !== "13-training-loop.ts").length - 2);
   });
   it("two slips in one answer: each wrong gradient is matched on its own, so both are named", () => {
     const vs = grade(exerciseById("layer-gradients"), planted.layerTransposedAndUnsummed).filter((v) => v.score < 1);

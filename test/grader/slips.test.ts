@@ -22,6 +22,7 @@ import * as s09 from "../../solutions/09-build-an-engine";
 import * as s10 from "../../solutions/10-gradient-checker";
 import * as s11 from "../../solutions/11-stable-softmax";
 import * as s12 from "../../solutions/12-init-variance";
+import * as s13 from "../../solutions/13-training-loop";
 import * as planted from "./planted/mistakes";
 
 type Fn = (...args: never[]) => unknown;
@@ -143,10 +144,13 @@ describe("equivalent correct answers keep full marks at many seeds", () => {
     "01-local-rules.ts": s01, "02-graph-backward.ts": s02, "03-toy-chain.ts": s03, "04-output-deltas.ts": s04,
     "05-delta-recurrence.ts": s05, "06-layer-gradients.ts": s06, "07-mlp-backward.ts": s07, "08-layer-backward.ts": s08,
     "09-build-an-engine.ts": s09, "10-gradient-checker.ts": s10, "11-stable-softmax.ts": s11, "12-init-variance.ts": s12,
+    "13-training-loop.ts": s13,
   };
   const SOME = SEEDS.slice(0, 40);
-  // The capstone trains a network per case (seconds each) and is judged by accuracy: test/grader/capstone.test.ts.
-  it.each(ALL_EXERCISES.filter((e) => e.id !== "digits-capstone").map((e) => [e.id, e] as const))("the worked solution of %s", (_id, ex) => {
+  // Exercises that train a network per case (a second or more each: the capstone, exercise 13's loop
+  // and overfit check) are swept at fewer seeds in their own tests: test/grader/capstone.test.ts and
+  // test/grader/training-loop.test.ts.
+  it.each(ALL_EXERCISES.filter((e) => e.caseTimeoutMs === undefined).map((e) => [e.id, e] as const))("the worked solution of %s", (_id, ex) => {
     const fn = files[ex.file]![ex.exportName] as Fn;
     for (const seed of SOME) for (const v of judgeAll(ex, fn, seed)) expect(v, `seed ${seed} ${v.name}: ${v.feedback}`).toMatchObject({ score: 1 });
   });

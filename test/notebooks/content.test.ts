@@ -13,6 +13,7 @@ const exerciseFiles = [
   "01-local-rules.ts", "02-graph-backward.ts", "03-toy-chain.ts", "04-output-deltas.ts",
   "05-delta-recurrence.ts", "06-layer-gradients.ts", "07-mlp-backward.ts", "08-layer-backward.ts",
   "09-build-an-engine.ts", "10-gradient-checker.ts", "11-stable-softmax.ts", "12-init-variance.ts",
+  "13-training-loop.ts",
 ];
 
 interface Cell { cell_type: string; source: string[] | string; outputs?: unknown[]; execution_count?: number | null }

@@ -19,6 +19,7 @@ import { ENGINE_EXERCISES } from "./09-build-an-engine";
 import { CHECKER_EXERCISES } from "./10-gradient-checker";
 import { STABLE_SOFTMAX_EXERCISES } from "./11-stable-softmax";
 import { INIT_VARIANCE_EXERCISES } from "./12-init-variance";
+import { TRAINING_LOOP_EXERCISES } from "./13-training-loop";
 import { CAPSTONE_EXERCISES } from "./14-digits-capstone";
 
 /** All exercises the grader knows. */
@@ -35,6 +36,7 @@ export const ALL_EXERCISES: Exercise[] = [
   ...CHECKER_EXERCISES,
   ...STABLE_SOFTMAX_EXERCISES,
   ...INIT_VARIANCE_EXERCISES,
+  ...TRAINING_LOOP_EXERCISES,
   ...CAPSTONE_EXERCISES,
 ];
 
