@@ -1,25 +1,15 @@
 /** Display helpers: generated HTML and the text fallbacks used outside Jupyter. */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
-  captureOutput, deltaStepTex, formatNumber, graphSvg, inNotebook, linePlot, liveLossCurve, matrixTable, namedTable,
+  deltaStepTex, formatNumber, graphSvg, inNotebook, linePlot, liveLossCurve, matrixTable, namedTable,
   namedTableText, plotHtml, progressBar, progressText, resetPlotlyBundle, showBackwardSteps, showGraph, tex, texMatrix, texNumber,
-  texString, texWith, PLOTLY_NBEXTENSION, plotlyBundlePath, type CapturedOutput,
+  texString, texWith, PLOTLY_NBEXTENSION, plotlyBundlePath,
 } from "../../src/display";
+import { capture } from "./capture";
 import { topologicalOrder } from "../../src/engine/graph";
 import { Value } from "../../src/engine/value";
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
-
-function capture(fn: () => void): CapturedOutput[] {
-  const out: CapturedOutput[] = [];
-  captureOutput((o) => out.push(o));
-  try {
-    fn();
-  } finally {
-    captureOutput(null);
-  }
-  return out;
-}
 
 afterEach(() => vi.restoreAllMocks());
 

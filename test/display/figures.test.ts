@@ -5,21 +5,10 @@
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
-  captureOutput, chainSvg, decisionBoundary, graphSvg, heatmap, layoutFrom, linePlot, namedTableHtml, parameterGradientsHtml,
+  chainSvg, decisionBoundary, graphSvg, heatmap, layoutFrom, linePlot, namedTableHtml, parameterGradientsHtml,
   resetPlotlyBundle, reversedLayerSvg, showBackwardSteps, showChain, showParameterGradients, showReversedLayer, texString,
-  type CapturedOutput,
 } from "../../src/display";
-
-function capture(fn: () => void): CapturedOutput[] {
-  const out: CapturedOutput[] = [];
-  captureOutput((o) => out.push(o));
-  try {
-    fn();
-  } finally {
-    captureOutput(null);
-  }
-  return out;
-}
+import { capture } from "./capture";
 
 /** The plotly traces and layout a chart output carries (its Plotly.react call). */
 function chartData(html: string): { traces: Record<string, unknown>[]; layout: Record<string, unknown> } {

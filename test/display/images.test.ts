@@ -5,19 +5,9 @@
  */
 import { crc32, inflateSync } from "node:zlib";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { captureOutput, confusionMatrixPlot, encodePng, imageGrid, imageGridHtml, weightImages, type CapturedOutput } from "../../src/display";
+import { confusionMatrixPlot, encodePng, imageGrid, imageGridHtml, weightImages} from "../../src/display";
+import { capture } from "./capture";
 import { Matrix } from "../../src/nn/matrix";
-
-function capture(fn: () => void): CapturedOutput[] {
-  const out: CapturedOutput[] = [];
-  captureOutput((o) => out.push(o));
-  try {
-    fn();
-  } finally {
-    captureOutput(null);
-  }
-  return out;
-}
 
 /** A PNG's chunks, each CRC checked with zlib.crc32; IHDR fields and the inflated, unfiltered pixels. */
 function decodePng(png: Uint8Array): { width: number; height: number; colorType: number; pixels: number[] } {
