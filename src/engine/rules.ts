@@ -254,7 +254,7 @@ export function describeOperand(x: unknown): string {
   if (x === null) return "null";
   if (x === undefined) return "undefined";
   if (Array.isArray(x)) return "an array";
-  if (typeof x === "object") return `an object (${(x as object).constructor?.name ?? "Object"})`;
+  if (typeof x === "object") return `an object (${x.constructor?.name ?? "Object"})`;
   return `${typeof x} ${String(x)}`;
 }
 

@@ -119,26 +119,31 @@ function copyTree(from: string, to: string, notes: string[]): string | null {
   return walk(from, to, "");
 }
 
+/** The element of a one-element list; undefined for an empty list or a longer one. */
+const only = <T>(xs: readonly T[]): T | undefined => (xs.length === 1 ? xs[0] : undefined);
+
 /** A folder of exercise files; `unzip` says whether a folder holding only a zip may be unpacked (one level only: a zip that holds a zip is not unpacked again). */
 async function folderSubmission(dir: string, student: string, dispose: () => void, notes: string[], unzip: boolean): Promise<Submission> {
   const entries = readdirSync(dir);
   const ts = entries.filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"));
   const nbs = entries.filter((f) => f.endsWith(".ipynb"));
   // A folder holding exactly one notebook and no .ts files is a notebook submission.
-  if (ts.length === 0 && nbs.length === 1) {
-    return notebookSubmission(readFileSync(path.join(dir, nbs[0]!), "utf8"), nbs[0]!, student, dir, dispose, notes);
+  const nb = only(nbs);
+  if (ts.length === 0 && nb !== undefined) {
+    return notebookSubmission(readFileSync(path.join(dir, nb), "utf8"), nb, student, dir, dispose, notes);
   }
   if (ts.length === 0 && nbs.length === 0) {
     // A folder holding only a zip (e.g. Gradescope's upload folder) is that zip.
-    const zips = entries.filter((f) => f.toLowerCase().endsWith(".zip"));
-    if (zips.length === 1 && unzip) {
+    const zip = only(entries.filter((f) => f.toLowerCase().endsWith(".zip")));
+    if (zip !== undefined && unzip) {
       const inner = mkdtempSync(path.join(dir, ".unzipped-"));
-      return zipSubmission(path.join(dir, zips[0]!), inner, student, dispose, notes);
+      return zipSubmission(path.join(dir, zip), inner, student, dispose, notes);
     }
-    if (zips.length === 1) notes.push(`${zips[0]} is a zip inside the zip, which is not unpacked: submit the files themselves or one zip of them`);
+    if (zip !== undefined) notes.push(`${zip} is a zip inside the zip, which is not unpacked: submit the files themselves or one zip of them`);
     // A folder holding a single subfolder (typical of zips) is unwrapped.
     const subs = entries.filter((f) => !f.startsWith(".") && !SKIP_DIRS.has(f) && statSync(path.join(dir, f)).isDirectory());
-    if (subs.length === 1) return folderSubmission(path.join(dir, subs[0]!), student, dispose, notes, unzip);
+    const sub = only(subs);
+    if (sub !== undefined) return folderSubmission(path.join(dir, sub), student, dispose, notes, unzip);
     if (subs.includes("exercises")) return folderSubmission(path.join(dir, "exercises"), student, dispose, notes, unzip);
   }
   return {
@@ -194,7 +199,8 @@ function topLevelNames(source: string): Map<string, { exported: boolean; count: 
   const out = new Map<string, { exported: boolean; count: number; block: boolean }>();
   const re = /^(export\s+)?(?:(?:async\s+)?function\s*\*?\s*|(const|let|var|class)\s+)([A-Za-z_$][\w$]*)/gm;
   for (let m = re.exec(source); m; m = re.exec(source)) {
-    const name = m[3]!;
+    const name = m[3];
+    if (name === undefined) continue; // the name's group is not optional: never taken
     const prev = out.get(name);
     const block = m[2] === "const" || m[2] === "let" || m[2] === "class";
     out.set(name, { exported: (prev?.exported ?? false) || !!m[1], count: (prev?.count ?? 0) + 1, block: (prev?.block ?? false) || block });
@@ -216,15 +222,15 @@ export function notebookSubmission(text: string, displayName: string, student: s
   /** names defined only in cells that do not parse → why */
   const brokenNames = new Map<string, string>();
   try {
-    const nb = JSON.parse(text) as unknown;
-    const cells = nb !== null && typeof nb === "object" ? (nb as { cells?: unknown }).cells : undefined;
+    const nb: unknown = JSON.parse(text);
+    const cells = nb !== null && typeof nb === "object" && "cells" in nb ? nb.cells : undefined;
     if (!Array.isArray(cells)) throw new Error("it has no `cells` list");
     const code: { cell: number; text: string }[] = [];
     cells.forEach((c: unknown, i: number) => {
       if (!c || typeof c !== "object") return;
-      const cell = c as { cell_type?: unknown; source?: unknown };
-      if (cell.cell_type !== "code") return;
-      const src = Array.isArray(cell.source) ? cell.source.filter((s) => typeof s === "string").join("") : typeof cell.source === "string" ? cell.source : "";
+      if (!("cell_type" in c) || c.cell_type !== "code") return;
+      const source = "source" in c ? c.source : undefined;
+      const src = Array.isArray(source) ? source.filter((s) => typeof s === "string").join("") : typeof source === "string" ? source : "";
       // Jupyter magics and shell escapes are not TypeScript; blank them, keeping line numbers.
       const cleaned = src
         .split("\n")
@@ -255,7 +261,7 @@ export function notebookSubmission(text: string, displayName: string, student: s
       notes.push(...shown);
     }
   } catch (e) {
-    fatal = `notebook is not valid JSON: ${(e as Error).message}`;
+    fatal = `notebook is not valid JSON: ${e instanceof Error ? e.message : String(e)}`;
   }
   const names = fatal ? new Map() : topLevelNames(source);
   let module: string | null = null;
@@ -291,9 +297,9 @@ async function zipSubmission(file: string, tmp: string, student: string, dispose
   const r = await unpackZip(file, tmp);
   notes.push(...r.notes);
   if (r.fatal) return brokenSubmission(student, r.fatal, dispose, notes);
-  const nb = r.files.filter((n) => n.toLowerCase().endsWith(".ipynb"));
+  const nb = only(r.files.filter((n) => n.toLowerCase().endsWith(".ipynb")));
   const ts = r.files.filter((n) => n.endsWith(".ts") && !n.endsWith(".d.ts"));
-  if (ts.length === 0 && nb.length === 1) return notebookSubmission(readFileSync(path.join(tmp, nb[0]!), "utf8"), path.basename(nb[0]!), student, tmp, dispose, notes);
+  if (ts.length === 0 && nb !== undefined) return notebookSubmission(readFileSync(path.join(tmp, nb), "utf8"), path.basename(nb), student, tmp, dispose, notes);
   return folderSubmission(tmp, student, dispose, notes, false);
 }
 
