@@ -9,6 +9,7 @@ import { compileSubmissionCached, describeDiagnostics, originalPosition, typeErr
 import { isGraderFault } from "./fault";
 import { importedFileName, linkRelativeImports } from "./link";
 import { cleanReport, fmtBytes, roundPoints, type CaseReport, type ExerciseReport, type SubmissionReport } from "./report";
+import { verdictOf } from "./judge";
 import { DEFAULT_LIMITS, SubmissionRunner, TimeBudget, starvationFault, type CallOutcome, type SandboxLimits } from "./sandbox/runner";
 import type { Exercise, GradeCase } from "./contract";
 import type { JsLocation } from "./sandbox/protocol";
@@ -286,16 +287,12 @@ async function runCase(
     if (!sameData(first.output, second.output))
       return { ...base, score: 0, feedback: `answers differ between two runs of the same input (non-deterministic)${ex.differentRunsHint ? `: ${ex.differentRunsHint}` : ""}` };
   }
-  try {
-    const v = ex.judge(c, first.output);
-    const score = typeof v.score === "number" && Number.isFinite(v.score) ? Math.min(1, Math.max(0, v.score)) : 0;
-    const r: CaseReport = { ...base, score, feedback: String(v.feedback) };
-    if (typeof v.relError === "number") r.relError = v.relError;
-    if (typeof v.diagnosis === "string") r.diagnosis = v.diagnosis;
-    return r;
-  } catch (e) {
-    return { ...base, score: 0, feedback: `the output could not be checked: ${(e as Error).message}` };
-  }
+  const v = verdictOf(ex, c, first.output);
+  const score = typeof v.score === "number" && Number.isFinite(v.score) ? Math.min(1, Math.max(0, v.score)) : 0;
+  const r: CaseReport = { ...base, score, feedback: String(v.feedback) };
+  if (typeof v.relError === "number") r.relError = v.relError;
+  if (typeof v.diagnosis === "string") r.diagnosis = v.diagnosis;
+  return r;
 }
 
 /** Structural equality on decoded plain data (NaN equals NaN). */

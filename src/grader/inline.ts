@@ -13,7 +13,7 @@ import type { CaseVerdict, Exercise } from "./contract";
 import { compileSubmission, describeDiagnostics, originalPosition, typeErrorsFor } from "./compile";
 import { importedFileName, linkRelativeImports } from "./link";
 import { ALL_EXERCISES, exerciseById } from "./exercises";
-import { plainData } from "./judge";
+import { plainData, verdictOf } from "./judge";
 import { callExport } from "./sandbox/drivers";
 
 /** The exports of the student's exercise files, merged (export names are unique across files). */
@@ -117,7 +117,7 @@ export function runInline(ex: Exercise, fn: unknown, seed = 0): InlineResult {
     }
     try {
       const output = plainData(callExport(ex.driver, fn, structuredClone(c.args)));
-      return { name: c.name, visible: c.visible, ...ex.judge(c, output) };
+      return { name: c.name, visible: c.visible, ...verdictOf(ex, c, output) };
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
       return { name: c.name, visible: c.visible, score: 0, feedback: `threw: ${msg}${whereThrown(e)}` };

@@ -85,6 +85,18 @@ export function readTensor(x: unknown, shape: GradShape, what: string): GradTens
 }
 
 /**
+ * An exercise's verdict on an output. A judge that throws (on an output it cannot read) costs
+ * the case and says so; the grader and the inline checks both judge through this.
+ */
+export function verdictOf(ex: Exercise, c: GradeCase, output: unknown): CaseVerdict {
+  try {
+    return ex.judge(c, output);
+  } catch (e) {
+    return { score: 0, feedback: `the output could not be checked: ${e instanceof Error ? e.message : String(e)}` };
+  }
+}
+
+/**
  * Typed arrays become plain arrays, as they do when an answer crosses the process boundary, so an
  * in-process check and the sandboxed grader see the same data.
  */

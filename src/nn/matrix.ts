@@ -68,15 +68,7 @@ export class Matrix {
 
   /** Builds a matrix from nested arrays, one inner array per row, as matrices are written on paper. */
   static from(rows: ArrayLike<ArrayLike<number>>): Matrix {
-    const r = rows.length;
-    const c = r === 0 ? 0 : (rows[0] as ArrayLike<number>).length;
-    const m = new Matrix(r, c);
-    for (let i = 0; i < r; i++) {
-      const row = rows[i] as ArrayLike<number>;
-      if (row.length !== c) throw new RangeError(`Matrix.from: row ${i} has ${row.length} entries but row 0 has ${c}`);
-      for (let j = 0; j < c; j++) m.data[i * c + j] = row[j] as number;
-    }
-    return m;
+    return fromLists(rows, "row");
   }
 
   /**
@@ -84,15 +76,7 @@ export class Matrix {
    * example (n × d); the course stacks examples as columns, and this is the bridge.
    */
   static fromColumns(columns: ArrayLike<ArrayLike<number>>): Matrix {
-    const M = columns.length;
-    const d = M === 0 ? 0 : (columns[0] as ArrayLike<number>).length;
-    const m = new Matrix(d, M);
-    for (let j = 0; j < M; j++) {
-      const col = columns[j] as ArrayLike<number>;
-      if (col.length !== d) throw new RangeError(`Matrix.fromColumns: column ${j} has ${col.length} entries but column 0 has ${d}`);
-      for (let i = 0; i < d; i++) m.data[i * M + j] = col[i] as number;
-    }
-    return m;
+    return fromLists(columns, "column");
   }
 
   /** A rows × cols matrix of zeros: the starting point of every accumulated gradient. */
@@ -325,6 +309,23 @@ export class Matrix {
   toString(): string {
     return `Matrix${shapeString(this)} ${JSON.stringify(this.toArray())}`;
   }
+}
+
+/** A matrix from nested arrays, each inner one a row (`Matrix.from`) or a column (`Matrix.fromColumns`). */
+function fromLists(lists: ArrayLike<ArrayLike<number>>, each: "row" | "column"): Matrix {
+  const n = lists.length;
+  const len = n === 0 ? 0 : (lists[0] as ArrayLike<number>).length;
+  const rows = each === "row";
+  const m = rows ? new Matrix(n, len) : new Matrix(len, n);
+  // entry t of list k sits at k·ks + t·ts in the row-major data
+  const ks = rows ? len : 1;
+  const ts = rows ? 1 : n;
+  for (let k = 0; k < n; k++) {
+    const list = lists[k] as ArrayLike<number>;
+    if (list.length !== len) throw new RangeError(`Matrix.${rows ? "from" : "fromColumns"}: ${each} ${k} has ${list.length} entries but ${each} 0 has ${len}`);
+    for (let t = 0; t < len; t++) m.data[k * ks + t * ts] = list[t] as number;
+  }
+  return m;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -388,13 +388,7 @@ const engine: Exercise = {
     casesBySeed.set(seed, out);
     return out.map((c) => ({ ...c }));
   },
-  judge(c: GradeCase, output: unknown): CaseVerdict {
-    try {
-      return judgeEngine(c, output);
-    } catch (e) {
-      return { score: 0, feedback: `the output could not be checked: ${(e as Error).message}` };
-    }
-  },
+  judge: judgeEngine,
 };
 
 /** Exercise 09. */

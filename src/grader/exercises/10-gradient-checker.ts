@@ -237,13 +237,7 @@ const checker: Exercise = {
     CHECKER_KINDS.forEach((kind, i) => out.push({ name: `hidden ${i + 1}`, visible: false, args: checkerCase(r, kind) }));
     return out;
   },
-  judge(c: GradeCase, output: unknown): CaseVerdict {
-    try {
-      return judgeChecker(c, output);
-    } catch (e) {
-      return { score: 0, feedback: `the output could not be checked: ${(e as Error).message}` };
-    }
-  },
+  judge: judgeChecker,
 };
 
 /** Exercise 10. */
