@@ -26,10 +26,12 @@
 // reference BLAS, Debian's default, about 15× slower on these products). The bench runs PyTorch
 // on the system's BLAS and on each of Debian's two BLAS folders that is installed, and on
 // BPL_TORCH_BLAS_DIR if set (another folder holding a libblas.so.3).
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
+import * as os from "node:os";
 import * as path from "node:path";
+import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 
 const require = createRequire(import.meta.url);
@@ -138,15 +140,123 @@ async function tfjsStep(w) {
   };
 }
 
-function torchPeer(ctx, keys, env, threads = 1) {
-  const script = path.join(root, "bench/peers/torch_mlp.py");
-  const reps = (key, min) => (keys.includes(key) ? ctx.reps(WORK[key].reps, min) : 0);
-  const out = execFileSync("/usr/bin/python3", [script, String(reps("small", 10)), String(reps("mnist", 5)), String(threads)], {
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "pipe"],
+/**
+ * A PyTorch peer process (bench/peers/torch_mlp.py) kept alive between rounds, so Python's and
+ * torch's start-up are never timed: `time(key, reps)` asks it for one median, µs per step.
+ */
+async function startTorch(env, threads) {
+  const child = spawn("/usr/bin/python3", [path.join(root, "bench/peers/torch_mlp.py"), String(threads)], {
+    stdio: ["pipe", "pipe", "pipe"],
     env: { ...process.env, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads), ...env },
   });
-  return JSON.parse(out);
+  let stderr = "";
+  child.stderr.on("data", (d) => { stderr += d; });
+  child.on("error", () => {}); // a failed spawn closes stdout, which next() reports
+  child.stdin.on("error", () => {});
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const next = async () => {
+    const r = await lines.next();
+    if (r.done) throw new Error(`the PyTorch process ended: ${stderr.trim().split("\n").pop() ?? "no message"}`);
+    return JSON.parse(r.value);
+  };
+  try {
+    const info = await next();
+    return {
+      info,
+      time: async (key, reps) => {
+        child.stdin.write(`${key} ${reps}\n`);
+        return (await next()).us;
+      },
+      close: () => child.stdin.end(),
+    };
+  } catch (e) {
+    child.kill();
+    throw e;
+  }
+}
+
+/**
+ * PyTorch on `threads` threads on the system's BLAS and on each installed BLAS folder, one live
+ * process per distinct library (a folder holding the library already seen is closed again).
+ * Failures become error rows.
+ */
+async function startPeers(ctx, threads, rows) {
+  const peers = [];
+  for (const dir of [undefined, ...BLAS_DIRS]) {
+    const env = dir === undefined ? {} : { LD_LIBRARY_PATH: [dir, process.env.LD_LIBRARY_PATH].filter(Boolean).join(":") };
+    const where = dir === undefined ? "" : ` on ${dir}`;
+    try {
+      ctx.log(`starting the PyTorch peer${where}, ${threads} thread(s)…`);
+      const p = await startTorch(env, threads);
+      const id = blasPeerId(p.info.blas);
+      if (peers.some((q) => q.id === id)) {
+        p.close();
+        continue;
+      }
+      const th = threads === 1 ? "1 thread" : `${threads} threads, wall clock`;
+      peers.push({ id, ...p, note: `PyTorch ${p.info.torch} float64, ${th}, BLAS ${p.info.blas}${dir === undefined ? "" : ` (LD_LIBRARY_PATH=${dir})`}` });
+    } catch (e) {
+      rows.push({ name: "mlp/pytorch", unit: "error", value: NaN, note: `PyTorch peer${where} failed: ${String(e.message).split("\n")[0]}` });
+    }
+  }
+  return peers;
+}
+
+/** Median, smallest and largest of the per-round figures: a row's value and its spread. */
+export function summarise(xs) {
+  return { median: median(xs), spread: { min: Math.min(...xs), max: Math.max(...xs), rounds: xs.length } };
+}
+
+/** The warning for wall-clock figures on `threads` threads, or undefined when the load leaves room. */
+export function loadWarning(loads, cores, threads) {
+  const high = Math.max(...loads);
+  if (threads < 2 || high <= cores) return undefined;
+  return `WARNING: load average ${high.toFixed(2)} exceeds the ${cores} cores: a ${threads}-thread wall-clock figure is not credible (threads wait for a core)`;
+}
+
+/**
+ * Times ours and every peer in alternating rounds (each peer, then ours), so a change in the
+ * machine's load moves both sides of a round alike, and turns them into rows: ours, each peer and
+ * each ratio as the median over the rounds with the min–max spread, the ratio taken within each
+ * round (peer ÷ ours of the same round). Also a `<name>/load` row: the 1-minute load average at
+ * the start and the end of the rounds. A peer that fails mid-way becomes an error row.
+ */
+async function interleaved(ctx, { name, key, rounds, oursUs, peerReps, peers, threads, flops }) {
+  const cores = os.availableParallelism();
+  const loads = [os.loadavg()[0]];
+  const ours = [];
+  const times = peers.map(() => []);
+  const failed = peers.map(() => undefined);
+  for (let r = 0; r < rounds; r++) {
+    ctx.log(`${name}: round ${r + 1} of ${rounds}`);
+    for (const [i, p] of peers.entries()) {
+      if (failed[i] !== undefined) continue;
+      try {
+        times[i].push(await p.time(key, peerReps));
+      } catch (e) {
+        failed[i] = String(e.message).split("\n")[0];
+      }
+    }
+    ours.push(oursUs());
+  }
+  loads.push(os.loadavg()[0]);
+  const o = summarise(ours);
+  const gf = (us) => (flops ? `, ${(flops / us / 1e3).toFixed(1)} GFLOP/s` : "");
+  const peerRows = [];
+  for (const [i, p] of peers.entries()) {
+    if (failed[i] !== undefined) {
+      peerRows.push({ name: `${name}/${p.id}`, unit: "error", value: NaN, note: `PyTorch peer failed: ${failed[i]}` });
+      continue;
+    }
+    const t = summarise(times[i]);
+    const ratio = summarise(times[i].map((us, r) => us / ours[r]));
+    peerRows.push({ name: `${name}/${p.id}`, unit: "µs/step", value: t.median, spread: t.spread, note: p.note + gf(t.median) });
+    peerRows.push({ name: `${name}/ratio-vs-${p.id}`, unit: "×", value: ratio.median, spread: ratio.spread, note: `median of the ${rounds} rounds' ratios${loadWarning(loads, cores, threads) ? " · load too high, see the load row" : ""}` });
+  }
+  const warning = loadWarning(loads, cores, threads);
+  if (warning) ctx.log(`${name}: ${warning}`);
+  const load = { name: `${name}/load`, unit: "load avg", value: Math.max(...loads), note: [`1-min load average ${loads[0].toFixed(2)} at the start, ${loads[1].toFixed(2)} at the end of the rounds; ${cores} cores`, warning].filter(Boolean).join(" · ") };
+  return { ours: o, peerRows: [...peerRows, load] };
 }
 
 /** Debian's two BLAS folders (each holds a libblas.so.3), and BPL_TORCH_BLAS_DIR. */
@@ -180,45 +290,31 @@ export default async function mlpBench(ctx = { quick: false, wants: () => true, 
   const rows = [];
   const keys = Object.keys(WORK).filter((key) => ctx.wants(WORK[key].name) || (key === "mnist" && ctx.wants("mlp-backward-forward-ratio")));
   const fmt = (w) => `float64, ${w.sizes.join("-")}, batch ${w.batch}`;
+  // Ours and PyTorch alternate in ROUNDS rounds; each round times half the repetitions of a figure.
+  const rounds = ctx.quick ? 3 : 5;
+  const roundReps = (n, min) => ctx.reps(Math.ceil(n / 2), min);
 
-  // PyTorch first (a separate process), so its figures come from the same quiet moment as ours:
-  // on the system's BLAS, then on each installed BLAS folder, one peer per distinct library.
-  const peers = [];
-  const peers2 = [];
   const can = torchImportable();
-  if (can === true) {
-    for (const dir of [undefined, ...BLAS_DIRS]) {
-      const env = dir === undefined ? {} : { LD_LIBRARY_PATH: [dir, process.env.LD_LIBRARY_PATH].filter(Boolean).join(":") };
-      try {
-        ctx.log(`PyTorch peer${dir === undefined ? "" : ` on ${dir}`}…`);
-        const t = torchPeer(ctx, keys, env);
-        const id = blasPeerId(t.blas);
-        if (peers.some((p) => p.id === id)) continue;
-        peers.push({ id, data: t, note: `PyTorch ${t.torch} float64, 1 thread, BLAS ${t.blas}${dir === undefined ? "" : ` (LD_LIBRARY_PATH=${dir})`}` });
-        if (keys.includes("mnist")) {
-          const t2 = torchPeer(ctx, ["mnist"], env, 2);
-          peers2.push({ id, data: t2, note: `PyTorch ${t2.torch} float64, 2 threads, BLAS ${t2.blas}, wall clock` });
-        }
-      } catch (e) {
-        rows.push({ name: "mlp/pytorch", unit: "error", value: NaN, note: `PyTorch peer${dir === undefined ? "" : ` on ${dir}`} failed: ${String(e.message).split("\n")[0]}` });
-      }
-    }
-  } else {
-    rows.push({ name: "mlp/pytorch", unit: "skipped", value: NaN, note: `PyTorch peer skipped: ${can}` });
-  }
+  if (can !== true) rows.push({ name: "mlp/pytorch", unit: "skipped", value: NaN, note: `PyTorch peer skipped: ${can}` });
+  const peers = can === true ? await startPeers(ctx, 1, rows) : [];
 
   // Every figure but the two-thread rows is of one thread: products are not split.
   const threadsBefore = product.setProductThreads(1);
   try {
     for (const key of keys) {
       const w = WORK[key];
-      ctx.log(`${w.name}: ours…`);
-      const o = ourStep(lib, w);
-      const stepUs = timeUs(o.step, ctx.reps(w.reps, 5));
-      rows.push({ name: w.name, unit: "µs/step", value: stepUs, note: `${fmt(w)}, 1 thread, kernel ${kernelName()}` });
-      rows.push({ name: `${w.name}/samples-per-s`, unit: "samples/s", value: (w.batch / stepUs) * 1e6 });
       const flops = 2 * stepMacs(w.sizes, w.batch);
+      const o = ourStep(lib, w);
+      const { ours, peerRows } = await interleaved(ctx, {
+        name: w.name, key, rounds, peers, threads: 1, flops: key === "mnist" ? flops : undefined,
+        oursUs: () => timeUs(o.step, roundReps(w.reps, 5)),
+        peerReps: roundReps(w.reps, key === "small" ? 10 : 5),
+      });
+      const stepUs = ours.median;
+      rows.push({ name: w.name, unit: "µs/step", value: stepUs, spread: ours.spread, note: `${fmt(w)}, 1 thread, kernel ${kernelName()}, CPU time, median of ${rounds} rounds` });
+      rows.push({ name: `${w.name}/samples-per-s`, unit: "samples/s", value: (w.batch / stepUs) * 1e6 });
       if (key === "mnist") rows.push({ name: `${w.name}/gflops`, unit: "GFLOP/s", value: flops / stepUs / 1e3, note: `${(flops / 1e6).toFixed(1)} MFLOP per step` });
+      rows.push(...peerRows);
       const kernels = product.availablePackedKernels();
       if (key === "mnist" && kernels.length > 1 && backend.gemmBackend() === "wasm") {
         const prevKernel = product.usePackedKernel(kernels[kernels.length - 1]);
@@ -251,36 +347,38 @@ export default async function mlpBench(ctx = { quick: false, wants: () => true, 
       } catch (e) {
         rows.push({ name: `${w.name}/tfjs`, unit: "error", value: NaN, note: `TensorFlow.js peer failed: ${String(e.message).split("\n")[0]}` });
       }
-      for (const p of peers) {
-        const gf = key === "mnist" ? `, ${((2 * stepMacs(w.sizes, w.batch)) / p.data[key] / 1e3).toFixed(1)} GFLOP/s` : "";
-        rows.push({ name: `${w.name}/${p.id}`, unit: "µs/step", value: p.data[key], note: p.note + gf });
-        rows.push({ name: `${w.name}/ratio-vs-${p.id}`, unit: "×", value: p.data[key] / stepUs });
-      }
     }
   } finally {
     product.setProductThreads(threadsBefore);
+    for (const p of peers) p.close();
   }
 
   // The larger step on two threads each, by the wall clock (CPU time would add the threads up).
   if (keys.includes("mnist")) {
     const w = WORK.mnist;
-    product.setProductThreads(2);
-    const o = ourStep(lib, w);
-    // Helper threads start asynchronously; step until one has taken a share (bounded).
-    const split0 = product.productsSplit();
-    for (let i = 0; i < 500 && product.productsSplit() === split0; i++) {
-      o.step();
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    const split = product.productsSplit() > split0;
-    const us2 = timeUs(o.step, ctx.reps(w.reps, 5), 300, wallUs);
-    product.setProductThreads(threadsBefore);
-    const flops = 2 * stepMacs(w.sizes, w.batch);
     const name = `${w.name}-2threads`;
-    rows.push({ name, unit: "µs/step", value: us2, note: `${fmt(w)}, ${split ? "2 threads" : "1 thread (no helper thread started)"}, kernel ${kernelName()}, wall clock, ${(flops / us2 / 1e3).toFixed(1)} GFLOP/s` });
-    for (const p of peers2) {
-      rows.push({ name: `${name}/${p.id}`, unit: "µs/step", value: p.data.mnist, note: `${p.note}, ${(flops / p.data.mnist / 1e3).toFixed(1)} GFLOP/s` });
-      rows.push({ name: `${name}/ratio-vs-${p.id}`, unit: "×", value: p.data.mnist / us2 });
+    const peers2 = can === true ? await startPeers(ctx, 2, rows) : [];
+    product.setProductThreads(2);
+    try {
+      const o = ourStep(lib, w);
+      // Helper threads start asynchronously; step until one has taken a share (bounded).
+      const split0 = product.productsSplit();
+      for (let i = 0; i < 500 && product.productsSplit() === split0; i++) {
+        o.step();
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      const split = product.productsSplit() > split0;
+      const flops = 2 * stepMacs(w.sizes, w.batch);
+      const { ours, peerRows } = await interleaved(ctx, {
+        name, key: "mnist", rounds, peers: peers2, threads: 2, flops,
+        oursUs: () => timeUs(o.step, roundReps(w.reps, 5), 300, wallUs),
+        peerReps: roundReps(w.reps, 5),
+      });
+      rows.push({ name, unit: "µs/step", value: ours.median, spread: ours.spread, note: `${fmt(w)}, ${split ? "2 threads" : "1 thread (no helper thread started)"}, kernel ${kernelName()}, wall clock, median of ${rounds} rounds, ${(flops / ours.median / 1e3).toFixed(1)} GFLOP/s` });
+      rows.push(...peerRows);
+    } finally {
+      product.setProductThreads(threadsBefore);
+      for (const p of peers2) p.close();
     }
   }
   return rows;

@@ -2,7 +2,8 @@
 // The benchmark harness behind `npm run bench`.
 //
 // It imports every bench/*.bench.mjs. Each default-exports `async function (ctx)` that returns
-// rows `{ name, unit, value, note? }`. A peer's figure is the row `<workload>/<peer>` and its
+// rows `{ name, unit, value, spread?, note? }`; `spread: { min, max, rounds }` marks a value that
+// is the median of several rounds (the table prints it as "min–max ×rounds"). A peer's figure is the row `<workload>/<peer>` and its
 // comparison `<workload>/ratio-vs-<peer>`, whose value is (peer time) / (our time): above 1 we
 // are faster. The harness prints an aligned table, or with --json one JSON object per line and
 // nothing else on stdout (progress and anything a bench logs go to stderr).
@@ -66,27 +67,37 @@ export function ratioSentence(row) {
   return `ours is ${inv.toFixed(inv >= 100 ? 0 : 1)}× slower than ${peer}`;
 }
 
+/** A row's spread over rounds, "min–max ×rounds", or "" for a row measured once. */
+export function formatSpread(spread) {
+  return spread ? `${formatValue(spread.min)}–${formatValue(spread.max)} ×${spread.rounds}` : "";
+}
+
 function printTable(groups) {
   const all = groups.flatMap((g) => g.rows);
   const nameW = Math.max(8, ...all.map((r) => r.name.length));
   const valW = Math.max(8, ...all.map((r) => formatValue(r.value).length));
   const unitW = Math.max(4, ...all.map((r) => String(r.unit).length));
-  const line = (n, v, u, note) => `  ${n.padEnd(nameW)}  ${v.padStart(valW)}  ${u.padEnd(unitW)}  ${note}`.trimEnd();
+  // The min–max column appears only when some row was measured in rounds.
+  const spreadW = all.some((r) => r.spread) ? Math.max(15, ...all.map((r) => formatSpread(r.spread).length)) : 0;
+  const spreadCol = (s) => (spreadW ? `  ${s.padEnd(spreadW)}` : "");
+  const line = (n, v, u, s, note) => `  ${n.padEnd(nameW)}  ${v.padStart(valW)}  ${u.padEnd(unitW)}${spreadCol(s)}  ${note}`.trimEnd();
   for (const g of groups) {
     process.stdout.write(`\n${g.title}\n`);
-    process.stdout.write(`${line("name", "value", "unit", "note")}\n`);
-    process.stdout.write(`  ${"-".repeat(nameW + valW + unitW + 10)}\n`);
+    process.stdout.write(`${line("name", "value", "unit", "min–max ×rounds", "note")}\n`);
+    process.stdout.write(`  ${"-".repeat(nameW + valW + unitW + (spreadW ? spreadW + 2 : 0) + 10)}\n`);
     for (const r of g.rows) {
       const sentence = ratioSentence(r);
       const note = [sentence, r.note].filter(Boolean).join(" · ");
-      process.stdout.write(`${line(r.name, formatValue(r.value), String(r.unit), note)}\n`);
+      process.stdout.write(`${line(r.name, formatValue(r.value), String(r.unit), formatSpread(r.spread), note)}\n`);
     }
   }
   process.stdout.write("\n");
 }
 
 function validRow(r) {
-  return r !== null && typeof r === "object" && typeof r.name === "string" && typeof r.unit === "string" && typeof r.value === "number";
+  if (r === null || typeof r !== "object" || typeof r.name !== "string" || typeof r.unit !== "string" || typeof r.value !== "number") return false;
+  const s = r.spread;
+  return s === undefined || (typeof s === "object" && s !== null && ["min", "max", "rounds"].every((k) => typeof s[k] === "number"));
 }
 
 async function main() {
@@ -113,6 +124,7 @@ async function main() {
   }
   const emit = (row) => {
     const o = { name: row.name, unit: row.unit, value: Number.isFinite(row.value) ? row.value : null };
+    if (row.spread !== undefined) o.spread = { min: row.spread.min, max: row.spread.max, rounds: row.spread.rounds };
     if (row.note !== undefined) o.note = row.note;
     realWrite(`${JSON.stringify(o)}\n`);
   };
@@ -159,7 +171,7 @@ async function main() {
       const out = await mod.default(ctx);
       if (!Array.isArray(out)) throw new Error(`${f.file} returned ${typeof out}, not an array of rows`);
       const bad = out.find((r) => !validRow(r));
-      if (bad !== undefined) throw new Error(`${f.file} returned a malformed row ${JSON.stringify(bad)} (need name, unit, value)`);
+      if (bad !== undefined) throw new Error(`${f.file} returned a malformed row ${JSON.stringify(bad)} (need name, unit, value; spread, if any, with min, max, rounds)`);
       rows = rowSelected ? out.filter((r) => ctx.wants(r.name)) : out;
     } catch (e) {
       failed = true;

@@ -1,16 +1,20 @@
 """PyTorch peer for bench/mlp.bench.mjs: one float64 training step (forward, backward, SGD update)
-on one thread, for exactly the networks the JavaScript side times:
-  small  2-16-16-2    at batch 32,  relu hidden layers, linear logits, softmax cross-entropy (mean)
+for exactly the networks the JavaScript side times:
+  small  2-16-16-2      at batch 32,  relu hidden layers, linear logits, softmax cross-entropy (mean)
   mnist  784-256-128-10 at batch 128, same activations and loss
-with torch.optim.SGD(lr=0.01). Usage: torch_mlp.py REPS_SMALL REPS_MNIST [THREADS] (0 skips a
-workload: null; THREADS defaults to 1).
-Prints one JSON object: {"small": us_per_step, "mnist": us_per_step, "torch": version, "blas": lib,
-"threads": n, "clock": "cpu" | "wall"}.
-Each figure is the median over REPS samples; a sample times enough consecutive steps to last about
-a millisecond, so the timer's resolution does not matter for the small net. On one thread, like
-the JavaScript side, it measures the process's CPU time (time.process_time), which waiting for a
-core on a busy machine does not inflate; on more threads CPU time would add the threads up, so it
-measures the wall clock (time.perf_counter), as the JavaScript side then does too."""
+with torch.optim.SGD(lr=0.01).
+
+Usage: torch_mlp.py [THREADS]  (default 1). The process stays alive so the bench can time it in
+several rounds alternating with its own, without timing Python's start-up. It first prints one JSON
+line {"torch": version, "blas": lib, "threads": n, "clock": "cpu" | "wall"}, then answers each
+line "WORKLOAD REPS" on stdin (e.g. "mnist 20") with {"us": median µs per step}; it ends at EOF.
+
+Each figure is the median over REPS samples after a 0.3 s warm-up; a sample times enough
+consecutive steps to last about a millisecond, so the timer's resolution does not matter for the
+small net. On one thread, like the JavaScript side, it measures the process's CPU time
+(time.process_time), which waiting for a core on a busy machine does not inflate; on more threads
+CPU time would add the threads up, so it measures the wall clock (time.perf_counter), as the
+JavaScript side then does too."""
 import json
 import sys
 import time
@@ -19,10 +23,12 @@ import torch
 
 from blas import blas_library
 
-THREADS = int(sys.argv[3]) if len(sys.argv) > 3 else 1
+THREADS = int(sys.argv[1]) if len(sys.argv) > 1 else 1
 CLOCK = time.process_time if THREADS == 1 else time.perf_counter
 torch.set_num_threads(THREADS)
 torch.set_default_dtype(torch.float64)
+
+SIZES = {"small": ([2, 16, 16, 2], 32), "mnist": ([784, 256, 128, 10], 128)}
 
 
 def make_step(sizes, batch):
@@ -66,14 +72,15 @@ def median_us(step, reps, warm_s=0.3):
     return samples[len(samples) // 2] * 1e6
 
 
+def reply(obj):
+    sys.stdout.write(json.dumps(obj) + "\n")
+    sys.stdout.flush()
 
-reps_small = int(sys.argv[1]) if len(sys.argv) > 1 else 200
-reps_mnist = int(sys.argv[2]) if len(sys.argv) > 2 else 30
-print(json.dumps({
-    "small": median_us(make_step([2, 16, 16, 2], 32), reps_small) if reps_small > 0 else None,
-    "mnist": median_us(make_step([784, 256, 128, 10], 128), reps_mnist) if reps_mnist > 0 else None,
-    "torch": torch.__version__,
-    "blas": blas_library(),
-    "threads": THREADS,
-    "clock": "cpu" if THREADS == 1 else "wall",
-}))
+
+reply({"torch": torch.__version__, "blas": blas_library(), "threads": THREADS, "clock": "cpu" if THREADS == 1 else "wall"})
+steps = {}
+for line in sys.stdin:
+    workload, reps = line.split()
+    if workload not in steps:
+        steps[workload] = make_step(*SIZES[workload])
+    reply({"us": median_us(steps[workload], int(reps))})
