@@ -8,6 +8,10 @@
 // times enough consecutive steps to last about a millisecond. Time is the process's CPU time, not
 // the wall clock: every contender runs on one thread, and on a machine shared with other jobs the
 // CPU time is what the step costs while the wall clock also counts waiting for a core.
+// The rows against PyTorch are measured in alternating rounds (each PyTorch peer, then ours, 5 times;
+// PyTorch's processes stay alive between rounds), and each ratio is taken within a round, so a
+// change in the machine's load moves both sides of a round alike; the rows carry the median
+// over the rounds and its min–max spread, and a `<workload>/load` row the load average around them.
 //
 // Rows: mlp-small-step (2-16-16-2, batch 32), mlp-mnist-step (784-256-128-10, batch 128), each
 // in µs per step with a samples-per-second row (and GFLOP/s for the larger net);
