@@ -65,11 +65,11 @@ export function loadExercises(target?: string): ExerciseModule {
   const graded = new Set(files.map((f) => path.basename(f)));
   // One program for all the files: syntax errors, JavaScript, and the type errors the grader would refuse.
   const compiled = compileSubmission(sources, { typeCheck: true });
-  const compiledJs = new Map([...compiled].flatMap(([name, out]) => (out.js === undefined ? [] : [[name, out.js] as [string, string]])));
+  const compiledJs = new Map([...compiled].flatMap(([name, out]) => (out.js === undefined ? [] : [[name, out.js]])));
   for (const { name } of sources.filter((s) => graded.has(s.name))) {
     const out = compiled.get(name)!;
     if (out.js === undefined) throw new Error(`${name} does not compile: ${describeDiagnostics(name, out.diagnostics)}`);
-    const module = { exports: {} as ExerciseModule };
+    const module = { exports: {} };
     const refuse = (id: string): never => {
       throw new Error(`${name}: exercise files may import only other exercise files, as "./07-mlp-backward" (found require("${id}"))`);
     };
@@ -77,7 +77,7 @@ export function loadExercises(target?: string): ExerciseModule {
     // the TypeScript line (see `whereThrown`)
     const tag = `${INLINE_TAG}${name}`;
     if (out.lines) compiledLines.set(tag, { name, lines: out.lines });
-    (vm.compileFunction(linkRelativeImports(out.js, compiledJs), ["exports", "require", "module"], { filename: tag }) as (...a: unknown[]) => void)(module.exports, refuse, module);
+    vm.compileFunction(linkRelativeImports(out.js, compiledJs), ["exports", "require", "module"], { filename: tag })(module.exports, refuse, module);
     Object.assign(merged, module.exports);
     if (out.types) {
       for (const exportName of Object.keys(module.exports)) {

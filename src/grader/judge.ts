@@ -67,7 +67,7 @@ export function readTensor(x: unknown, shape: GradShape, what: string): GradTens
     }
     return { shape, values };
   }
-  const [rows, cols] = shape as [number, number];
+  const [rows, cols] = shape;
   if (x.length !== rows) return bad();
   for (let i = 0; i < rows; i++) {
     const row = x[i];
@@ -146,7 +146,7 @@ export function fromJson(x: Json, shape?: GradShape): GradTensor {
     const cols = rows[0]!.length;
     return { shape: shape ?? [rows.length, cols], values: Float64Array.from(rows.flat()) };
   }
-  return { shape: shape ?? [x.length], values: Float64Array.from(x as number[]) };
+  return { shape: shape ?? [x.length], values: Float64Array.from(x) };
 }
 
 /** GradTensor → plain JSON (number, number[] or number[][]). */
