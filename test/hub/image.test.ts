@@ -90,7 +90,7 @@ describe.skipIf(skipReason !== null)("container image (deploy/Containerfile)", (
     expect(uid).toBe("1000");
     expect(name).toBe("jovyan");
     expect(debian).toMatch(/^12\./);
-    expect(node).toMatch(/^v20\./);
+    expect(node).toMatch(/^v24\./);
     expect(Number(notebooks)).toBe(readdirSync(join(root, "notebooks")).filter((f) => f.endsWith(".ipynb")).length);
     expect(out).not.toContain("has-solutions");
     expect(out).not.toContain("writable");
