@@ -209,6 +209,22 @@ function topLevelNames(source: string): Map<string, { exported: boolean; count: 
 }
 
 /**
+ * A notebook's cells are one module, so an import of another exercise file whose names the notebook
+ * defines itself (`import { mlpBackward } from "./07-mlp-backward"` above a pasted exercise 13, with
+ * exercise 07 in an earlier cell) names the notebook's own functions: it is blanked, keeping the line
+ * count, and `{ a as b }` becomes `const b = a;`. An import of a name no cell defines is left for the
+ * compiler to report.
+ */
+function resolveOwnImports(source: string, names: ReadonlyMap<string, unknown>): string {
+  return source.replace(/^import\s*\{([^}]*)\}\s*from\s*(["'])\.\/[^"'\n]+\2\s*;?/gm, (whole, list: string) => {
+    const parts = list.split(",").map((p) => p.trim()).filter((p) => p !== "").map((p) => /^(?:type\s+)?([A-Za-z_$][\w$]*)(?:\s+as\s+([A-Za-z_$][\w$]*))?$/.exec(p));
+    if (parts.some((m) => m === null || !names.has(m[1]!))) return whole;
+    const aliases = parts.filter((m) => m![2] !== undefined && m![2] !== m![1]).map((m) => `const ${m![2]} = ${m![1]};`).join(" ");
+    return aliases + whole.replace(/[^\n]/g, "");
+  });
+}
+
+/**
  * Notebook code cells → one module. Magics and shell escapes are dropped; a cell that does not
  * parse is skipped, as the kernel would fail to run it (its names count as undefined unless
  * another cell defines them); a name declared again in a later cell (tslab allows it: the later
@@ -267,7 +283,7 @@ export function notebookSubmission(text: string, displayName: string, student: s
   let module: string | null = null;
   const build = (): string => {
     if (module !== null) return module;
-    let body = source;
+    let body = resolveOwnImports(source, names);
     for (const [name, info] of names) {
       if (info.count > 1 && info.block) body = body.replace(new RegExp(`^(export\\s+)?(const|let)\\s+(${name.replace(/\$/g, "\\$")})\\b`, "gm"), "$1var $3");
     }

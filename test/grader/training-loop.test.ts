@@ -141,6 +141,33 @@ describe("the worked solution", () => {
       for (const v of verdicts(ex, (e13 as Record<string, Fn>)[ex.exportName]!, 1)) expect(v.feedback).toContain(`not implemented: ${id}`);
     }
   });
+  it("a notebook holding exercise 07 and exercise 13 with its import line: the import names the notebook's own mlpBackward", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "bpl-ex13-nb-"));
+    try {
+      const cell = (text: string) => ({ cell_type: "code", metadata: {}, outputs: [], execution_count: null, source: text.split(/(?<=\n)/) });
+      const s07 = readFileSync(path.join(REPO, "solutions", "07-mlp-backward.ts"), "utf8");
+      const s13 = readFileSync(path.join(REPO, "solutions", "13-training-loop.ts"), "utf8");
+      const ids = ["mlp-backward", "momentum-step", "minibatch-order", "initial-loss-check"].map(exerciseById);
+      const gradeNb = async (cells: string[]) => {
+        writeFileSync(path.join(dir, "answers.ipynb"), JSON.stringify({ cells: cells.map(cell), metadata: {}, nbformat: 4, nbformat_minor: 5 }));
+        const sub = await loadSubmission(path.join(dir, "answers.ipynb"), "nb");
+        try {
+          return await gradeSubmission(sub, ids);
+        } finally {
+          sub.dispose();
+        }
+      };
+      const both = await gradeNb([s07, s13]);
+      for (const e of both.exercises) expect(`${e.id} ${e.score}/${e.max}`).toBe(`${e.id} ${e.max}/${e.max}`);
+      // an alias works too; without exercise 07 in the notebook the import is left for the compiler to report
+      const aliased = await gradeNb([s07, s13.replace("import { mlpBackward } from", "import { mlpBackward as backward } from").replace(/mlpBackward\(/g, "backward(")]);
+      for (const e of aliased.exercises) expect(`${e.id} ${e.score}`).toBe(`${e.id} ${e.max}`);
+      const alone = await gradeNb([s13]);
+      expect(alone.exercises.find((e) => e.id === "momentum-step")!.cases[0]!.feedback).toContain("07-mlp-backward");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 300_000);
   it("graded in the sandbox, importing exercise 07 from the same folder: full marks; the stub: zero", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "bpl-ex13-"));
     try {
