@@ -16,6 +16,7 @@ import type { CaseVerdict, Exercise } from "../../src/grader/contract";
 import { exerciseById } from "../../src/grader/exercises";
 import { HELD_OUT_TARGET, referenceOrder, referenceStep, referenceTrain, spiralProblem } from "../../src/grader/exercises/13-training-loop";
 import { COURSE_SEED, gradeSubmission } from "../../src/grader/grade";
+import { verdictOf } from "../../src/grader/judge";
 import { loadSubmission } from "../../src/grader/submission";
 import * as s13 from "../../solutions/13-training-loop";
 import * as e13 from "../../exercises/13-training-loop";
@@ -25,11 +26,13 @@ type Fn = (...args: never[]) => unknown;
 const json = (x: unknown): unknown => JSON.parse(JSON.stringify(x));
 const verdicts = (ex: Exercise, fn: Fn, seed: number): (CaseVerdict & { name: string })[] =>
   ex.cases(seed).map((c) => {
+    let out: unknown;
     try {
-      return { name: c.name, ...ex.judge(c, json((fn as (...a: unknown[]) => unknown)(...structuredClone(c.args)))) };
+      out = json((fn as (...a: unknown[]) => unknown)(...structuredClone(c.args)));
     } catch (e) {
       return { name: c.name, score: 0, feedback: `threw ${(e as Error).message}` };
     }
+    return { name: c.name, ...verdictOf(ex, c, out) };
   });
 const REPO = path.join(__dirname, "..", "..");
 

@@ -469,13 +469,6 @@ function overfitCase(name: string, visible: boolean, rng: Rng, act: Act, C: numb
 
 // ---- the exercises -------------------------------------------------------------------------------
 const FILE = "13-training-loop.ts";
-const guard = (judge: (c: GradeCase, out: unknown) => CaseVerdict) => (c: GradeCase, out: unknown): CaseVerdict => {
-  try {
-    return judge(c, out);
-  } catch (e) {
-    return { score: 0, feedback: `the output could not be checked: ${(e as Error).message}` };
-  }
-};
 const fork = (seed: number, id: string): Rng => new Rng(seed).fork(id);
 
 /** Exercise 13's five parts, in the order the file poses them. */
@@ -499,7 +492,7 @@ export const TRAINING_LOOP_EXERCISES: Exercise[] = [
         stepCase("hidden 4", false, r, round(r.uniform(0.1, 0.5)), 3),
       ];
     },
-    judge: guard(judgeStep),
+    judge: judgeStep,
   },
   {
     id: "minibatch-order",
@@ -520,7 +513,7 @@ export const TRAINING_LOOP_EXERCISES: Exercise[] = [
         { name: "hidden 4", visible: false, args: [5 + r.int(20), 3, 3, 1 + r.int(1_000_000)] },
       ];
     },
-    judge: guard(judgeOrder),
+    judge: judgeOrder,
   },
   {
     id: "training-loop",
@@ -543,7 +536,7 @@ export const TRAINING_LOOP_EXERCISES: Exercise[] = [
         shortLoopCase("hidden 4", false, r, { hidden: ACTS[(ACTS.indexOf(first) + 2) % 3]!, momentum: 0.9, lambda: 0, partial: r.next() < 0.5 }),
       ];
     },
-    judge: guard(judgeLoop),
+    judge: judgeLoop,
   },
   {
     id: "initial-loss-check",
@@ -563,7 +556,7 @@ export const TRAINING_LOOP_EXERCISES: Exercise[] = [
         initialCase("hidden 4", false, r, ACTS[r.int(3)]!, 2 + r.int(9)),
       ];
     },
-    judge: guard(judgeInitial),
+    judge: judgeInitial,
   },
   {
     id: "overfit-small",
@@ -584,6 +577,6 @@ export const TRAINING_LOOP_EXERCISES: Exercise[] = [
         overfitCase("hidden 4", false, r, r.next() < 0.5 ? "relu" : "tanh", 2 + r.int(3)),
       ];
     },
-    judge: guard(judgeOverfit),
+    judge: judgeOverfit,
   },
 ];
