@@ -52,11 +52,14 @@ describe.concurrent("hostile corpus, each submission graded alone", { timeout: T
         const dir = mkdtempSync(path.join(os.tmpdir(), `bpl-cli-corpus-${c.name}-`));
         try {
           const out = path.join(dir, "report.json");
-          const { code } = await new Promise<{ code: number | null }>((resolve) => {
-            const child = spawn(process.execPath, [cli, "grade", materialise(c, path.join(dir, c.name)), "--json", out, "--case-limit", "1", "--time-limit", String(CORPUS_BUDGET_MS / 1000), ...CORPUS_EXERCISES.flatMap((e) => ["--exercise", e.id])], { stdio: "ignore" });
-            child.on("exit", (code) => resolve({ code }));
+          const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+            const child = spawn(process.execPath, [cli, "grade", materialise(c, path.join(dir, c.name)), "--json", out, "--case-limit", "1", "--time-limit", String(CORPUS_BUDGET_MS / 1000), ...CORPUS_EXERCISES.flatMap((e) => ["--exercise", e.id])], { stdio: ["ignore", "ignore", "pipe"] });
+            let stderr = "";
+            child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+            child.on("exit", (code) => resolve({ code, stderr }));
           });
-          expect(code, c.name).toBe(0);
+          // what the grader said, so that a failure here explains itself
+          expect(code, `${c.name}: ${stderr}`).toBe(0);
           checkReport(c, JSON.parse(readFileSync(out, "utf8")) as SubmissionReport);
           expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
         } finally {
@@ -79,11 +82,13 @@ describe.concurrent("hostile corpus, each submission graded alone", { timeout: T
         const dir = mkdtempSync(path.join(os.tmpdir(), `bpl-cli-zip-${c.name}-`));
         try {
           const out = path.join(dir, "report.json");
-          const code = await new Promise<number | null>((resolve) => {
-            const child = spawn(process.execPath, [cli, "grade", materialise(c, path.join(dir, c.name)), "--json", out, "--time-limit", "600", ...ids.flatMap((id) => ["--exercise", id])], { stdio: "ignore" });
-            child.on("exit", resolve);
+          const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+            const child = spawn(process.execPath, [cli, "grade", materialise(c, path.join(dir, c.name)), "--json", out, "--time-limit", "600", ...ids.flatMap((id) => ["--exercise", id])], { stdio: ["ignore", "ignore", "pipe"] });
+            let stderr = "";
+            child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+            child.on("exit", (code) => resolve({ code, stderr }));
           });
-          expect(code, c.name).toBe(0);
+          expect(code, `${c.name}: ${stderr}`).toBe(0);
           checkReport(c, JSON.parse(readFileSync(out, "utf8")) as SubmissionReport, ids);
         } finally {
           rmSync(dir, { recursive: true, force: true });

@@ -75,15 +75,15 @@ function threadTimes(pid: number | undefined): ThreadTimes | null {
 }
 
 /**
- * A case's clock may run, and a submission's budget may be spent, up to this many times over in
- * wall-clock time (and at least the minimums below); past that the machine, not the student, is to
- * blame (see `ExchangeClock`). On this project's 2-core machine at load 13 a child got a tenth of
- * a CPU: the minimums are what keeps such a machine from stopping the grading of a 1 s case.
+ * A submission's budget, and a child's start, may take up to this many times their time in
+ * wall-clock time (a submission at least `MIN_SUBMISSION_WALL_SLACK_MS` more); past that the
+ * machine, not the student, is to blame (see `ExchangeClock`). A single case has no safety net
+ * of its own: its time grows whenever the student process runs or sleeps, so only a machine that
+ * keeps it off the CPU can stretch it, and the submission's net bounds that. (On this project's
+ * 2-core machine, with the hostile corpus's eleven graders at once beside other jobs, a case's
+ * child got a tenth of a CPU and less: a net of ten times a 1 s case stopped whole runs.)
  */
 export const MAX_STARVATION_FACTOR = 10;
-
-/** The smallest wall-clock safety net for one load or call. */
-export const MIN_EXCHANGE_WALL_MS = 60_000;
 
 /** The smallest wall-clock safety net for a whole submission, on top of its budget. */
 export const MIN_SUBMISSION_WALL_SLACK_MS = 600_000;
@@ -190,7 +190,11 @@ type Reply =
 /** How often an exchange looks at the child's memory (and at the grader's own event loop), ms. */
 const WATCH_MS = 50;
 
-/** How long a child may take to start and answer the grader's hello before the grader gives up on itself. */
+/**
+ * How long a child may take to start and answer the grader's hello before the grader gives up on
+ * itself: this much of the child's own time (counted as `ExchangeClock` counts it), or
+ * `MAX_STARVATION_FACTOR` times as much wall-clock time.
+ */
 export const START_TIMEOUT_MS = 60_000;
 
 /** The fix to print when the sandbox's Node cannot start a child. */
@@ -380,17 +384,14 @@ export class SandboxProcess {
 
   /**
    * Send one message and wait for the reply it asks for, a death, or the deadline: `timeoutMs` of
-   * the student's time (see `ExchangeClock`), within a wall-clock safety net of
-   * `MAX_STARVATION_FACTOR` times `fullLimitMs` (the whole limit of a load or a case, even when
-   * the submission's budget cuts `timeoutMs` short; at least `MIN_EXCHANGE_WALL_MS`) and what is
-   * left of the submission's. The time used is charged to the submission's budget however the
-   * exchange ends.
+   * the student's time (see `ExchangeClock`), within what is left of the submission's wall-clock
+   * safety net. The time used is charged to the submission's budget however the exchange ends.
    */
-  private exchange(msg: ParentMessage, want: (m: ChildMessage) => boolean, timeoutMs: number, fullLimitMs: number): Promise<Reply> {
+  private exchange(msg: ParentMessage, want: (m: ChildMessage) => boolean, timeoutMs: number): Promise<Reply> {
     const child = this.child ?? this.spawn();
     this.peakMb = 0;
     this.baseMb = residentMb(child.pid ?? -1) ?? 0;
-    const wallLimitMs = Math.min(Math.max(fullLimitMs * MAX_STARVATION_FACTOR, MIN_EXCHANGE_WALL_MS), this.time.wallLeftMs);
+    const wallLimitMs = this.time.wallLeftMs;
     return new Promise((resolve) => {
       let settled = false;
       let timer: NodeJS.Timeout | undefined;
@@ -434,21 +435,32 @@ export class SandboxProcess {
         };
         timer = setTimeout(check, Math.max(1, Math.min(timeoutMs, wallLimitMs)));
       };
+      // Starting is timed the same way: a child that hangs uses its own time, one that is only
+      // kept waiting by a busy machine does not (up to the factor in wall-clock time).
+      let startClock: ExchangeClock | null = null;
       if (this.started) arm();
       else {
         this.onStarted = arm;
-        startTimer = setTimeout(() => {
-          if (settled || exited) return;
+        const sc = new ExchangeClock(child.pid);
+        startClock = sc;
+        const checkStart = (): void => {
+          if (settled || exited || this.started) return;
+          const used = sc.usedMs();
+          if (used < START_TIMEOUT_MS && sc.wallMs < START_TIMEOUT_MS * MAX_STARVATION_FACTOR) {
+            startTimer = setTimeout(checkStart, Math.max(20, START_TIMEOUT_MS - used));
+            return;
+          }
           this.kill();
-          finish({ type: "broken", why: `the student process did not start within ${fmtSeconds(START_TIMEOUT_MS)}` });
-        }, START_TIMEOUT_MS);
+          finish({ type: "broken", why: `the student process did not start within ${used < START_TIMEOUT_MS ? `${fmtSeconds(sc.wallMs)} of wall-clock time` : fmtSeconds(START_TIMEOUT_MS)}` });
+        };
+        startTimer = setTimeout(checkStart, START_TIMEOUT_MS);
       }
       // The heap limit does not cover buffers: watch the whole process's resident memory.
       // Its ticks also show when the grader's own event loop was held up (see ExchangeClock).
       let lastTick = Date.now();
       const watch = setInterval(() => {
         const now = Date.now();
-        if (now - lastTick > 2 * WATCH_MS) clock?.stalled(now - lastTick - WATCH_MS);
+        if (now - lastTick > 2 * WATCH_MS) (clock ?? startClock)?.stalled(now - lastTick - WATCH_MS);
         lastTick = now;
         const pid = child.pid;
         const mb = pid !== undefined ? residentMb(pid) : null;
@@ -498,16 +510,16 @@ export class SandboxProcess {
 
   /** Load a compiled file under `key`; the outcome says what it exports or why it failed. */
   async load(key: string, js: string, filename: string, timeoutMs: number, wanted: string[] = []): Promise<Reply> {
-    const r = await this.exchange({ type: "load", key, js, filename, wanted }, (m) => m.type === "loaded" && m.key === key, timeoutMs, this.limits.loadTimeoutMs);
+    const r = await this.exchange({ type: "load", key, js, filename, wanted }, (m) => m.type === "loaded" && m.key === key, timeoutMs);
     if (r.type === "loaded" && r.ok) this.loaded.set(key, { exports: r.exports, hasDefault: r.hasDefault });
     return r;
   }
 
   /** Call an export of a loaded file (through a driver when one is named). */
-  call(key: string, exportName: string, args: unknown[], timeoutMs: number, driver?: DriverName, fullLimitMs = timeoutMs): Promise<Reply> {
+  call(key: string, exportName: string, args: unknown[], timeoutMs: number, driver?: DriverName): Promise<Reply> {
     const id = this.nextId++;
     this.called.add(`${key}\u0000${exportName}`);
-    return this.exchange({ type: "call", id, key, exportName, args, ...(driver ? { driver } : {}) }, (m) => m.type === "result" && m.id === id, timeoutMs, fullLimitMs);
+    return this.exchange({ type: "call", id, key, exportName, args, ...(driver ? { driver } : {}) }, (m) => m.type === "result" && m.id === id, timeoutMs);
   }
 
   /**
@@ -666,7 +678,7 @@ export class SubmissionRunner {
       const alone = proc.holdsOnly(key, exportName);
       const limit = Math.min(caseLimitMs, left());
       if (limit <= 0) return { ok: false, kind: "timeout", error: "not run: the submission used up its total time", tampered: [], printed: 0 };
-      const r = await proc.call(key, exportName, args, limit, driver, caseLimitMs);
+      const r = await proc.call(key, exportName, args, limit, driver);
       if (r.type === "broken") throw new GraderFault(r.why, sandboxFix(sandboxNode()));
       if (r.type === "starved") throw starvationFault(`calling ${exportName}, ${r.why}`);
       const timeLeft = left() > Math.min(caseLimitMs, this.limits.loadTimeoutMs) / 4;
