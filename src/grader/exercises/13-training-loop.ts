@@ -16,7 +16,7 @@ import { Rng } from "../../engine/random";
 import { spirals } from "../../engine/datasets";
 import { Matrix } from "../../nn/matrix";
 import type { CaseVerdict, Exercise, GradeCase, Json } from "../contract";
-import { ACTIVATIONS, type Act } from "./activations";
+import { ACTIVATIONS, accuracyOf, forwardLayers, type Act } from "./activations";
 
 type Rows = number[][];
 /** A network in exercise 07's layout: W[l−1] is W^l (d_l × d_(l−1), rows), b[l−1] is b^l. */
@@ -99,17 +99,6 @@ export function referenceStep(params: Net, velocity: Net, grads: { dW: Rows[]; d
 }
 
 // ---- the trusted loop ----------------------------------------------------------------------------
-/** Output scores a^L (linear output) of the columns of X. */
-function forwardAll(net: { W: Matrix[]; b: Matrix[] }, X: Matrix, act: Act): { zs: Matrix[]; as: Matrix[] } {
-  const zs: Matrix[] = [], as: Matrix[] = [X];
-  net.W.forEach((W, l) => {
-    const z = W.matmul(as[l]!).addColumn(net.b[l]!);
-    zs.push(z);
-    as.push(l === net.W.length - 1 ? z : z.map((v) => ACTIVATIONS[act].f(v)));
-  });
-  return { zs, as };
-}
-
 /** Mean softmax cross-entropy of the scores Z (C × M) against the labels, by log-sum-exp, and softmax(Z). */
 function softmaxLoss(Z: Matrix, labels: number[]): { loss: number; P: Matrix } {
   const P = Matrix.zeros(Z.rows, Z.cols);
@@ -135,7 +124,7 @@ type LoopSlip = "right" | "plain-sgd" | "momentum-ascent" | "gradient-summed" | 
  */
 function batchCost(net: Net, X: Matrix, labels: number[], o: LoopOptions, slip: LoopSlip): { loss: number; grads: { dW: Rows[]; db: number[][] } } {
   const m = toMatrices(net);
-  const { zs, as } = forwardAll(m, X, o.hidden);
+  const { zs, as } = forwardLayers(m, X, o.hidden);
   const L = m.W.length;
   const { loss, P } = softmaxLoss(as[L]!, labels);
   const M = X.cols;
@@ -238,11 +227,11 @@ function readNet(o: Record<string, unknown>, like: Net, what: string): Net | str
 const closeTo = (a: number[], b: number[], abs: number, rel: number): boolean => a.length === b.length && a.every((x, i) => Math.abs(x - b[i]!) <= abs + rel * Math.abs(b[i]!));
 const sizesOf = (sizes: number[]): Net => ({ W: sizes.slice(1).map((d, l) => Array.from({ length: d }, () => new Array<number>(sizes[l]!).fill(0))), b: sizes.slice(1).map((d) => new Array<number>(d).fill(0)) });
 const accuracy = (net: Net, data: Data, act: Act): number => {
-  const { as } = forwardAll(toMatrices(net), Matrix.from(data.X), act);
-  return as[as.length - 1]!.argmaxCols().filter((c, j) => c === data.labels[j]).length / data.labels.length;
+  const { as } = forwardLayers(toMatrices(net), Matrix.from(data.X), act);
+  return accuracyOf(as[as.length - 1]!, data.labels);
 };
 const meanLoss = (net: Net, data: Data, act: Act): number => {
-  const { as } = forwardAll(toMatrices(net), Matrix.from(data.X), act);
+  const { as } = forwardLayers(toMatrices(net), Matrix.from(data.X), act);
   return softmaxLoss(as[as.length - 1]!, data.labels).loss;
 };
 const pct = (x: number): string => `${(100 * x).toFixed(1)} %`;

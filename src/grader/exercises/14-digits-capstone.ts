@@ -12,7 +12,7 @@ import { Rng } from "../../engine/random";
 import { digits, DIGIT_CLASSES, DIGIT_PIXELS, type DigitsSplit } from "../../nn/digits";
 import { Matrix } from "../../nn/matrix";
 import type { CaseVerdict, Exercise, GradeCase } from "../contract";
-import { ACTIVATIONS, type Act } from "./activations";
+import { ACTIVATIONS, accuracyOf, forwardLayers, type Act } from "./activations";
 
 /** Training digits handed to the student per case, and held-out digits the grader keeps. */
 const TRAIN = 1000;
@@ -78,17 +78,8 @@ function readNetwork(out: unknown): Network | string {
 
 /** The trusted forward: the output scores a^L (10 × n) for the images in X's columns. */
 function scores(net: Network, X: Matrix): Matrix {
-  const f = ACTIVATIONS[net.hidden].f;
-  let a = X;
-  net.W.forEach((W, l) => {
-    const z = W.matmul(a).addColumn(net.b[l]!);
-    a = l === net.W.length - 1 ? z : z.map((v) => f(v));
-  });
-  return a;
-}
-
-function accuracyOf(out: Matrix, labels: number[]): number {
-  return out.argmaxCols().filter((p, j) => p === labels[j]).length / labels.length;
+  const { as } = forwardLayers(net, X, net.hidden);
+  return as[as.length - 1]!;
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
