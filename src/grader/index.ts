@@ -1,6 +1,11 @@
 /** Exercise contracts, inline checks and the isolating autograder. */
 export * from "./contract";
-export * from "./judge";
+// Named one by one: judge.ts also holds the grader's own plumbing (verdictOf), which stays internal.
+export {
+  ABS_TOL, REL_TOL, SIGN_ERROR, agrees, awayFromZero, defineExercise, describeShape, fdVjp, fromJson,
+  judgeGradients, matchesJson, plainData, randomMatrix, readTensor, shapeOf, toJson, worstRelError,
+  type ExerciseSpec, type GradShape, type GradTensor, type GradientSpec, type HiddenFamily, type Mistake,
+} from "./judge";
 export * from "./exercises";
 export * from "./inline";
 export { COURSE_SEED, DEFAULT_SUBMISSION_TIMEOUT_MS, gradeSubmission, type GradeOptions } from "./grade";

@@ -16,6 +16,12 @@ function getterOf(o: object, k: string): () => unknown {
   return get;
 }
 
+/**
+ * Written out, not inferred: TypeScript 5.9 would print the inferred type as the generic
+ * `Uint8Array<ArrayBufferLike>`, which tslab's TypeScript 5.0 cannot read in the emitted .d.ts.
+ */
+const taSubarray: (this: Uint8Array, begin?: number, end?: number) => Uint8Array = Uint8Array.prototype.subarray;
+
 /** Frozen: student code can reach this module's exports (the child freezes those too). */
 export const P = Object.freeze({
   define: Reflect.defineProperty,
@@ -41,7 +47,7 @@ export const P = Object.freeze({
   /** %TypedArray%.prototype.set and .subarray, read through Uint8Array.prototype (which has no own ones) */
   taSet: Uint8Array.prototype.set,
   Uint8Array: Uint8Array,
-  taSubarray: Uint8Array.prototype.subarray,
+  taSubarray,
   parse: JSON.parse,
   on: process.on.bind(process),
   exit: process.exit.bind(process),
