@@ -10,7 +10,7 @@ import { isGraderFault } from "./fault";
 import { importedFileName, linkRelativeImports } from "./link";
 import { cleanReport, fmtBytes, roundPoints, type CaseReport, type ExerciseReport, type SubmissionReport } from "./report";
 import { verdictOf } from "./judge";
-import { DEFAULT_LIMITS, SubmissionRunner, TimeBudget, starvationFault, type CallOutcome, type SandboxLimits } from "./sandbox/runner";
+import { DEFAULT_LIMITS, SubmissionRunner, TimeBudget, fmtSeconds, starvationFault, type CallOutcome, type SandboxLimits } from "./sandbox/runner";
 import type { Exercise, GradeCase } from "./contract";
 import type { JsLocation } from "./sandbox/protocol";
 import type { Missing, Submission, SubmissionSource } from "./submission";
@@ -201,9 +201,6 @@ export function caseLimitMs(ex: Exercise, limits: SandboxLimits): number {
   return ex.caseTimeoutMs === undefined ? limits.caseTimeoutMs : Math.round((ex.caseTimeoutMs * limits.caseTimeoutMs) / DEFAULT_LIMITS.caseTimeoutMs);
 }
 
-function fmtSeconds(ms: number): string {
-  return `${Math.round(ms / 100) / 10} s`;
-}
 
 /** A complete report for a submission that could not be graded at all: every case scores 0 and says why. */
 export function failedReport(student: string, exercises: readonly Exercise[], seed: number, why: string): SubmissionReport {

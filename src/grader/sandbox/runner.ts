@@ -168,7 +168,8 @@ export function starvationFault(what: string): GraderFault {
   );
 }
 
-function fmtSeconds(ms: number): string {
+/** A duration for feedback and fault messages ("3 s", "2.5 s"): one wording across the grader. */
+export function fmtSeconds(ms: number): string {
   const s = ms / 1000;
   return `${Number.isInteger(s) ? s : s.toFixed(1)} s`;
 }
