@@ -4,6 +4,7 @@
  * builds on the student's own backward pass; a correct one is assumed here).
  */
 import { mlpBackward } from "../../../solutions/07-mlp-backward";
+import { mulberry32 } from "../../../src/grader/exercises/13-training-loop";
 import { minibatchOrder as rightOrder, momentumStep as rightStep, train as rightTrain } from "../../../solutions/13-training-loop";
 
 type Act = "relu" | "tanh" | "sigmoid";
@@ -12,16 +13,8 @@ interface Grads { dW: number[][][]; db: number[][] }
 interface Options { hidden: Act; rate: number; momentum: number; batchSize: number; epochs: number; lambda: number }
 interface Data { X: number[][]; labels: number[] }
 
-function makeRng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The slips draw from the grader's own copy of the generator the stub hands students.
+const makeRng = mulberry32;
 const mapNet = (n: Net, f: (v: number, l: number, i: number, k: number) => number, fb: (v: number, l: number, i: number) => number): Net => ({
   W: n.W.map((W, l) => W.map((r, i) => r.map((v, k) => f(v, l, i, k)))),
   b: n.b.map((b, l) => b.map((v, i) => fb(v, l, i))),
