@@ -50,6 +50,18 @@ const WORK = {
 };
 const LR = 0.01;
 
+/**
+ * What the filter `wants` asks of this file: the one-thread workloads (keys of WORK), and whether the
+ * two-thread rows too. Those go by their own name, not by the one-thread MNIST-size workload's, so
+ * `npm run bench -- mlp-mnist-step-2threads` runs them alone (it used to run nothing).
+ */
+export function selectWork(wants) {
+  return {
+    keys: Object.keys(WORK).filter((key) => wants(WORK[key].name) || (key === "mnist" && wants("mlp-backward-forward-ratio"))),
+    twoThreads: wants(`${WORK.mnist.name}-2threads`),
+  };
+}
+
 /** Multiply-adds of one training step: forward W a per layer, backward dW per layer and δ for all but the first. */
 function stepMacs(sizes, batch) {
   let macs = 0;
@@ -292,7 +304,7 @@ export default async function mlpBench(ctx = { quick: false, wants: () => true, 
   const backend = require(path.join(root, "dist/nn/kernels/backend.js"));
   const kernelName = () => (backend.gemmBackend() === "js" ? "js" : product.packedKernel());
   const rows = [];
-  const keys = Object.keys(WORK).filter((key) => ctx.wants(WORK[key].name) || (key === "mnist" && ctx.wants("mlp-backward-forward-ratio")));
+  const { keys, twoThreads } = selectWork(ctx.wants);
   const fmt = (w) => `float64, ${w.sizes.join("-")}, batch ${w.batch}`;
   // Ours and PyTorch alternate in ROUNDS rounds; each round times half the repetitions of a figure.
   const rounds = ctx.quick ? 3 : 5;
@@ -300,7 +312,7 @@ export default async function mlpBench(ctx = { quick: false, wants: () => true, 
 
   const can = torchImportable();
   if (can !== true) rows.push({ name: "mlp/pytorch", unit: "skipped", value: NaN, note: `PyTorch peer skipped: ${can}` });
-  const peers = can === true ? await startPeers(ctx, 1, rows) : [];
+  const peers = can === true && keys.length > 0 ? await startPeers(ctx, 1, rows) : [];
 
   // Every figure but the two-thread rows is of one thread: products are not split.
   const threadsBefore = product.setProductThreads(1);
@@ -358,7 +370,7 @@ export default async function mlpBench(ctx = { quick: false, wants: () => true, 
   }
 
   // The larger step on two threads each, by the wall clock (CPU time would add the threads up).
-  if (keys.includes("mnist")) {
+  if (twoThreads) {
     const w = WORK.mnist;
     const name = `${w.name}-2threads`;
     const peers2 = can === true ? await startPeers(ctx, 2, rows) : [];

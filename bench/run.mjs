@@ -48,6 +48,15 @@ function benchFiles() {
 
 const matches = (filters, s) => filters.some((f) => s.includes(f));
 
+/**
+ * A bench's ctx.wants: every name when its file was selected by name, else the names that contain a
+ * filter. The harness keeps a row-selected bench's rows by the same test, so a bench must run a
+ * workload whenever wants(its row name) holds, whatever else it skips.
+ */
+export function wantsFor(filters, fileSelected) {
+  return (name) => fileSelected || matches(filters, name);
+}
+
 /** Formats a number for the table: 3–4 significant figures, thousands separated, no exponent. */
 export function formatValue(v) {
   if (v === null || v === undefined || Number.isNaN(v)) return "—";
@@ -157,7 +166,7 @@ async function main() {
       json: opts.json,
       filters: [...opts.filters],
       /** True when the workload `name` should run under the current filters. */
-      wants: (name) => fileSelected || matches(opts.filters, name),
+      wants: wantsFor(opts.filters, fileSelected),
       /** Repetitions: n normally, about a tenth (at least `min`) with --quick. */
       reps: (n, min = 3) => (opts.quick ? Math.max(min, Math.round(n / 10)) : n),
       /** Progress for humans; always on stderr. */
