@@ -37,6 +37,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { describeLoads, loadNow } from "./run.mjs";
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -239,7 +240,7 @@ export function loadWarning(loads, cores, threads) {
  */
 async function interleaved(ctx, { name, key, rounds, oursUs, peerReps, peers, threads, flops }) {
   const cores = os.availableParallelism();
-  const loads = [os.loadavg()[0]];
+  const loads = [loadNow()];
   const ours = [];
   const times = peers.map(() => []);
   const failed = peers.map(() => undefined);
@@ -255,7 +256,7 @@ async function interleaved(ctx, { name, key, rounds, oursUs, peerReps, peers, th
     }
     ours.push(oursUs());
   }
-  loads.push(os.loadavg()[0]);
+  loads.push(loadNow());
   const o = summarise(ours);
   const gf = (us) => (flops ? `, ${(flops / us / 1e3).toFixed(1)} GFLOP/s` : "");
   const peerRows = [];
@@ -271,7 +272,7 @@ async function interleaved(ctx, { name, key, rounds, oursUs, peerReps, peers, th
   }
   const warning = loadWarning(loads, cores, threads);
   if (warning) ctx.log(`${name}: ${warning}`);
-  const load = { name: `${name}/load`, unit: "load avg", value: Math.max(...loads), note: [`1-min load average ${loads[0].toFixed(2)} at the start, ${loads[1].toFixed(2)} at the end of the rounds; ${cores} cores`, warning].filter(Boolean).join(" · ") };
+  const load = { name: `${name}/load`, unit: "load avg", value: Math.max(...loads), note: [`${describeLoads(loads)} of the rounds; ${cores} cores`, warning].filter(Boolean).join(" · ") };
   return { ours: o, peerRows: [...peerRows, load] };
 }
 

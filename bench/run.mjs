@@ -57,6 +57,14 @@ export function wantsFor(filters, fileSelected) {
   return (name) => fileSelected || matches(filters, name);
 }
 
+/** The 1-minute load average now; read it before and after timed work, as one reading cannot tell whether the machine got busier meanwhile. */
+export const loadNow = () => os.loadavg()[0];
+
+/** Two readings of loadNow() for a row's note, the table's title or a record: "1-min load average 4.48 at the start, 5.10 at the end". */
+export function describeLoads([start, end]) {
+  return `1-min load average ${start.toFixed(2)} at the start, ${end.toFixed(2)} at the end`;
+}
+
 /** Formats a number for the table: 3–4 significant figures, thousands separated, no exponent. */
 export function formatValue(v) {
   if (v === null || v === undefined || Number.isNaN(v)) return "—";
@@ -141,6 +149,7 @@ async function main() {
   const groups = [];
   let failed = false;
   const started = Date.now();
+  const loadAtStart = loadNow();
   for (const f of files) {
     let mod;
     const fileSelected = opts.filters.length === 0 || matches(opts.filters, f.stem);
@@ -201,7 +210,7 @@ async function main() {
   }
   if (!opts.json) {
     const cpu = os.cpus()[0]?.model ?? "unknown cpu";
-    process.stdout.write(`Backprop Lab benchmarks${opts.quick ? " (quick)" : ""} — node ${process.version}, ${os.availableParallelism()} cores (${cpu}), load ${os.loadavg()[0].toFixed(2)}\n`);
+    process.stdout.write(`Backprop Lab benchmarks${opts.quick ? " (quick)" : ""} — node ${process.version}, ${os.availableParallelism()} cores (${cpu}), ${describeLoads([loadAtStart, loadNow()])}\n`);
     printTable(groups);
     process.stdout.write(`total ${((Date.now() - started) / 1000).toFixed(1)} s${failed ? " — some benches failed (see error rows)" : ""}\n`);
   }

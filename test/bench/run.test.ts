@@ -44,6 +44,7 @@ test("--json: one JSON object per line on stdout and nothing else; a throwing be
 
 test("the table spells out ratios both ways and keeps going after an error", () => {
   const r = run();
+  expect(r.out.split("\n").find((l) => l.startsWith("Backprop Lab benchmarks"))).toMatch(/load average \d+\.\d\d at the start, \d+\.\d\d at the end$/);
   expect(r.out).toContain("ours is 10.0× faster than peer");
   expect(r.out).toContain("min–max ×rounds");
   expect(r.out).toMatch(/alpha-step\/ratio-vs-peer\s+10\.0\s+×\s+8\.0–12\.5 ×5\s+ours is 10\.0× faster/);
