@@ -320,7 +320,12 @@ function distinct(ms: Mistake[]): Mistake[] {
   return ms.filter((m) => (seen.has(m.id) ? false : (seen.add(m.id), true)));
 }
 
-const isRecord = (w: Json): w is { [k: string]: Json } => w !== null && typeof w === "object" && !Array.isArray(w);
+/** Is `x` an object to read fields from (not null, not an array)? A Json value narrows to a Json record. */
+export function isRecord(x: Json): x is { [k: string]: Json };
+export function isRecord(x: unknown): x is Record<string, unknown>;
+export function isRecord(x: unknown): boolean {
+  return x !== null && typeof x === "object" && !Array.isArray(x);
+}
 
 /** One family of hidden cases: arguments of a fixed structure with values drawn from the generator. */
 export type HiddenFamily = (rng: Rng) => Json[];

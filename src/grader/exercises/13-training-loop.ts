@@ -15,15 +15,17 @@
 import { Rng } from "../../engine/random";
 import { spirals } from "../../engine/datasets";
 import { Matrix } from "../../nn/matrix";
-import type { CaseVerdict, Exercise, GradeCase, Json } from "../contract";
+import type { CaseVerdict, Exercise, GradeCase } from "../contract";
+import { isRecord } from "../judge";
 import { ACTIVATIONS, accuracyOf, forwardLayers, type Act } from "./activations";
 
 type Rows = number[][];
+// type aliases, not interfaces, so a network, a data set and the options are Json as they stand (case arguments)
 /** A network in exercise 07's layout: W[l−1] is W^l (d_l × d_(l−1), rows), b[l−1] is b^l. */
-export interface Net { W: Rows[]; b: number[][] }
+export type Net = { W: Rows[]; b: number[][] };
 /** The loop's hyper-parameters, as the student receives them. */
-export interface LoopOptions { hidden: Act; rate: number; momentum: number; batchSize: number; epochs: number; lambda: number }
-interface Data { X: Rows; labels: number[] }
+export type LoopOptions = { hidden: Act; rate: number; momentum: number; batchSize: number; epochs: number; lambda: number };
+type Data = { X: Rows; labels: number[] };
 
 // ---- the exercise's generator and shuffle --------------------------------------------------------
 /** mulberry32, the generator the stub gives the student: uniform numbers in [0, 1) from a seed. */
@@ -36,6 +38,11 @@ export function mulberry32(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** Swap two entries of an array in place. */
+function swap(xs: number[], i: number, k: number): void {
+  [xs[i], xs[k]] = [xs[k]!, xs[i]!];
 }
 
 type OrderSlip = "right" | "no-shuffle" | "same-every-epoch" | "restart-from-identity" | "drop-last" | "forward-fisher-yates";
@@ -53,12 +60,12 @@ export function referenceOrder(n: number, batchSize: number, epochs: number, see
     if (slip === "forward-fisher-yates") {
       for (let i = 0; i < n - 1; i++) {
         const k = i + Math.floor(rand() * (n - i));
-        [order[i], order[k]] = [order[k]!, order[i]!];
+        swap(order, i, k);
       }
     } else if (slip !== "no-shuffle") {
       for (let i = n - 1; i > 0; i--) {
         const k = Math.floor(rand() * (i + 1));
-        [order[i], order[k]] = [order[k]!, order[i]!];
+        swap(order, i, k);
       }
     }
     for (let s = 0; s < n; s += batchSize) if (slip !== "drop-last" || s + batchSize <= n) batches.push(order.slice(s, s + batchSize));
@@ -68,20 +75,10 @@ export function referenceOrder(n: number, batchSize: number, epochs: number, see
 
 // ---- the momentum step ---------------------------------------------------------------------------
 type StepSlip = "right" | "plain-sgd" | "other-sign-convention" | "rate-on-velocity" | "old-velocity";
-/** v ← μv − ηg, θ ← θ + v (the contract), or one of the slips, on one array of numbers. */
-function stepValues(theta: number[], v: number[], g: number[], rate: number, mu: number, slip: StepSlip): { theta: number[]; v: number[] } {
-  const nv = v.map((vi, i) => {
-    if (slip === "plain-sgd") return -rate * g[i]!;
-    if (slip === "other-sign-convention") return mu * vi + rate * g[i]!;
-    if (slip === "rate-on-velocity") return mu * vi + g[i]!;
-    return mu * vi - rate * g[i]!;
-  });
-  const nt = theta.map((t, i) => {
-    if (slip === "other-sign-convention") return t - nv[i]!;
-    if (slip === "rate-on-velocity") return t - rate * nv[i]!;
-    if (slip === "old-velocity") return t + v[i]!;
-    return t + nv[i]!;
-  });
+/** v ← μv − ηg, θ ← θ + v (the contract), or one of the slips, on one parameter θ with its velocity v and gradient g. */
+function stepValue(t: number, v: number, g: number, rate: number, mu: number, slip: StepSlip): { theta: number; v: number } {
+  const nv = slip === "plain-sgd" ? -rate * g : slip === "other-sign-convention" ? mu * v + rate * g : slip === "rate-on-velocity" ? mu * v + g : mu * v - rate * g;
+  const nt = slip === "other-sign-convention" ? t - nv : slip === "rate-on-velocity" ? t - rate * nv : slip === "old-velocity" ? t + v : t + nv;
   return { theta: nt, v: nv };
 }
 
@@ -89,13 +86,15 @@ function stepValues(theta: number[], v: number[], g: number[], rate: number, mu:
 const flat = (n: Net): number[] => [...n.W.flatMap((W) => W.flat()), ...n.b.flat()];
 function unflat(shape: Net, xs: number[]): Net {
   let k = 0;
-  return { W: shape.W.map((W) => W.map((r) => r.map(() => xs[k++]!))), b: shape.b.map((b) => b.map(() => xs[k++]!)) };
+  const next = (): number => xs[k++]!;
+  return { W: shape.W.map((W) => W.map((r) => r.map(next))), b: shape.b.map((b) => b.map(next)) };
 }
 
 /** The trusted momentum step (or a slip) on whole networks. */
 export function referenceStep(params: Net, velocity: Net, grads: { dW: Rows[]; db: number[][] }, rate: number, mu: number, slip: StepSlip = "right"): { params: Net; velocity: Net } {
-  const r = stepValues(flat(params), flat(velocity), flat({ W: grads.dW, b: grads.db }), rate, mu, slip);
-  return { params: unflat(params, r.theta), velocity: unflat(params, r.v) };
+  const v = flat(velocity), g = flat({ W: grads.dW, b: grads.db });
+  const r = flat(params).map((t, i) => stepValue(t, v[i]!, g[i]!, rate, mu, slip));
+  return { params: unflat(params, r.map((p) => p.theta)), velocity: unflat(params, r.map((p) => p.v)) };
 }
 
 // ---- the trusted loop ----------------------------------------------------------------------------
@@ -126,10 +125,11 @@ function batchCost(net: Net, X: Matrix, labels: number[], o: LoopOptions, slip: 
   const m = toMatrices(net);
   const { zs, as } = forwardLayers(m, X, o.hidden);
   const L = m.W.length;
-  const { loss, P } = softmaxLoss(as[L]!, labels);
+  const scores = as[L]!;
+  const { loss, P } = softmaxLoss(scores, labels);
   const M = X.cols;
   const scale = slip === "gradient-summed" ? 1 : 1 / M;
-  let delta = (slip === "squared-error-gradient" ? as[L]! : P).map((v, c, j) => (v - (labels[j] === c ? 1 : 0)) * scale);
+  let delta = (slip === "squared-error-gradient" ? scores : P).map((v, c, j) => (v - (labels[j] === c ? 1 : 0)) * scale);
   const dW: Rows[] = [], db: number[][] = [];
   for (let l = L - 1; l >= 0; l--) {
     dW[l] = delta.matmul(as[l]!.T()).add(m.W[l]!.scale(o.lambda)).toArray();
@@ -178,12 +178,14 @@ export function spiralProblem(seed: number): { train: Data; test: Data } {
 }
 
 const round = (v: number): number => Math.round(v * 1e6) / 1e6;
+/** The [d_l, d_(l−1)] shape of every W^l of a network with layer sizes [d_0, …, d_L]. */
+const weightShapes = (sizes: number[]): [number, number][] => sizes.slice(1).map((d, l) => [d, sizes[l]!]);
 /** A network with He-scaled weights for the hidden layers and small output weights; biases 0. */
 function initialNet(rng: Rng, sizes: number[]): Net {
   return {
-    W: sizes.slice(1).map((d, l) => {
-      const std = l === sizes.length - 2 ? 0.1 / Math.sqrt(sizes[l]!) : Math.sqrt(2 / sizes[l]!);
-      return Array.from({ length: d }, () => Array.from({ length: sizes[l]! }, () => round(rng.normal(0, std))));
+    W: weightShapes(sizes).map(([d, fanIn], l) => {
+      const std = l === sizes.length - 2 ? 0.1 / Math.sqrt(fanIn) : Math.sqrt(2 / fanIn);
+      return Array.from({ length: d }, () => Array.from({ length: fanIn }, () => round(rng.normal(0, std))));
     }),
     b: sizes.slice(1).map((d) => Array.from({ length: d }, () => 0)),
   };
@@ -198,7 +200,7 @@ const ACTS: Act[] = ["relu", "tanh", "sigmoid"];
 function spiralCase(name: string, visible: boolean, seed: number, hidden: Act): GradeCase {
   const { train } = spiralProblem(seed);
   const net = initialNet(new Rng(seed).fork("training-loop/init"), [2, SPIRAL_HIDDEN, 3]);
-  return { name, visible, args: [net as unknown as Json, train as unknown as Json, { hidden, ...SPIRAL_OPTIONS }, seed] };
+  return { name, visible, args: [net, train, { hidden, ...SPIRAL_OPTIONS }, seed] };
 }
 /** A short replay on random data: options from the seed, the last batch partial or not. */
 function shortLoopCase(name: string, visible: boolean, rng: Rng, pick: { hidden: Act; momentum: number; lambda: number; partial: boolean; deep?: boolean }): GradeCase {
@@ -206,34 +208,34 @@ function shortLoopCase(name: string, visible: boolean, rng: Rng, pick: { hidden:
   const n = batchSize * (2 + rng.int(3)) + (pick.partial ? 1 + rng.int(batchSize - 1) : 0);
   const sizes = !(pick.deep ?? rng.next() < 0.5) ? [d0, 4 + rng.int(6), C] : [d0, 4 + rng.int(4), 3 + rng.int(4), C];
   const options: LoopOptions = { hidden: pick.hidden, rate: round(rng.uniform(0.05, 0.3)), momentum: pick.momentum, batchSize, epochs: 2 + rng.int(3), lambda: pick.lambda };
-  return { name, visible, args: [initialNet(rng, sizes) as unknown as Json, randomData(rng, d0, n, C) as unknown as Json, options as unknown as Json, 1 + rng.int(1_000_000)] };
+  return { name, visible, args: [initialNet(rng, sizes), randomData(rng, d0, n, C), options, 1 + rng.int(1_000_000)] };
 }
 
 // ---- judging helpers -----------------------------------------------------------------------------
 const isNumbers = (v: unknown, n?: number): v is number[] => Array.isArray(v) && (n === undefined || v.length === n) && v.every((x) => typeof x === "number");
 const isRows = (v: unknown, r: number, c: number): v is Rows => Array.isArray(v) && v.length === r && v.every((row) => isNumbers(row, c));
 /** The returned { W, b } if it has the layout of `like`, or what is wrong with it. */
-function readNet(o: Record<string, unknown>, like: Net, what: string): Net | string {
+function readNet(o: { W?: unknown; b?: unknown }, like: Net, what: string): Net | string {
   const { W, b } = o;
   if (!Array.isArray(W) || W.length !== like.W.length) return `${what}W: return ${like.W.length} weight matrices (W[l−1] is W^l)`;
   if (!Array.isArray(b) || b.length !== like.b.length) return `${what}b: return ${like.b.length} bias vectors`;
-  for (let l = 0; l < like.W.length; l++) {
-    const [r, c] = [like.W[l]!.length, like.W[l]![0]!.length];
-    if (!isRows(W[l], r, c)) return `${what}W[${l}]: return a ${r}×${c} matrix as an array of rows (d_${l + 1} × d_${l})`;
-    if (!isNumbers(b[l], r)) return `${what}b[${l}]: return ${r} numbers, a plain array`;
+  const net: Net = { W: [], b: [] };
+  for (const [l, w] of like.W.entries()) {
+    const [r, c] = [w.length, w[0]!.length];
+    const gotW: unknown = W[l], gotB: unknown = b[l];
+    if (!isRows(gotW, r, c)) return `${what}W[${l}]: return a ${r}×${c} matrix as an array of rows (d_${l + 1} × d_${l})`;
+    if (!isNumbers(gotB, r)) return `${what}b[${l}]: return ${r} numbers, a plain array`;
+    net.W.push(gotW);
+    net.b.push(gotB);
   }
-  return { W: W as Rows[], b: b as number[][] };
+  return net;
 }
-const closeTo = (a: number[], b: number[], abs: number, rel: number): boolean => a.length === b.length && a.every((x, i) => Math.abs(x - b[i]!) <= abs + rel * Math.abs(b[i]!));
-const sizesOf = (sizes: number[]): Net => ({ W: sizes.slice(1).map((d, l) => Array.from({ length: d }, () => new Array<number>(sizes[l]!).fill(0))), b: sizes.slice(1).map((d) => new Array<number>(d).fill(0)) });
-const accuracy = (net: Net, data: Data, act: Act): number => {
-  const { as } = forwardLayers(toMatrices(net), Matrix.from(data.X), act);
-  return accuracyOf(as[as.length - 1]!, data.labels);
-};
-const meanLoss = (net: Net, data: Data, act: Act): number => {
-  const { as } = forwardLayers(toMatrices(net), Matrix.from(data.X), act);
-  return softmaxLoss(as[as.length - 1]!, data.labels).loss;
-};
+const closeTo = (a: number[], b: number[], abs: number, rel: number): boolean => a.length === b.length && a.every((x, i) => { const y = b[i]!; return Math.abs(x - y) <= abs + rel * Math.abs(y); });
+const sizesOf = (sizes: number[]): Net => ({ W: weightShapes(sizes).map(([d, n]) => Array.from({ length: d }, () => new Array<number>(n).fill(0))), b: sizes.slice(1).map((d) => new Array<number>(d).fill(0)) });
+/** The network's output scores on the data (C × examples). */
+const scoresOf = (net: Net, data: Data, act: Act): Matrix => forwardLayers(toMatrices(net), Matrix.from(data.X), act).as[net.W.length]!;
+const accuracy = (net: Net, data: Data, act: Act): number => accuracyOf(scoresOf(net, data, act), data.labels);
+const meanLoss = (net: Net, data: Data, act: Act): number => softmaxLoss(scoresOf(net, data, act), data.labels).loss;
 const pct = (x: number): string => `${(100 * x).toFixed(1)} %`;
 /** Which of several slip models the evidence matches; a name only when exactly one does. */
 function single<T extends { id: string }>(models: T[], matches: (m: T) => boolean): T | undefined {
@@ -250,19 +252,21 @@ const STEP_SLIPS: { slip: StepSlip; id: string; feedback: string }[] = [
 ];
 
 function judgeStep(c: GradeCase, out: unknown): CaseVerdict {
-  const [params, velocity, grads, rate, mu] = c.args as unknown as [Net, Net, { dW: Rows[]; db: number[][] }, number, number];
-  if (out === null || typeof out !== "object" || Array.isArray(out)) return { score: 0, feedback: "return an object { params, velocity }, each { W, b }" };
-  const o = out as Record<string, unknown>;
-  const parts = ["params", "velocity"].map((k) => (o[k] !== null && typeof o[k] === "object" ? readNet(o[k] as Record<string, unknown>, params, `${k}.`) : `${k}: return { W, b } in exercise 07's layout`));
-  const bad = parts.filter((p): p is string => typeof p === "string");
-  if (bad.length > 0) return { score: 0, feedback: bad.join("; ") };
-  const [gotP, gotV] = parts.map((p) => flat(p as Net));
+  const [params, velocity, grads, rate, mu] = c.args as [Net, Net, { dW: Rows[]; db: number[][] }, number, number];
+  if (!isRecord(out)) return { score: 0, feedback: "return an object { params, velocity }, each { W, b }" };
+  const part = (k: "params" | "velocity"): Net | string => {
+    const x = out[k];
+    return x !== null && typeof x === "object" ? readNet(x, params, `${k}.`) : `${k}: return { W, b } in exercise 07's layout`;
+  };
+  const [p, v] = [part("params"), part("velocity")];
+  if (typeof p === "string" || typeof v === "string") return { score: 0, feedback: [p, v].filter((x) => typeof x === "string").join("; ") };
+  const [gotP, gotV] = [flat(p), flat(v)];
   const want = referenceStep(params, velocity, grads, rate, mu);
   const ok = (got: number[], w: Net): boolean => closeTo(got, flat(w), 1e-12, 1e-10);
-  const pOk = ok(gotP!, want.params), vOk = ok(gotV!, want.velocity);
+  const pOk = ok(gotP, want.params), vOk = ok(gotV, want.velocity);
   const score = (Number(pOk) + Number(vOk)) / 2;
   if (score === 1) return { score, feedback: "correct" };
-  const slip = single(STEP_SLIPS.map((s) => ({ ...s, r: referenceStep(params, velocity, grads, rate, mu, s.slip) })), (s) => ok(gotP!, s.r.params) && ok(gotV!, s.r.velocity) && !(ok(flat(s.r.params), want.params) && ok(flat(s.r.velocity), want.velocity)));
+  const slip = single(STEP_SLIPS.map((s) => ({ ...s, r: referenceStep(params, velocity, grads, rate, mu, s.slip) })), (s) => ok(gotP, s.r.params) && ok(gotV, s.r.velocity) && !(ok(flat(s.r.params), want.params) && ok(flat(s.r.velocity), want.velocity)));
   const notes = [...(pOk ? [] : ["params is wrong"]), ...(vOk ? [] : ["velocity is wrong"])];
   return { score, feedback: [...(slip ? [slip.feedback] : []), ...notes].join("; "), ...(slip ? { diagnosis: slip.id } : {}) };
 }
@@ -274,7 +278,7 @@ function stepCase(name: string, visible: boolean, rng: Rng, mu: number, layers: 
     return unflat(n, flat(n).map(() => round(rng.normal(0, 1))));
   };
   const g = rand();
-  return { name, visible, args: [rand() as unknown as Json, rand() as unknown as Json, { dW: g.W, db: g.b }, round(rng.uniform(0.01, 0.5)), mu] };
+  return { name, visible, args: [rand(), rand(), { dW: g.W, db: g.b }, round(rng.uniform(0.01, 0.5)), mu] };
 }
 
 // ---- minibatch-order -----------------------------------------------------------------------------
@@ -287,18 +291,18 @@ const ORDER_SLIPS: { slip: OrderSlip; id: string; feedback: string }[] = [
 ];
 
 function judgeOrder(c: GradeCase, out: unknown): CaseVerdict {
-  const [n, B, epochs, seed] = c.args as number[];
-  const want = referenceOrder(n!, B!, epochs!, seed!);
-  if (!Array.isArray(out) || !out.every((b) => isNumbers(b) && b.every(Number.isInteger))) return { score: 0, feedback: "return an array of batches, each an array of column indices" };
-  const got = out as number[][];
-  const same = (a: number[][], b: number[][]): boolean => a.length === b.length && a.every((x, i) => x.length === b[i]!.length && x.every((v, j) => v === b[i]![j]));
+  const [n, B, epochs, seed] = c.args as [number, number, number, number];
+  const want = referenceOrder(n, B, epochs, seed);
+  if (!Array.isArray(out) || !out.every((b): b is number[] => isNumbers(b) && b.every(Number.isInteger))) return { score: 0, feedback: "return an array of batches, each an array of column indices" };
+  const got = out;
+  const sameBatch = (x: number[] | undefined, y: number[]): boolean => x !== undefined && x.length === y.length && x.every((v, j) => v === y[j]);
+  const same = (a: number[][], b: number[][]): boolean => a.length === b.length && b.every((y, i) => sameBatch(a[i], y));
   if (same(got, want)) return { score: 1, feedback: "correct" };
-  const perEpoch = Math.ceil(n! / B!);
-  let right = 0;
-  for (let i = 0; i < Math.min(got.length, want.length); i++) if (same([got[i]!], [want[i]!])) right++;
+  const perEpoch = Math.ceil(n / B);
+  const right = want.filter((w, i) => sameBatch(got[i], w)).length;
   const score = Math.min(right, want.length - 1) / want.length;
   const slip = single(ORDER_SLIPS, (s) => {
-    const m = referenceOrder(n!, B!, epochs!, seed!, s.slip);
+    const m = referenceOrder(n, B, epochs, seed, s.slip);
     return !same(m, want) && same(got, m);
   });
   const shape = got.length !== want.length ? `; there should be ${want.length} batches (${epochs} epoch${epochs === 1 ? "" : "s"} of ${perEpoch})` : "";
@@ -328,15 +332,14 @@ const DIAGNOSIS_STEPS = 30;
 const lossTolerance = (t: number, want: number): number => (1e-10 + 1e-9 * Math.abs(want)) * (1 + t);
 
 function judgeLoop(c: GradeCase, out: unknown): CaseVerdict {
-  const [net, data, o, seed] = c.args as unknown as [Net, Data, LoopOptions, number];
-  if (out === null || typeof out !== "object" || Array.isArray(out)) return { score: 0, feedback: "return an object { W, b, losses }" };
-  const rec = out as Record<string, unknown>;
-  const got = readNet(rec, net, "");
+  const [net, data, o, seed] = c.args as [Net, Data, LoopOptions, number];
+  if (!isRecord(out)) return { score: 0, feedback: "return an object { W, b, losses }" };
+  const got = readNet(out, net, "");
   const want = referenceTrain(net, data, o, seed);
   const T = want.losses.length;
   if (typeof got === "string") return { score: 0, feedback: got };
-  if (!isNumbers(rec.losses)) return { score: 0, feedback: `losses: return one number per step (${T} steps: ${o.epochs} epochs of ${Math.ceil(data.labels.length / o.batchSize)} batches)` };
-  const losses = rec.losses;
+  if (!isNumbers(out.losses)) return { score: 0, feedback: `losses: return one number per step (${T} steps: ${o.epochs} epochs of ${Math.ceil(data.labels.length / o.batchSize)} batches)` };
+  const losses = out.losses;
   const agreeUntil = (ls: number[], ref: number[]): number => {
     let k = 0;
     while (k < ref.length && k < ls.length && Math.abs(ls[k]! - ref[k]!) <= lossTolerance(k, ref[k]!)) k++;
@@ -379,10 +382,9 @@ function judgeLoop(c: GradeCase, out: unknown): CaseVerdict {
 /** How close to ln C the initial loss must be (relative): small weights give scores near 0, so softmax is near uniform. */
 export const INITIAL_LOSS_TOLERANCE = 0.02;
 
-function judgeInitial(c: GradeCase, out: unknown): CaseVerdict {
-  const [sizes, act, data] = c.args as unknown as [number[], Act, Data];
-  if (out === null || typeof out !== "object" || Array.isArray(out)) return { score: 0, feedback: "return an object { W, b, loss, lnC }" };
-  const o = out as Record<string, unknown>;
+function judgeInitial(c: GradeCase, o: unknown): CaseVerdict {
+  const [sizes, act, data] = c.args as [number[], Act, Data];
+  if (!isRecord(o)) return { score: 0, feedback: "return an object { W, b, loss, lnC }" };
   const net = readNet(o, sizesOf(sizes), "");
   if (typeof net === "string") return { score: 0, feedback: net };
   if (typeof o.loss !== "number" || typeof o.lnC !== "number") return { score: 0, feedback: "loss and lnC: return two numbers" };
@@ -418,26 +420,26 @@ function judgeInitial(c: GradeCase, out: unknown): CaseVerdict {
 function initialCase(name: string, visible: boolean, rng: Rng, act: Act, C: number): GradeCase {
   const d0 = 2 + rng.int(8);
   const sizes = rng.next() < 0.5 ? [d0, 5 + rng.int(40), C] : [d0, 5 + rng.int(20), 5 + rng.int(20), C];
-  return { name, visible, args: [sizes, act, randomData(rng, d0, 20 + rng.int(80), C) as unknown as Json, 1 + rng.int(1_000_000)] };
+  return { name, visible, args: [sizes, act, randomData(rng, d0, 20 + rng.int(80), C), 1 + rng.int(1_000_000)] };
 }
 
 // ---- overfit-small -------------------------------------------------------------------------------
 const OVERFIT_EXAMPLES = 20;
-function judgeOverfit(c: GradeCase, out: unknown): CaseVerdict {
-  const [sizes, act, data] = c.args as unknown as [number[], Act, Data];
-  if (out === null || typeof out !== "object" || Array.isArray(out)) return { score: 0, feedback: "return an object { W, b, losses, accuracy }" };
-  const o = out as Record<string, unknown>;
+function judgeOverfit(c: GradeCase, o: unknown): CaseVerdict {
+  const [sizes, act, data] = c.args as [number[], Act, Data];
+  if (!isRecord(o)) return { score: 0, feedback: "return an object { W, b, losses, accuracy }" };
   const net = readNet(o, sizesOf(sizes), "");
   if (typeof net === "string") return { score: 0, feedback: net };
   if (!isNumbers(o.losses) || o.losses.length < 2) return { score: 0, feedback: "losses: return the loss of every step (at least two)" };
   if (typeof o.accuracy !== "number") return { score: 0, feedback: "accuracy: return a number between 0 and 1" };
   const acc = flat(net).every(Number.isFinite) ? accuracy(net, data, act) : 0;
   const ls = o.losses;
-  const fell = ls[ls.length - 1]! < ls[0]!;
+  const [first, last] = [ls[0]!, ls[ls.length - 1]!];
+  const fell = last < first;
   const all = acc === 1;
   const honest = Math.abs(o.accuracy - acc) < 1e-12;
   const score = (Number(all) * 2 + Number(fell) + Number(honest)) / 4;
-  const summary = `training accuracy ${pct(acc)} on the ${data.labels.length} examples, loss ${ls[0]!.toPrecision(3)} → ${ls[ls.length - 1]!.toPrecision(3)}`;
+  const summary = `training accuracy ${pct(acc)} on the ${data.labels.length} examples, loss ${first.toPrecision(3)} → ${last.toPrecision(3)}`;
   if (score === 1) return { score, feedback: summary };
   const notes = [summary];
   let diagnosis: string | undefined;
@@ -453,7 +455,7 @@ function judgeOverfit(c: GradeCase, out: unknown): CaseVerdict {
 }
 function overfitCase(name: string, visible: boolean, rng: Rng, act: Act, C: number): GradeCase {
   const d0 = 3 + rng.int(4);
-  return { name, visible, args: [[d0, 32, C], act, randomData(rng, d0, OVERFIT_EXAMPLES, C) as unknown as Json, 1 + rng.int(1_000_000)] };
+  return { name, visible, args: [[d0, 32, C], act, randomData(rng, d0, OVERFIT_EXAMPLES, C), 1 + rng.int(1_000_000)] };
 }
 
 // ---- the exercises -------------------------------------------------------------------------------
