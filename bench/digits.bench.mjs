@@ -16,19 +16,27 @@
 // PyTorch runs on the system's BLAS and on each installed BLAS folder (the mlp bench's BLAS_DIRS:
 // Debian's OpenBLAS and reference BLAS, and BPL_TORCH_BLAS_DIR), one peer per library it really
 // mapped (pytorch-refblas, pytorch-openblas).
+// With --record (ctx.record) the bench also writes its figures to notebooks/data/digits-epoch.json,
+// which notebook 11 reads for its PyTorch comparison (it cannot run Python). The file sits beside the
+// notebooks because a student's copy on the class hub, and the container image, hold notebooks/ and
+// exercises/ but not bench/.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { BLAS_DIRS, blasPeerId, cpuUs, torchImportable } from "./mlp.bench.mjs";
+import { loadNow } from "./run.mjs";
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 /** Workload names this file can produce, for `npm run bench -- <name>`. */
 export const workloads = ["digits-epoch", "digits-load"];
+
+/** Where --record writes the figures, relative to the repository. */
+export const RECORD_FILE = "notebooks/data/digits-epoch.json";
 
 const W = { sizes: [784, 256, 128, 10], batch: 128, lr: 0.05, momentum: 0.9, lambda: 5e-5, seed: 0, train: 8000, test: 2000 };
 
@@ -86,8 +94,28 @@ function torchRun(inputs, env) {
   return JSON.parse(out);
 }
 
+/**
+ * The figures of one run as notebook 11 reads them: when, on what, on how many digits, and the CPU
+ * seconds per epoch (median over the epochs, each epoch too) of ours and of each PyTorch peer.
+ */
+function record({ epochs, loads, kernel, o, oursS, peers }) {
+  const round = (x) => Number(x.toFixed(4));
+  return {
+    what: `npm run bench -- digits-epoch --record (bench/digits.bench.mjs): CPU seconds per epoch of minibatch training, ${W.sizes.join("-")}, batch ${W.batch}, momentum SGD, float64, one thread`,
+    recorded: new Date().toISOString(),
+    machine: { cpu: os.cpus()[0]?.model ?? "unknown cpu", cores: os.availableParallelism(), loadAverage: { start: round(loads[0]), end: round(loads[1]) } },
+    node: process.version,
+    trainingDigits: W.train,
+    testDigits: W.test,
+    epochs,
+    ours: { productKernel: kernel, secondsPerEpoch: round(oursS), epochSeconds: o.epochS.map(round), accuracy: o.accuracy },
+    pytorch: peers.map((p) => ({ ...p, secondsPerEpoch: round(p.secondsPerEpoch), epochSeconds: p.epochSeconds.map(round) })),
+  };
+}
+
 export default async function digitsBench(ctx = { quick: false, wants: () => true, reps: (n) => n, log: () => {} }) {
   const lib = require(path.join(root, "dist/index.js"));
+  const loads = [loadNow()];
   const product = require(path.join(root, "dist/nn/kernels/product.js"));
   const epochs = ctx.quick ? 2 : 5;
   const rows = [];
@@ -105,16 +133,20 @@ export default async function digitsBench(ctx = { quick: false, wants: () => tru
     product.setProductThreads(threadsBefore);
   }
   const oursS = median(o.epochS);
-  rows.push({ name: "digits-epoch", unit: "s/epoch", value: oursS, note: `${what}; median of ${epochs} epochs (${o.epochS.map((s) => s.toFixed(2)).join(", ")} s), ${product.packedKernel() ?? "js"} product kernel` });
+  const kernel = product.packedKernel() ?? "js";
+  rows.push({ name: "digits-epoch", unit: "s/epoch", value: oursS, note: `${what}; median of ${epochs} epochs (${o.epochS.map((s) => s.toFixed(2)).join(", ")} s), ${kernel} product kernel` });
   rows.push({ name: "digits-epoch/samples-per-s", unit: "samples/s", value: W.train / oursS });
   rows.push({ name: "digits-epoch/accuracy", unit: "%", value: 100 * o.accuracy, note: `test accuracy on ${W.test} digits after ${epochs} epochs` });
 
+  const notRecorded = (why) => ({ name: "digits-epoch/record", unit: "error", value: NaN, note: `not recorded: ${why}; ${RECORD_FILE} unchanged` });
   const can = torchImportable();
   if (can !== true) {
     rows.push({ name: "digits-epoch/pytorch", unit: "skipped", value: NaN, note: `PyTorch peer skipped: ${can}` });
+    if (ctx.record) rows.push(notRecorded("no PyTorch figures"));
     return rows;
   }
   const tmp = mkdtempSync(path.join(os.tmpdir(), "bpl-digits-"));
+  const peers = [];
   try {
     writeInputs(tmp, lib, data, o.start, epochs);
     const seen = new Set();
@@ -131,12 +163,24 @@ export default async function digitsBench(ctx = { quick: false, wants: () => tru
         rows.push({ name: `digits-epoch/ratio-vs-${id}`, unit: "×", value: s / oursS });
         rows.push({ name: `digits-epoch/samples-per-s/${id}`, unit: "samples/s", value: W.train / s });
         rows.push({ name: `digits-epoch/accuracy/${id}`, unit: "%", value: 100 * t.accuracy, note: `same start, same minibatches, ${epochs} epochs (ours ${(100 * o.accuracy).toFixed(2)}%)` });
+        peers.push({ id, pytorch: t.torch, blas: t.blas, ldLibraryPath: dir ?? null, secondsPerEpoch: s, epochSeconds: t.epoch_s, accuracy: t.accuracy });
       } catch (e) {
         rows.push({ name: "digits-epoch/pytorch", unit: "error", value: NaN, note: `PyTorch peer${how} failed: ${String(e.stderr || e.message).trim().split("\n").pop()}` });
       }
     }
   } finally {
     rmSync(tmp, { recursive: true, force: true });
+  }
+  if (ctx.record) {
+    // Only a full run with every peer is worth committing: the notebook quotes what it finds.
+    if (ctx.quick) rows.push(notRecorded("--quick runs too few epochs"));
+    else if (peers.length === 0 || rows.some((r) => r.unit === "error")) rows.push(notRecorded("a PyTorch peer failed"));
+    else {
+      const file = path.join(root, RECORD_FILE);
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, `${JSON.stringify(record({ epochs, loads: [...loads, loadNow()], kernel, o, oursS, peers }), null, 2)}\n`);
+      ctx.log(`recorded in ${RECORD_FILE}`);
+    }
   }
   return rows;
 }

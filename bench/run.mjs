@@ -8,7 +8,7 @@
 // are faster. The harness prints an aligned table, or with --json one JSON object per line and
 // nothing else on stdout (progress and anything a bench logs go to stderr).
 //
-//   node bench/run.mjs [--json] [--quick] [--list] [FILTER ...]
+//   node bench/run.mjs [--json] [--quick] [--list] [--record] [FILTER ...]
 //   npm run bench -- mlp --quick          (npm prints its own "> script" banner on stdout;
 //   npm run -s bench -- --json             use -s when stdout must be pure JSON)
 //
@@ -16,6 +16,8 @@
 // (`mlp-small` keeps the rows whose name contains it; a bench file that exports
 // `workloads = [...]` is run only when one of them matches, and learns which through ctx.wants).
 // --quick runs fewer repetitions (ctx.quick, ctx.reps(n)) for a fast smoke run.
+// --record lets a bench that keeps its figures in a committed data file rewrite it (ctx.record); without
+// it no bench writes into the tree, so an ordinary run leaves the checkout clean.
 // A bench that throws becomes an error row; the others still run and the exit code is 1.
 import { readdirSync } from "node:fs";
 import * as path from "node:path";
@@ -26,13 +28,14 @@ import * as os from "node:os";
 const here = process.env.BPL_BENCH_DIR ? path.resolve(process.env.BPL_BENCH_DIR) : path.dirname(fileURLToPath(import.meta.url));
 
 function parseArgs(argv) {
-  const opts = { json: false, quick: false, list: false, help: false, filters: [] };
+  const opts = { json: false, quick: false, list: false, record: false, help: false, filters: [] };
   for (const a of argv) {
     if (a === "--json") opts.json = true;
     else if (a === "--quick") opts.quick = true;
     else if (a === "--list") opts.list = true;
+    else if (a === "--record") opts.record = true;
     else if (a === "--help" || a === "-h") opts.help = true;
-    else if (a.startsWith("-")) throw new Error(`bench: unknown option ${a} (use --json, --quick, --list or a name filter)`);
+    else if (a.startsWith("-")) throw new Error(`bench: unknown option ${a} (use --json, --quick, --list, --record or a name filter)`);
     else opts.filters.push(a);
   }
   return opts;
@@ -126,7 +129,7 @@ async function main() {
     process.exit(2);
   }
   if (opts.help) {
-    console.log("usage: node bench/run.mjs [--json] [--quick] [--list] [FILTER ...]");
+    console.log("usage: node bench/run.mjs [--json] [--quick] [--list] [--record] [FILTER ...]");
     return;
   }
   const files = benchFiles();
@@ -173,6 +176,8 @@ async function main() {
     const ctx = {
       quick: opts.quick,
       json: opts.json,
+      /** --record: the bench may rewrite its committed data file. */
+      record: opts.record,
       filters: [...opts.filters],
       /** True when the workload `name` should run under the current filters. */
       wants: wantsFor(opts.filters, fileSelected),
