@@ -83,7 +83,7 @@ describe.skipIf(skipReason !== null)("container image (deploy/Containerfile)", (
 
   it("runs as jovyan (uid 1000) with the course in its home, the build read-only, no solutions", async () => {
     const out = await podman(["run", "--rm", ...(await runFlags()), IMAGE, "sh", "-c",
-      "id -u; id -un; cat /etc/debian_version; node --version; ls ~/backprop-lab/notebooks | wc -l; " +
+      "id -u; id -un; cat /etc/debian_version; node --version; ls ~/backprop-lab/notebooks/*.ipynb | wc -l; " +
       "test -e /opt/backprop-lab/solutions && echo has-solutions; touch /opt/backprop-lab/x 2>/dev/null && echo writable; " +
       "find /opt/backprop-lab -not -type l -perm /222 | head -1; jupyter kernelspec list"]);
     const [uid, name, debian, node, notebooks] = out.split("\n");
