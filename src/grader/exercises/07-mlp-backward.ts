@@ -7,25 +7,36 @@ import type { Rng } from "../../engine/random";
 import type { CaseVerdict, Exercise, Json } from "../contract";
 import { agrees, defineExercise, fdVjp, judgeGradients, randomMatrix, readTensor, shapeOf, type GradientSpec, type Mistake, type GradTensor } from "../judge";
 import { ACTIVATIONS, type Act } from "./activations";
-import { matmul, matT } from "./rows";
+import { colCount, entry, mapM, matmul, matT, weightShapes } from "./rows";
 
 type M2 = number[][];
-interface Args { W: M2[]; b: number[][]; X: M2; Y: M2; act: Act; lambda: number }
+/** A case's arguments, and M, the number of examples (columns of X). */
+interface Args { W: M2[]; b: number[][]; X: M2; Y: M2; act: Act; lambda: number; M: number }
 const read = (a: Json[]): Args => {
-  const p = a[0] as { W: M2[]; b: number[][] };
-  return { W: p.W, b: p.b, X: a[1] as M2, Y: a[2] as M2, act: a[3] as Act, lambda: a[4] as number };
+  const [{ W, b }, X, Y, act, lambda] = a as [{ W: M2[]; b: number[][] }, M2, M2, Act, number];
+  return { W, b, X, Y, act, lambda, M: colCount(X) };
 };
+
+/** The trusted forward in rows: every z^l and a^l (a^0 = X), hidden layers through `act`, a linear output. */
+function forward(W: M2[], b: number[][], X: M2, act: Act): { zs: M2[]; as: M2[] } {
+  const zs: M2[] = [], as: M2[] = [X];
+  let a = X;
+  W.forEach((w, l) => {
+    const bias = b[l]!;
+    const z = mapM(matmul(w, a), (v, i) => v + bias[i]!);
+    a = l === W.length - 1 ? z : z.map((r) => r.map(ACTIVATIONS[act].f));
+    zs.push(z);
+    as.push(a);
+  });
+  return { zs, as };
+}
 
 /** Trusted forward: the regularised mean loss. */
 function cost(W: M2[], b: number[][], X: M2, Y: M2, act: Act, lambda: number): number {
-  let a = X;
-  for (let l = 0; l < W.length; l++) {
-    const z = matmul(W[l]!, a).map((r, i) => r.map((v) => v + b[l]![i]!));
-    a = l === W.length - 1 ? z : z.map((r) => r.map(ACTIVATIONS[act].f));
-  }
-  const M = X[0]!.length;
+  const { as } = forward(W, b, X, act);
+  const M = colCount(X);
   let J = 0;
-  a.forEach((r, i) => r.forEach((v, m) => (J += 0.5 * (v - Y[i]![m]!) ** 2)));
+  as[W.length]!.forEach((r, i) => r.forEach((v, m) => (J += 0.5 * (v - entry(Y, i, m)) ** 2)));
   J /= M;
   for (const w of W) for (const r of w) for (const v of r) J += 0.5 * lambda * v * v;
   return J;
@@ -34,36 +45,32 @@ function cost(W: M2[], b: number[][], X: M2, Y: M2, act: Act, lambda: number): n
 type Slip = "no-decay" | "half-decay" | "decay-over-M" | "decay-bias" | "no-fprime" | "no-M" | "twice-M" | "transposed-dW" | "bias-per-example" | "a-for-z" | "wrong-layer-input";
 /** Analytic backward with one deliberate slip, used only to recognise that slip. */
 function slipped(p: Args, slip: Slip): Json {
-  const { W, b, X, Y, act, lambda } = p;
-  const M = X[0]!.length;
-  const zs: M2[] = [];
-  const as: M2[] = [X];
-  for (let l = 0; l < W.length; l++) {
-    const z = matmul(W[l]!, as[l]!).map((r, i) => r.map((v) => v + b[l]![i]!));
-    zs.push(z);
-    as.push(l === W.length - 1 ? z : z.map((r) => r.map(ACTIVATIONS[act].f)));
-  }
+  const { W, b, X, Y, act, lambda, M } = p;
+  const { zs, as } = forward(W, b, X, act);
   const L = W.length;
   const scale = slip === "twice-M" ? 1 / (M * M) : slip === "no-M" ? 1 : 1 / M;
-  let delta = as[L]!.map((r, i) => r.map((v, m) => (v - Y[i]![m]!) * scale));
+  let delta = mapM(as[L]!, (v, i, m) => (v - entry(Y, i, m)) * scale);
   const dW: M2[] = [], db: number[][] = [];
   const dbPerExample: M2[] = [];
   for (let l = L - 1; l >= 0; l--) {
+    const Wl = W[l]!, aIn = as[l]!;
     // the input of layer l+1 is a^l (as[l]); the slip uses the layer's own output instead
-    const input = slip === "wrong-layer-input" ? as[l + 1]! : as[l]!;
+    const input = slip === "wrong-layer-input" ? as[l + 1]! : aIn;
     const outer = slip === "transposed-dW" ? matmul(input, matT(delta)) : matmul(delta, matT(input));
-    const decay = slip === "no-decay" ? null : slip === "transposed-dW" ? matT(W[l]!) : W[l]!;
+    const decay = slip === "no-decay" ? null : slip === "transposed-dW" ? matT(Wl) : Wl;
     const rate = slip === "half-decay" ? lambda / 2 : slip === "decay-over-M" ? lambda / M : lambda;
     dW[l] = outer.map((r, i) => r.map((v, k) => {
       const w = decay?.[i]?.[k];
       return v + (w !== undefined ? rate * w : 0);
     }));
-    db[l] = delta.map((r, i) => r.reduce((s, v) => s + v, 0) + (slip === "decay-bias" ? lambda * b[l]![i]! : 0));
+    const bias = b[l]!;
+    db[l] = delta.map((r, i) => r.reduce((s, v) => s + v, 0) + (slip === "decay-bias" ? lambda * bias[i]! : 0));
     dbPerExample[l] = delta.map((r) => [...r]);
     if (l > 0) {
-      const back = matmul(matT(W[l]!), delta);
-      const at = (i: number, m: number): number => (slip === "a-for-z" ? as[l]![i]![m]! : zs[l - 1]![i]![m]!);
-      delta = slip === "no-fprime" ? back : back.map((r, i) => r.map((v, m) => v * ACTIVATIONS[act].df(at(i, m))));
+      const back = matmul(matT(Wl), delta);
+      // f′ at z^l, the pre-activation of a^l; the slip evaluates it at a^l itself
+      const fprimeAt = slip === "a-for-z" ? aIn : zs[l - 1]!;
+      delta = slip === "no-fprime" ? back : mapM(back, (v, i, m) => v * ACTIVATIONS[act].df(entry(fprimeAt, i, m)));
     }
   }
   return slip === "bias-per-example" ? { dW, db: dbPerExample } : { dW, db };
@@ -72,13 +79,13 @@ function slipped(p: Args, slip: Slip): Json {
 const slips: Mistake[] = [
   { id: "forgot-weight-decay", feedback: "the (λ/2)‖W‖² term contributes λW to every ∂J/∂W", output: (a) => (read(a).lambda === 0 ? null : slipped(read(a), "no-decay")) },
   { id: "half-weight-decay", feedback: "the derivative of (λ/2)‖W‖² is λW: the ½ cancels against the 2 from the square", output: (a) => (read(a).lambda === 0 ? null : slipped(read(a), "half-decay")) },
-  { id: "decay-divided-by-batch", feedback: "the decay term (λ/2)‖W‖² is added once, outside the batch mean: its gradient λW is not divided by M", output: (a) => (read(a).lambda === 0 || read(a).X[0]!.length === 1 ? null : slipped(read(a), "decay-over-M")) },
+  { id: "decay-divided-by-batch", feedback: "the decay term (λ/2)‖W‖² is added once, outside the batch mean: its gradient λW is not divided by M", output: (a) => (read(a).lambda === 0 || read(a).M === 1 ? null : slipped(read(a), "decay-over-M")) },
   { id: "decay-on-bias", feedback: "weight decay applies to the weights only, not to the biases", output: (a) => (read(a).lambda === 0 ? null : slipped(read(a), "decay-bias")) },
   { id: "forgot-fprime", feedback: "the hidden deltas are missing the factor f′(z^l)", output: (a) => slipped(read(a), "no-fprime") },
-  { id: "divided-by-batch-twice", feedback: "the 1/M of the batch mean is applied twice", output: (a) => (read(a).X[0]!.length === 1 ? null : slipped(read(a), "twice-M")) },
-  { id: "forgot-batch-mean", feedback: "J averages over the batch: the data term of every gradient needs the 1/M factor", output: (a) => (read(a).X[0]!.length === 1 ? null : slipped(read(a), "no-M")) },
+  { id: "divided-by-batch-twice", feedback: "the 1/M of the batch mean is applied twice", output: (a) => (read(a).M === 1 ? null : slipped(read(a), "twice-M")) },
+  { id: "forgot-batch-mean", feedback: "J averages over the batch: the data term of every gradient needs the 1/M factor", output: (a) => (read(a).M === 1 ? null : slipped(read(a), "no-M")) },
   { id: "transposed-dW", feedback: "each ∂J/∂W^l must have the shape of W^l (d_l × d_(l−1)): the outer product is the wrong way round", output: (a) => slipped(read(a), "transposed-dW") },
-  { id: "bias-not-summed", feedback: "each ∂J/∂b^l must be summed over the batch: one number per unit, not one per example", output: (a) => (read(a).X[0]!.length === 1 ? null : slipped(read(a), "bias-per-example")) },
+  { id: "bias-not-summed", feedback: "each ∂J/∂b^l must be summed over the batch: one number per unit, not one per example", output: (a) => (read(a).M === 1 ? null : slipped(read(a), "bias-per-example")) },
   { id: "used-a-for-z", feedback: "f′ was evaluated at the activations a^l; the hidden deltas need it at the pre-activations z^l", output: (a) => (read(a).act === "relu" ? null : slipped(read(a), "a-for-z")) },
   { id: "off-by-one-layer", feedback: "∂J/∂W^l multiplies δ^l by the INPUT of layer l, a^(l−1), not by its output: check the layer index", output: (a) => slipped(read(a), "wrong-layer-input") },
 ];
@@ -101,16 +108,7 @@ const NET_FAMILIES: readonly NetFamily[] = [
 ];
 
 /** The hidden layers' pre-activations z^1 … z^(L−1), every entry of every example. */
-function hiddenPreActivations(W: M2[], b: number[][], X: M2, act: Act): number[] {
-  const out: number[] = [];
-  let a = X;
-  for (let l = 0; l < W.length - 1; l++) {
-    const z = matmul(W[l]!, a).map((r, i) => r.map((v) => v + b[l]![i]!));
-    out.push(...z.flat());
-    a = z.map((r) => r.map(ACTIVATIONS[act].f));
-  }
-  return out;
-}
+const hiddenPreActivations = (W: M2[], b: number[][], X: M2, act: Act): number[] => forward(W, b, X, act).zs.slice(0, -1).flat(2);
 
 /**
  * One network of a family. With relu the pre-activations stay away from the kink (so relu′(0)
@@ -120,7 +118,7 @@ function familyArgs(rng: Rng, fam: NetFamily): Json[] {
   for (;;) {
     const sizes = fam.sizes(rng);
     const M = fam.M(rng);
-    const W = sizes.slice(1).map((d, l) => randomMatrix(rng, d, sizes[l]!, 0.8));
+    const W = weightShapes(sizes).map(([d, n]) => randomMatrix(rng, d, n, 0.8));
     const b = sizes.slice(1).map((d) => Array.from({ length: d }, () => rng.normal(0, 0.3)));
     const X = randomMatrix(rng, sizes[0]!, M);
     const Y = randomMatrix(rng, sizes[sizes.length - 1]!, M);
@@ -157,7 +155,7 @@ function mlpOracle(args: Json[]): GradientSpec {
   const p = read(args);
   const L = p.W.length;
   const ins: GradTensor[] = [
-    ...p.W.map((w): GradTensor => ({ shape: [w.length, w[0]!.length], values: Float64Array.from(w.flat()) })),
+    ...p.W.map((w): GradTensor => ({ shape: [w.length, colCount(w)], values: Float64Array.from(w.flat()) })),
     ...p.b.map((v): GradTensor => ({ shape: [v.length], values: Float64Array.from(v) })),
   ];
   const fwd = (vs: Float64Array[]): number[] => {

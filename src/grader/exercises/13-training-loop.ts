@@ -18,6 +18,7 @@ import { Matrix } from "../../nn/matrix";
 import type { CaseVerdict, Exercise, GradeCase } from "../contract";
 import { isRecord } from "../judge";
 import { ACTIVATIONS, accuracyOf, forwardLayers, type Act } from "./activations";
+import { weightShapes } from "./rows";
 
 type Rows = number[][];
 // type aliases, not interfaces, so a network, a data set and the options are Json as they stand (case arguments)
@@ -178,8 +179,6 @@ export function spiralProblem(seed: number): { train: Data; test: Data } {
 }
 
 const round = (v: number): number => Math.round(v * 1e6) / 1e6;
-/** The [d_l, d_(l−1)] shape of every W^l of a network with layer sizes [d_0, …, d_L]. */
-const weightShapes = (sizes: number[]): [number, number][] => sizes.slice(1).map((d, l) => [d, sizes[l]!]);
 /** A network with He-scaled weights for the hidden layers and small output weights; biases 0. */
 function initialNet(rng: Rng, sizes: number[]): Net {
   return {

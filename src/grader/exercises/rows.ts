@@ -17,6 +17,18 @@ export function matrix(x: Json | undefined, what: string): Rows {
   return x as Rows;
 }
 
+/** The number of columns of a matrix (the batch size when a batch is the columns); 0 for no rows. */
+export const colCount = (a: Rows): number => a[0]?.length ?? 0;
+/** Entry (i, j) of a matrix, or a RangeError naming the position when there is none. */
+export function entry(a: Rows, i: number, j: number): number {
+  const v = a[i]?.[j];
+  if (v === undefined) throw new RangeError(`no entry (${i}, ${j}) in a ${a.length}×${colCount(a)} matrix`);
+  return v;
+}
+
+/** The [d_l, d_(l−1)] shape of every W^l of a network with layer sizes [d_0, …, d_L]. */
+export const weightShapes = (sizes: readonly number[]): [number, number][] => sizes.slice(1).map((d, l) => [d, sizes[l]!]);
+
 /** Elementwise map with the position, so a model can pair an entry with the same entry of another matrix. */
 export const mapM = (a: Rows, f: (v: number, i: number, j: number) => number): Rows => a.map((r, i) => r.map((v, j) => f(v, i, j)));
 /** Aᵀ. */
