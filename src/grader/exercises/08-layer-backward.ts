@@ -5,9 +5,9 @@
  */
 import type { Rng } from "../../engine/random";
 import type { Exercise, Json } from "../contract";
-import { defineExercise, fdVjp, fromJson, randomMatrix, type Mistake } from "../judge";
+import { defineExercise, fdVjp, fromJson, isRecord, randomMatrix, type Mistake } from "../judge";
 import { ACTIVATIONS } from "./activations";
-import { CLASS_SHAPES, LAYER_SIZES, MATRIX_SHAPES, mapM, matrix, rowSums, softmaxCol, softmaxRows } from "./rows";
+import { CLASS_SHAPES, LAYER_SIZES, MATRIX_SHAPES, colCount, entry, mapM, matrix, rowSums, softmaxCol, softmaxRows, type Rows } from "./rows";
 
 /** A flat row-major d×M array filled by position. */
 const cols = (d: number, m: number, f: (i: number, j: number) => number): Float64Array => {
@@ -16,13 +16,18 @@ const cols = (d: number, m: number, f: (i: number, j: number) => number): Float6
   return out;
 };
 
-/** The linear layer's arguments and the parts of its backward, for the wrong-answer models. */
-const linearArgs = (args: Json[]) => {
-  const c = args[1] as { X: Json; W: Json };
-  return { dZ: matrix(args[0], "dZ"), X: matrix(c.X, "X"), W: matrix(c.W, "W") };
+/** Entry `key` of a layer's cache (its second argument) as a matrix, or an error naming it. */
+const cached = (args: Json[], key: string): Rows => {
+  const cache = args[1];
+  return matrix(isRecord(cache) ? cache[key] : undefined, key);
 };
-const linearDX = (dZ: number[][], W: number[][], X: number[][]): number[][] => X.map((_, k) => dZ[0]!.map((_, j) => W.reduce((s, r, i) => s + r[k]! * dZ[i]![j]!, 0)));
-const linearDW = (dZ: number[][], X: number[][]): number[][] => dZ.map((zr) => X.map((xr) => zr.reduce((s, v, j) => s + v * xr[j]!, 0)));
+/** Σ_j a_j b_j over a's length. */
+const dot = (a: number[], b: number[]): number => a.reduce((s, v, j) => s + v * b[j]!, 0);
+
+/** The linear layer's arguments and the parts of its backward, for the wrong-answer models. */
+const linearArgs = (args: Json[]) => ({ dZ: matrix(args[0], "dZ"), X: cached(args, "X"), W: cached(args, "W") });
+const linearDX = (dZ: Rows, W: Rows, X: Rows): Rows => X.map((_, k) => dZ[0]!.map((_, j) => W.reduce((s, r, i) => s + entry(W, i, k) * entry(dZ, i, j), 0)));
+const linearDW = (dZ: Rows, X: Rows): Rows => dZ.map((zr) => X.map((xr) => dot(zr, xr)));
 
 const layerFile = "08-layer-backward.ts";
 const flat = (a: number[][]) => fromJson(a);
@@ -34,10 +39,9 @@ const linearBackward = defineExercise({
   hidden: LAYER_SIZES.map((sizes) => (rng: Rng): Json[] => { const [d, n, m] = sizes(rng); return [randomMatrix(rng, d, m), { X: randomMatrix(rng, n, m), W: randomMatrix(rng, d, n) }]; }),
   oracle: (args) => {
     const dZ = flat(matrix(args[0], "dZ"));
-    const cache = args[1] as { X: Json; W: Json };
-    const X = flat(matrix(cache.X, "X")), W = flat(matrix(cache.W, "W"));
-    const [d, n] = W.shape as [number, number];
-    const m = X.shape[1]!;
+    const Xr = cached(args, "X"), Wr = cached(args, "W");
+    const [d, n, m] = [Wr.length, colCount(Wr), colCount(Xr)];
+    const X = flat(Xr), W = flat(Wr);
     const b = { shape: [d], values: new Float64Array(d) };
     const fwd = (ins: Float64Array[]) => cols(d, m, (i, j) => { let s = ins[2]![i]!; for (let k = 0; k < n; k++) s += ins[1]![i * n + k]! * ins[0]![k * m + j]!; return s; });
     const ins = [X, W, b];
@@ -46,21 +50,21 @@ const linearBackward = defineExercise({
   mistakes: [
     { id: "transposed-dW", feedback: "dW must have the shape of W: the outer product dZ Xᵀ is the wrong way round", output: (args) => {
       const { dZ, X, W } = linearArgs(args);
-      return { dX: linearDX(dZ, W, X), dW: X.map((xr) => dZ.map((zr) => zr.reduce((s, v, j) => s + v * xr[j]!, 0))), db: rowSums(dZ) };
+      return { dX: linearDX(dZ, W, X), dW: X.map((xr) => dZ.map((zr) => dot(zr, xr))), db: rowSums(dZ) };
     } },
     { id: "bias-not-summed", feedback: "db must be summed over the batch: one number per unit, not one per example", output: (args) => {
       const { dZ, X, W } = linearArgs(args);
-      return dZ[0]!.length === 1 ? null : { dX: linearDX(dZ, W, X), dW: linearDW(dZ, X), db: dZ };
+      return colCount(dZ) === 1 ? null : { dX: linearDX(dZ, W, X), dW: linearDW(dZ, X), db: dZ };
     } },
     { id: "divided-by-batch-twice", feedback: "dZ already carries the loss's 1/M: dividing by the batch size again applies it twice", output: (args) => {
       const { dZ, X, W } = linearArgs(args);
-      const m = dZ[0]!.length;
+      const m = colCount(dZ);
       return m === 1 ? null : { dX: linearDX(dZ, W, X), dW: mapM(linearDW(dZ, X), (v) => v / m), db: rowSums(dZ).map((v) => v / m) };
     } },
     { id: "not-transposed", feedback: "dX sends the error back through the weights: it needs Wᵀ, not W", output: (args) => {
       const { dZ, X, W } = linearArgs(args);
-      if (W.length !== W[0]!.length) return null;
-      return { dX: W.map((r) => dZ[0]!.map((_, j) => r.reduce((s, w, k) => s + w * dZ[k]![j]!, 0))), dW: linearDW(dZ, X), db: rowSums(dZ) };
+      if (W.length !== colCount(W)) return null;
+      return { dX: W.map((r) => dZ[0]!.map((_, j) => r.reduce((s, w, k) => s + w * entry(dZ, k, j), 0))), dW: linearDW(dZ, X), db: rowSums(dZ) };
     } },
   ],
 });
@@ -87,8 +91,7 @@ function actLayer(s: ActLayer): Exercise {
     }),
     oracle: (args) => {
       const dA = flat(matrix(args[0], "dA"));
-      const cache = args[1] as Record<string, Json>;
-      const stored = matrix(cache[s.cacheKey], s.cacheKey);
+      const stored = cached(args, s.cacheKey);
       // recover z from the cache: relu stores z; sigmoid/tanh store a = f(z), inverted here
       const inv = s.name === "sigmoid" ? (a: number) => Math.log(a / (1 - a)) : s.name === "tanh" ? Math.atanh : (z: number) => z;
       if (s.kink && stored.some((r) => r.includes(0))) {
@@ -106,29 +109,34 @@ function actLayer(s: ActLayer): Exercise {
   });
 }
 
+/** Softmax cross-entropy's arguments: the scores Z (C × M, also flat row-major as f) and the labels y. */
+function ceArgs(args: Json[]): { Z: Rows; y: number[]; c: number; m: number; f: Float64Array } {
+  const Z = matrix(args[0], "Z"), y = args[1];
+  if (!Array.isArray(y) || !y.every((v): v is number => typeof v === "number")) throw new Error("y is not a list of class indices");
+  return { Z, y, c: Z.length, m: colCount(Z), f: Float64Array.from(Z.flat()) };
+}
+
 const softmaxCe = defineExercise({
   id: "softmax-ce-backward", title: "Backward of softmax cross-entropy (batch mean)", file: layerFile, exportName: "softmaxCrossEntropyBackward", points: 2,
   description: "L = (1/M) Σ_m −ln softmax(z_m)_{y_m}, with scores Z (C × M, one column per example) and class indices y (length M). Return dZ = ∂L/∂Z.",
   visible: [{ label: "3 classes, batch of 2", args: [[[1, -0.5], [2, 0.3], [0.1, 1.2]], [1, 2]] }],
   hidden: CLASS_SHAPES.map((shape) => (rng: Rng): Json[] => { const [c, m] = shape(rng); return [randomMatrix(rng, c, m), Array.from({ length: m }, () => rng.int(c))]; }),
   oracle: (args) => {
-    const Z = flat(matrix(args[0], "Z"));
-    const y = args[1] as number[];
-    const [c, m] = Z.shape as [number, number];
-    const loss = (z: Float64Array) => { let s = 0; for (let j = 0; j < m; j++) s -= Math.log(softmaxCol(z, c, m, j)[y[j]!]!); return [s / m]; };
-    return { bare: true, expected: { dZ: fdVjp((ins) => loss(ins[0]!), [Z], 0, [1]) } };
+    const { Z, y, c, m } = ceArgs(args);
+    const loss = (z: Float64Array) => { let s = 0; for (const [j, label] of y.entries()) s -= Math.log(softmaxCol(z, c, m, j)[label]!); return [s / m]; };
+    return { bare: true, expected: { dZ: fdVjp((ins) => loss(ins[0]!), [flat(Z)], 0, [1]) } };
   },
   mistakes: [
     { id: "forgot-batch-mean", feedback: "the loss is the MEAN over the batch: dZ needs the 1/M factor", output: (args) => {
-      const Z = matrix(args[0], "Z"); const y = args[1] as number[]; const c = Z.length, m = Z[0]!.length; const f = Float64Array.from(Z.flat());
+      const { Z, y, c, m, f } = ceArgs(args);
       return m === 1 ? null : mapM(Z, (_, i, j) => softmaxCol(f, c, m, j)[i]! - (y[j] === i ? 1 : 0));
     } },
     { id: "divided-by-batch-twice", feedback: "the 1/M of the batch mean is applied twice", output: (args) => {
-      const Z = matrix(args[0], "Z"); const y = args[1] as number[]; const c = Z.length, m = Z[0]!.length; const f = Float64Array.from(Z.flat());
+      const { Z, y, c, m, f } = ceArgs(args);
       return m === 1 ? null : mapM(Z, (_, i, j) => (softmaxCol(f, c, m, j)[i]! - (y[j] === i ? 1 : 0)) / (m * m));
     } },
     { id: "softmax-wrong-axis", feedback: "softmax normalises each COLUMN (one example's scores over the classes), not each row", output: (args) => {
-      const Z = matrix(args[0], "Z"); const y = args[1] as number[]; const m = Z[0]!.length; const P = softmaxRows(Z);
+      const { Z, y, m } = ceArgs(args); const P = softmaxRows(Z);
       return P && mapM(P, (p, i, j) => (p - (y[j] === i ? 1 : 0)) / m);
     } },
   ],
@@ -143,11 +151,11 @@ export const LAYER_BACKWARD_EXERCISES: Exercise[] = [
   }),
   actLayer({
     id: "sigmoid-layer-backward", exportName: "sigmoidLayerBackward", name: "sigmoid", cacheKey: "a", f: ACTIVATIONS.sigmoid.f,
-    extra: [{ id: "used-a-for-z", feedback: "the cache holds the OUTPUT a = σ(z): σ′ = a(1 − a), do not apply σ to it again", output: (args) => { const dA = matrix(args[0], "dA"); return mapM(matrix((args[1] as Record<string, Json>)["a"], "a"), (a, i, j) => dA[i]![j]! * ACTIVATIONS.sigmoid.df(a)); } }],
+    extra: [{ id: "used-a-for-z", feedback: "the cache holds the OUTPUT a = σ(z): σ′ = a(1 − a), do not apply σ to it again", output: (args) => { const dA = matrix(args[0], "dA"); return mapM(cached(args, "a"), (a, i, j) => entry(dA, i, j) * ACTIVATIONS.sigmoid.df(a)); } }],
   }),
   actLayer({
     id: "tanh-layer-backward", exportName: "tanhLayerBackward", name: "tanh", cacheKey: "a", f: ACTIVATIONS.tanh.f,
-    extra: [{ id: "used-a-for-z", feedback: "the cache holds the OUTPUT a = tanh(z): tanh′ = 1 − a², do not apply tanh to it again", output: (args) => { const dA = matrix(args[0], "dA"); return mapM(matrix((args[1] as Record<string, Json>)["a"], "a"), (a, i, j) => dA[i]![j]! * ACTIVATIONS.tanh.df(a)); } }],
+    extra: [{ id: "used-a-for-z", feedback: "the cache holds the OUTPUT a = tanh(z): tanh′ = 1 − a², do not apply tanh to it again", output: (args) => { const dA = matrix(args[0], "dA"); return mapM(cached(args, "a"), (a, i, j) => entry(dA, i, j) * ACTIVATIONS.tanh.df(a)); } }],
   }),
   softmaxCe,
 ];
