@@ -6,15 +6,15 @@
 import type { Rng } from "../../engine/random";
 import type { CaseVerdict, Exercise, GradeCase, Json } from "../contract";
 import { ADD, EXP, MUL, SIN, TANH, type BinaryRule, type UnaryRule } from "../../engine/rules";
-import { defineExercise, fdVjp, type GradTensor } from "../judge";
+import { defineExercise, fdVjp, isRecord, type GradTensor } from "../judge";
 
-/** One node of a graph as the student receives it. */
-export interface GraphNode {
+/** One node of a graph as the student receives it (a type alias, not an interface, so a graph is Json as it stands). */
+export type GraphNode = {
   id: string;
   op: "input" | "add" | "mul" | "tanh" | "exp" | "sin";
   inputs: string[];
   value?: number;
-}
+};
 
 const FILE = "02-graph-backward.ts";
 /** Each op's value and local derivatives: the engine's rules. */
@@ -24,22 +24,45 @@ const valueOf = (r: BinaryRule | UnaryRule, xs: number[]): number => (r.arity ==
 const localDerivatives = (r: BinaryRule | UnaryRule, xs: number[], out: number): number[] =>
   r.arity === 2 ? [r.dx(xs[0]!, xs[1]!, out), r.dy(xs[0]!, xs[1]!, out)] : [r.derivative(xs[0]!, out)];
 
+const isGraphNode = (x: Json): x is GraphNode =>
+  isRecord(x) && typeof x.id === "string" && typeof x.op === "string" && (x.op === "input" || Object.hasOwn(RULES, x.op)) &&
+  Array.isArray(x.inputs) && x.inputs.every((i) => typeof i === "string") && (x.value === undefined || typeof x.value === "number");
+
 function readGraph(x: Json | undefined): GraphNode[] {
-  if (!Array.isArray(x)) throw new Error("graph is not a list of nodes");
-  return x as unknown as GraphNode[];
+  if (!Array.isArray(x) || !x.every(isGraphNode)) throw new Error("graph is not a list of nodes");
+  return x;
+}
+
+/** Look nodes up by id; an id the graph does not have is an error naming it. */
+function nodeLookup(nodes: GraphNode[]): (id: string) => GraphNode {
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  return (id) => {
+    const n = byId.get(id);
+    if (!n) throw new Error(`unknown node ${id}`);
+    return n;
+  };
+}
+
+/** The position of each id in a listing; an id not in it is an error naming it. */
+function positionLookup(ids: string[]): (id: string) => number {
+  const pos = new Map(ids.map((id, i) => [id, i]));
+  return (id) => {
+    const p = pos.get(id);
+    if (p === undefined) throw new Error(`unknown node ${id}`);
+    return p;
+  };
 }
 
 /** Trusted forward: evaluate every node; `override` pins chosen nodes to given values. */
 function evaluate(nodes: GraphNode[], override: Map<string, number>): Map<string, number> {
-  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const node = nodeLookup(nodes);
   const val = new Map<string, number>();
   const visit = (id: string): number => {
     const o = override.get(id);
     if (o !== undefined) return o;
     const known = val.get(id);
     if (known !== undefined) return known;
-    const n = byId.get(id);
-    if (!n) throw new Error(`unknown node ${id}`);
+    const n = node(id);
     const v = n.op === "input" ? (n.value ?? 0) : valueOf(RULES[n.op], n.inputs.map(visit));
     val.set(id, v);
     return v;
@@ -73,8 +96,11 @@ const OP_KINDS = ["add", "mul", "tanh", "exp", "sin"] as const;
  * only first inputs is a valid order.
  */
 const secondInputLate = (nodes: GraphNode[], offChain: string[]): boolean => {
-  const pos = new Map(nodes.map((n, i) => [n.id, i]));
-  return nodes.some((n) => n.inputs.length === 2 && offChain.includes(n.inputs[1]!) && pos.get(n.inputs[1]!)! > pos.get(n.id)!);
+  const pos = positionLookup(nodes.map((n) => n.id));
+  return nodes.some((n, i) => {
+    const second = n.inputs[1];
+    return n.inputs.length === 2 && second !== undefined && offChain.includes(second) && pos(second) > i;
+  });
 };
 
 /**
@@ -126,10 +152,10 @@ const gradTable = defineExercise({
   points: 2,
   description:
     "Given the nodes of a graph (in any order, shared nodes allowed) and the id of the output L, return { [id]: ∂L/∂node } for EVERY node, L itself included.",
-  visible: [{ label: "L = (x·y + x)·tanh(x), x = 0.5, y = −3", args: [VISIBLE as unknown as Json, "L"] }],
+  visible: [{ label: "L = (x·y + x)·tanh(x), x = 0.5, y = −3", args: [VISIBLE, "L"] }],
   hidden: [{ square: true }, { deadInput: true }, {}, {}].map((fam) => (rng: Rng): Json[] => {
     const g = familyGraph(rng, fam);
-    return [g.nodes as unknown as Json, g.output];
+    return [g.nodes, g.output];
   }),
   oracle: (args) => {
     const nodes = readGraph(args[0]);
@@ -153,13 +179,13 @@ const gradTable = defineExercise({
 
 /** grad_table filled with `=` instead of `+=`: what a shared node gets when contributions overwrite. */
 function overwritten(nodes: GraphNode[], output: string): Json {
-  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const node = nodeLookup(nodes);
   const order: string[] = [];
   const seen = new Set<string>();
   const visit = (id: string): void => {
     if (seen.has(id)) return;
     seen.add(id);
-    byId.get(id)!.inputs.forEach(visit);
+    node(id).inputs.forEach(visit);
     order.push(id);
   };
   nodes.forEach((n) => visit(n.id));
@@ -168,7 +194,7 @@ function overwritten(nodes: GraphNode[], output: string): Json {
   for (const id of order) g[id] = 0;
   g[output] = 1;
   for (const id of [...order].reverse()) {
-    const n = byId.get(id)!;
+    const n = node(id);
     const u = g[id]!;
     const x = n.inputs.map((i) => v.get(i)!);
     const local = n.op === "input" ? [] : localDerivatives(RULES[n.op], x, v.get(id)!);
@@ -180,18 +206,18 @@ function overwritten(nodes: GraphNode[], output: string): Json {
 /** Check an ordering: a permutation of the ids in which every node follows all of its inputs. */
 function judgeOrder(c: GradeCase, output: unknown): CaseVerdict {
   const nodes = readGraph(c.args[0]);
-  if (!Array.isArray(output) || !output.every((v) => typeof v === "string")) {
+  if (!Array.isArray(output) || !output.every((v): v is string => typeof v === "string")) {
     return { score: 0, feedback: "return an array of node ids (strings)" };
   }
-  const ids = output as string[];
+  const ids = output;
   const known = new Set(nodes.map((n) => n.id));
   if (ids.length !== nodes.length || new Set(ids).size !== ids.length || !ids.every((i) => known.has(i))) {
     return { score: 0, feedback: `return every node id exactly once (${nodes.length} nodes, got ${ids.length} ids)` };
   }
-  const pos = new Map(ids.map((id, i) => [id, i]));
-  const bad = nodes.filter((n) => n.inputs.some((i) => pos.get(i)! > pos.get(n.id)!));
+  const pos = positionLookup(ids);
+  const bad = nodes.filter((n) => n.inputs.some((i) => pos(i) > pos(n.id)));
   if (bad.length === 0) return { score: 1, feedback: "correct" };
-  const reversed = nodes.every((n) => n.inputs.every((i) => pos.get(i)! > pos.get(n.id)!));
+  const reversed = nodes.every((n) => n.inputs.every((i) => pos(i) > pos(n.id)));
   if (reversed) return { score: 0, feedback: "this is the backward (reverse) order; the forward order puts inputs first", diagnosis: "reversed-order" };
   return { score: 0, feedback: `node ${bad[0]!.id} comes before one of its inputs` };
 }
@@ -204,7 +230,7 @@ const topo: Exercise = {
   points: 1,
   description: "Given the nodes of a graph in any order, return their ids so that every node comes after all of its inputs (any valid order scores full marks).",
   cases(seed: number): GradeCase[] {
-    const out: GradeCase[] = [{ name: "visible 1: L = (x·y + x)·tanh(x)", visible: true, args: [VISIBLE as unknown as Json] }];
+    const out: GradeCase[] = [{ name: "visible 1: L = (x·y + x)·tanh(x)", visible: true, args: [VISIBLE] }];
     for (const [i, c] of gradTable.cases(seed).filter((g) => !g.visible).entries()) out.push({ name: `hidden ${i + 1}`, visible: false, args: [c.args[0]!] });
     return out;
   },
