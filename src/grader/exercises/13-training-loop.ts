@@ -78,8 +78,16 @@ export function referenceOrder(n: number, batchSize: number, epochs: number, see
 type StepSlip = "right" | "plain-sgd" | "other-sign-convention" | "rate-on-velocity" | "old-velocity";
 /** v ← μv − ηg, θ ← θ + v (the contract), or one of the slips, on one parameter θ with its velocity v and gradient g. */
 function stepValue(t: number, v: number, g: number, rate: number, mu: number, slip: StepSlip): { theta: number; v: number } {
-  const nv = slip === "plain-sgd" ? -rate * g : slip === "other-sign-convention" ? mu * v + rate * g : slip === "rate-on-velocity" ? mu * v + g : mu * v - rate * g;
-  const nt = slip === "other-sign-convention" ? t - nv : slip === "rate-on-velocity" ? t - rate * nv : slip === "old-velocity" ? t + v : t + nv;
+  const nv =
+    slip === "plain-sgd" ? -rate * g
+    : slip === "other-sign-convention" ? mu * v + rate * g
+    : slip === "rate-on-velocity" ? mu * v + g
+    : mu * v - rate * g;
+  const nt =
+    slip === "other-sign-convention" ? t - nv
+    : slip === "rate-on-velocity" ? t - rate * nv
+    : slip === "old-velocity" ? t + v
+    : t + nv;
   return { theta: nt, v: nv };
 }
 
