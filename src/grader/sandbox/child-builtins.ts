@@ -60,6 +60,8 @@ export const P = Object.freeze({
   regexExec: RegExp.prototype.exec,
   typedLength: getterOf(Object.getPrototypeOf(Float64Array.prototype), "length"),
   now: Date.now,
+  /** the process's resident memory in bytes (read from the OS, not from V8's heap) */
+  rss: process.memoryUsage.rss,
   slice: String.prototype.slice,
   indexOf: String.prototype.indexOf,
   includes: String.prototype.includes,

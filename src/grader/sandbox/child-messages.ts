@@ -5,7 +5,7 @@
  * time, in the order they came.
  */
 import type { CallMessage, LoadMessage, ParentMessage } from "./protocol";
-import { P, cut } from "./child-builtins";
+import { P, cut, push } from "./child-builtins";
 import { q } from "./child-encode";
 
 /** Sends one reply: `text` is a JSON object, which goes out with the token first. */
@@ -13,36 +13,62 @@ export type Reply = (text: string) => void;
 
 /**
  * Splits a byte stream into lines and hands each one that parses as JSON to `onMessage` (others
- * are skipped); a line may arrive in any number of chunks. Reads through the captured built-ins.
+ * are skipped); a line may arrive in any number of chunks. The chunks of an unfinished line are
+ * kept as they came and joined once, when its end arrives: joining them chunk by chunk would copy a
+ * large message (the capstone's pixels come in hundreds of pipe reads) quadratically often, time
+ * that counts against the student. Reads through the captured built-ins.
  */
 export function lineReader(onMessage: (m: unknown) => void): (chunk: Uint8Array) => void {
-  let pending = new P.Uint8Array(0);
+  let held: Uint8Array[] = [];
+  let heldBytes = 0;
+  const hand = (line: Uint8Array): void => {
+    let m: unknown;
+    try {
+      m = P.parse(P.apply(P.utf8Slice, line, [0, line.length]));
+    } catch {
+      return;
+    }
+    onMessage(m);
+  };
   return (chunk) => {
-    const data = new P.Uint8Array(pending.length + chunk.length);
-    P.apply(P.taSet, data, [pending, 0]);
-    P.apply(P.taSet, data, [chunk, pending.length]);
     let start = 0;
-    for (let i = 0; i < data.length; i++) {
-      if (data[i] !== 10) continue;
-      const line = P.apply(P.utf8Slice, data, [start, i]);
+    for (let i = 0; i < chunk.length; i++) {
+      if (chunk[i] !== 10) continue;
+      const tail = P.apply(P.taSubarray, chunk, [start, i]);
       start = i + 1;
-      let m: unknown;
-      try {
-        m = P.parse(line);
-      } catch {
+      if (heldBytes === 0) {
+        hand(tail);
         continue;
       }
-      onMessage(m);
+      const line = new P.Uint8Array(heldBytes + tail.length);
+      let at = 0;
+      for (let j = 0; j < held.length; j++) {
+        const part = held[j]!;
+        P.apply(P.taSet, line, [part, at]);
+        at += part.length;
+      }
+      P.apply(P.taSet, line, [tail, at]);
+      held = [];
+      heldBytes = 0;
+      hand(line);
     }
-    pending = new P.Uint8Array(data.length - start);
-    P.apply(P.taSet, pending, [P.apply(P.taSubarray, data, [start]), 0]);
+    if (start < chunk.length) {
+      // a copy: the stream may reuse the chunk's memory
+      const rest = new P.Uint8Array(chunk.length - start);
+      P.apply(P.taSet, rest, [P.apply(P.taSubarray, chunk, [start]), 0]);
+      push(held, rest);
+      heldBytes += rest.length;
+    }
   };
 }
 
-/** What the child does for a load and for a call; each answers with one `reply`. */
+/**
+ * What the child does for a load and for a call; each answers with one `reply`. Just before the
+ * student's code runs, each sends one `notice` (protocol.ts's `running`), which is not a reply.
+ */
 export interface Handlers {
-  load(m: LoadMessage, reply: Reply): Promise<void>;
-  call(m: CallMessage, reply: Reply): Promise<void>;
+  load(m: LoadMessage, reply: Reply, notice: Reply): Promise<void>;
+  call(m: CallMessage, reply: Reply, notice: Reply): Promise<void>;
 }
 
 let serving = false;
@@ -89,7 +115,7 @@ export function serve(start: () => Handlers): void {
       }
       return;
     }
-    const job = m.type === "load" ? () => handlers.load(m, send) : m.type === "call" ? () => handlers.call(m, send) : null;
+    const job = m.type === "load" ? () => handlers.load(m, send, send) : m.type === "call" ? () => handlers.call(m, send, send) : null;
     if (job) chain = P.apply(P.then, chain, [job, job]);
   };
   process.stdin.on("data", lineReader(dispatch));

@@ -43,13 +43,23 @@ export function handleRequests(parts: Parts): Handlers {
     return `"ok":false,"error":${q(error)}${where ? `,"where":{"line":${where.line},"column":${where.column}}` : ""}${late ? `,"async":true` : ""}`;
   }
 
+  /**
+   * Student code runs next: say so, with the memory the process holds now. The grader measures
+   * growth from here, so the grader's own arguments (the capstone's 784 000 pixels, decoded and
+   * copied before the call) never count as the student's heap filling up.
+   */
+  function running(notice: Reply): void {
+    notice(`{"type":"running","rssMb":${P.apply(P.rss, undefined, []) / 1048576}}`);
+  }
+
   /** Loads a file (runModule), lets its timers run, and replies with its export names or why it failed. */
-  async function load(m: LoadMessage, reply: Reply): Promise<void> {
+  async function load(m: LoadMessage, reply: Reply, notice: Reply): Promise<void> {
     const printedBefore = parts.printed();
     parts.faults.clear();
     let mod: object | null = null;
     let error: string | null = null;
     let where: JsLocation | undefined;
+    running(notice);
     try {
       mod = runModule(m.js, m.filename);
     } catch (e) {
@@ -81,7 +91,7 @@ export function handleRequests(parts: Parts): Handlers {
    * the timers it left run, and replies with the answer encoded (child-encode), whether the
    * arguments were changed, or why it failed.
    */
-  async function call(m: CallMessage, reply: Reply): Promise<void> {
+  async function call(m: CallMessage, reply: Reply, notice: Reply): Promise<void> {
     const printedBefore = parts.printed();
     parts.faults.clear();
     const mod = parts.modules.loaded(m.key);
@@ -96,6 +106,7 @@ export function handleRequests(parts: Parts): Handlers {
     const driver = isDriverName(m.driver) ? DRIVERS[m.driver] : null;
     let out: unknown = NOTHING;
     let thrown: unknown = NOTHING;
+    running(notice);
     try {
       out = driver ? P.apply(driver, undefined, [fn, m.args]) : P.apply(fn, undefined, m.args);
     } catch (e) {

@@ -45,11 +45,15 @@ export interface SideEffects {
 /**
  * Child → grader, after parsing and validation. `ready` answers the grader's hello before any
  * student code is loaded, so a process that dies without it never ran student code: its death is
- * the grader's failure (a Node that refuses the flags, a missing child script), not the student's. `late` marks a failure raised outside the code's
- * own stack (a timer or promise callback): it may come from work an EARLIER call left behind.
+ * the grader's failure (a Node that refuses the flags, a missing child script), not the student's.
+ * `running` comes just before a load's or call's student code runs, with the process's resident
+ * memory then: what the student's code adds is measured from it. `late` marks a failure raised
+ * outside the code's own stack (a timer or promise callback): it may come from work an EARLIER
+ * call left behind.
  */
 export type ChildMessage =
   | { type: "ready" }
+  | { type: "running"; rssMb: number }
   | ({ type: "loaded"; key: string; ok: true; exports: string[]; hasDefault: boolean } & SideEffects)
   | ({ type: "loaded"; key: string; ok: false; error: string; where?: JsLocation; late: boolean } & SideEffects)
   | ({ type: "result"; id: number; ok: true; value: unknown; mutated: boolean } & SideEffects)
@@ -101,6 +105,11 @@ export function parseChildMessage(raw: unknown, token: string): ChildMessage | n
   if (field(m, "token") !== token) return null;
   // sent on the grader's first message, before any student code: the process started and listens
   if (field(m, "type") === "ready") return { type: "ready" };
+  // sent just before student code runs: the memory the process holds then (MB)
+  if (field(m, "type") === "running") {
+    const mb = field(m, "rssMb");
+    return typeof mb === "number" && Number.isFinite(mb) && mb >= 0 ? { type: "running", rssMb: mb } : null;
+  }
   const fx = sideEffects(m);
   if (field(m, "type") === "loaded") {
     const key = str(field(m, "key"), 500);

@@ -182,7 +182,7 @@ export function fmtSeconds(ms: number): string {
  * charging anyone.
  */
 type Reply =
-  | Exclude<ChildMessage, { type: "ready" }>
+  | Exclude<ChildMessage, { type: "ready" | "running" }>
   | { type: "timeout" }
   | { type: "died"; why: string }
   | { type: "broken"; why: string }
@@ -233,7 +233,7 @@ export class SandboxProcess {
   private memoryKill = false;
   /** highest resident memory seen during the current exchange, MB */
   private peakMb = 0;
-  /** resident memory when the current exchange began, MB */
+  /** resident memory when the current exchange's student code began to run (the child's `running` notice), MB */
   private baseMb = 0;
   /** files loaded in the current child: key → exported names */
   readonly loaded = new Map<string, { exports: string[]; hasDefault: boolean }>();
@@ -302,6 +302,13 @@ export class SandboxProcess {
         const line = partial.slice(0, nl);
         partial = partial.slice(nl + 1);
         const m = parseChildMessage(line, token);
+        if (m?.type === "running") {
+          // Growth is measured from here: what came before was the grader's message being read.
+          // A child can only misstate this for its own hint ("ran out of memory" or "timed out").
+          this.baseMb = m.rssMb;
+          this.peakMb = m.rssMb;
+          continue;
+        }
         if (m?.type === "ready") {
           if (!this.started) {
             this.started = true;
@@ -492,7 +499,7 @@ export class SandboxProcess {
           finish({ type: "died", why: "the student process sent a malformed reply" });
           return;
         }
-        if (m.type !== "ready" && want(m)) finish(m);
+        if (m.type !== "ready" && m.type !== "running" && want(m)) finish(m);
       };
       this.post(msg);
     });
@@ -525,7 +532,9 @@ export class SandboxProcess {
 
   /**
    * Did the last exchange fill the heap (a timeout then means garbage-collection thrashing)? Judged
-   * by how much the process grew, not by its size: Node 26 alone is larger than a 64 MB heap limit.
+   * by how much the process grew while student code ran, not by its size: Node 26 alone is larger
+   * than a 64 MB heap limit, and reading the capstone's digits grows Node 24 by ~140 MB before the
+   * student's function is called.
    */
   get heapWasFull(): boolean {
     return this.peakMb - this.baseMb >= 0.75 * this.limits.heapMb;

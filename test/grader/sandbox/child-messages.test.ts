@@ -19,6 +19,21 @@ describe("child-messages: lineReader", () => {
     read(Buffer.from("3}\n"));
     expect(got).toEqual([{ a: "é" }, [1, 2], { b: 3 }]);
   });
+
+  it("a large message in hundreds of pipe-sized chunks, with the next line's start in its last chunk, arrives whole", () => {
+    const got: unknown[] = [];
+    const read = lineReader((m) => got.push(m));
+    const pixels = Array.from({ length: 200_000 }, (_, i) => (i % 255) / 255);
+    const bytes = Buffer.from(`${JSON.stringify({ type: "call", args: [pixels] })}\n{"next":`, "utf8");
+    for (let at = 0; at < bytes.length; at += 65_536) {
+      const chunk = Buffer.from(bytes.subarray(at, at + 65_536));
+      read(chunk);
+      chunk.fill(0); // the stream may reuse a chunk's memory: the reader must have copied what it keeps
+    }
+    read(Buffer.from("1}\n"));
+    expect(bytes.length / 65_536).toBeGreaterThan(50);
+    expect(got).toEqual([{ type: "call", args: [pixels] }, { next: 1 }]);
+  });
 });
 
 describe("child-messages: serve", () => {
